@@ -1,0 +1,108 @@
+//! Builds the tool manifest (`GET /actions`) from the WIT contract, so that
+//! its descriptions are the WIT docs word for word and its argument schemas
+//! follow the WIT records. Output schemas are the card's, from `schemas/`.
+
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+use wit_parser::{Resolve, Type, TypeDefKind};
+
+#[allow(dead_code)]
+mod limits {
+    include!("src/limits.rs");
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=wit");
+    println!("cargo:rerun-if-changed=schemas");
+    println!("cargo:rerun-if-changed=src/limits.rs");
+    let manifest = build_manifest().unwrap_or_else(|e| panic!("cannot build the tool manifest: {e:#}"));
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("manifest.json");
+    std::fs::write(out, serde_json::to_string(&manifest).expect("JSON")).expect("write manifest.json");
+}
+
+fn build_manifest() -> anyhow::Result<Value> {
+    let mut resolve = Resolve::default();
+    let (package, _) = resolve.push_dir("wit")?;
+    let interface = resolve.packages[package]
+        .interfaces
+        .get("actions")
+        .map(|id| &resolve.interfaces[*id])
+        .ok_or_else(|| anyhow::anyhow!("no interface `actions` in wit/"))?;
+    let mut actions = Vec::new();
+    for function in interface.functions.values() {
+        let name = function.name.replace('-', "_");
+        let output: Value = serde_json::from_str(&std::fs::read_to_string(format!("schemas/{name}.output.json"))?)?;
+        actions.push(json!({
+            "name": name,
+            "description": function.docs.contents.clone().unwrap_or_default(),
+            "input_schema": input_schema(&resolve, function.params.first().map(|p| &p.ty))?,
+            "output_schema": output,
+        }));
+    }
+    Ok(json!({
+        "name": "heygen",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": interface.docs.contents.clone().unwrap_or_default(),
+        "actions": actions,
+    }))
+}
+
+/// The JSON Schema of an action's arguments: the fields of its input record.
+fn input_schema(resolve: &Resolve, param: Option<&Type>) -> anyhow::Result<Value> {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    if let Some(Type::Id(id)) = param {
+        let TypeDefKind::Record(record) = &resolve.types[*id].kind else {
+            anyhow::bail!("an action's parameter must be a record");
+        };
+        for field in &record.fields {
+            let name = field.name.replace('-', "_");
+            let (ty, optional) = match &field.ty {
+                Type::Id(id) => match &resolve.types[*id].kind {
+                    TypeDefKind::Option(inner) => (*inner, true),
+                    _ => (field.ty, false),
+                },
+                other => (*other, false),
+            };
+            let mut schema = value_schema(resolve, &name, &ty)?;
+            schema["description"] = json!(field.docs.contents.clone().unwrap_or_default());
+            if !optional {
+                required.push(name.clone());
+            }
+            properties.insert(name, schema);
+        }
+    }
+    Ok(json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    }))
+}
+
+/// The schema of one argument's value, with the limits the plugin checks.
+fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Value> {
+    Ok(match ty {
+        Type::Bool => json!({"type": "boolean"}),
+        Type::F64 | Type::F32 => match name {
+            "scale" => json!({"type": "number", "minimum": limits::MIN_SCALE, "maximum": limits::MAX_SCALE}),
+            _ => json!({"type": "number"}),
+        },
+        Type::String => match name {
+            // JSON callers may pass the object itself; the WIT face takes its text.
+            "variables" => json!({"type": ["object", "string"]}),
+            "input_text" => json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_SCRIPT_CHARS_V3}),
+            n if n.ends_with("_id") => json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS}),
+            _ => json!({"type": "string"}),
+        },
+        Type::Id(id) => match &resolve.types[*id].kind {
+            TypeDefKind::Enum(e) => json!({
+                "type": "string",
+                "enum": e.cases.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            }),
+            other => anyhow::bail!("argument `{name}` has a type the manifest cannot describe: {other:?}"),
+        },
+        other => anyhow::bail!("argument `{name}` has a type the manifest cannot describe: {other:?}"),
+    })
+}

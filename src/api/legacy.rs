@@ -1,0 +1,326 @@
+//! HeyGen's legacy v1/v2 endpoints, which the integration card was written
+//! against. A 2xx can still carry an error: success needs `error == null` (v2)
+//! or `code == 100` (v1) as well.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::{
+    Created, EventType, Page, VideoState, Voice, bad_response, envelope_error, failure_text, number,
+    parse_body, text,
+};
+use crate::error::Error;
+use crate::http::{HttpRequest, HttpResponse, encode_component};
+use crate::input::{
+    Expression, TalkingPhotoArgs, TalkingPhotoStyle, TalkingStyle, TemplateArgs, VideoLinkArgs,
+    check_id, check_scale, check_text, variables_object,
+};
+use crate::limits::MAX_SCRIPT_CHARS_LEGACY;
+
+/// `POST /v2/video/generate` with one talking-photo scene; options the caller
+/// did not set are left out.
+pub fn talking_photo(args: &TalkingPhotoArgs) -> Result<HttpRequest, Error> {
+    let id = check_id("talking_photo_id", &args.talking_photo_id)?;
+    let script = check_text("input_text", &args.input_text, MAX_SCRIPT_CHARS_LEGACY)?;
+    let voice_id = check_id("voice_id", &args.voice_id)?;
+    let mut character = json!({"type": "talking_photo", "talking_photo_id": id});
+    if let Some(scale) = args.scale {
+        character["scale"] = json!(check_scale(scale)?);
+    }
+    if let Some(style) = args.talking_photo_style {
+        character["talking_photo_style"] = json!(match style {
+            TalkingPhotoStyle::Square => "square",
+            TalkingPhotoStyle::Circle => "circle",
+        });
+    }
+    if let Some(style) = args.talking_style {
+        character["talking_style"] = json!(match style {
+            TalkingStyle::Stable => "stable",
+            TalkingStyle::Expressive => "expressive",
+        });
+    }
+    if let Some(expression) = args.expression {
+        character["expression"] = json!(match expression {
+            Expression::Default => "default",
+            Expression::Happy => "happy",
+        });
+    }
+    if let Some(on) = args.super_resolution {
+        character["super_resolution"] = json!(on);
+    }
+    if let Some(on) = args.matting {
+        character["matting"] = json!(on);
+    }
+    let voice = json!({"type": "text", "input_text": script, "voice_id": voice_id});
+    let mut body = json!({"video_inputs": [{"character": character, "voice": voice}]});
+    set_flags(&mut body, args.test, args.caption);
+    Ok(HttpRequest::post_json("/v2/video/generate", &body))
+}
+
+/// `POST /v2/template/{id}/generate` with the variables as given (each
+/// variable's `name` filled in from its key when missing).
+pub fn template(args: &TemplateArgs) -> Result<HttpRequest, Error> {
+    let id = check_id("template_id", &args.template_id)?;
+    let mut body = json!({});
+    set_flags(&mut body, args.test, args.caption);
+    if let Some(raw) = &args.variables {
+        body["variables"] = Value::Object(super::variables::to_legacy(variables_object(raw)?)?);
+    }
+    Ok(HttpRequest::post_json(
+        format!("/v2/template/{}/generate", encode_component(&id)),
+        &body,
+    ))
+}
+
+fn set_flags(body: &mut Value, test: Option<bool>, caption: Option<bool>) {
+    if let Some(test) = test {
+        body["test"] = json!(test);
+    }
+    if let Some(caption) = caption {
+        body["caption"] = json!(caption);
+    }
+}
+
+/// `GET /v1/webhook/webhook.list`: the webhook event types.
+pub fn events() -> HttpRequest {
+    HttpRequest::get("/v1/webhook/webhook.list")
+}
+
+/// `GET /v2/voices`: every voice in one answer.
+pub fn voices() -> HttpRequest {
+    HttpRequest::get("/v2/voices")
+}
+
+/// `GET /v1/video_status.get?video_id=…`.
+pub fn video(args: &VideoLinkArgs) -> Result<HttpRequest, Error> {
+    let id = check_id("video_id", &args.video_id)?;
+    Ok(HttpRequest::get("/v1/video_status.get").with_query("video_id", id))
+}
+
+/// Either legacy envelope: v2 `{error, data}` or v1 `{code, message, data}`.
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(default)]
+    error: Value,
+    #[serde(default)]
+    code: Value,
+    #[serde(default)]
+    message: Value,
+    #[serde(default)]
+    msg: Value,
+    data: Option<T>,
+}
+
+/// The `data` of a legacy answer, or the error its envelope carries.
+fn open<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
+    let envelope: Envelope<T> = parse_body(resp)?;
+    let v1_failed = match &envelope.code {
+        Value::Null => false,
+        Value::Number(n) => n.as_u64() != Some(100),
+        Value::String(s) => s != "100",
+        _ => true,
+    };
+    if !envelope.error.is_null() || v1_failed {
+        let (code, message) = envelope_error(&json!({
+            "error": envelope.error, "code": envelope.code,
+            "message": envelope.message, "msg": envelope.msg,
+        }));
+        return Err(Error::Api {
+            code,
+            message,
+            request_id: resp.request_id(),
+        });
+    }
+    envelope
+        .data
+        .ok_or_else(|| bad_response(resp, "a legacy envelope without `data`"))
+}
+
+/// A created video: `data.video_id`. Legacy answers carry no status.
+pub fn parse_created(resp: &HttpResponse) -> Result<Created, Error> {
+    let data: Value = open(resp)?;
+    let video_id = text(&data, "video_id")
+        .or_else(|| text(&data, "id"))
+        .ok_or_else(|| bad_response(resp, "no `video_id` in `data`"))?;
+    Ok(Created {
+        video_id,
+        status: None,
+    })
+}
+
+/// The event types: `data` is a list of names.
+pub fn parse_events(resp: &HttpResponse) -> Result<Page<String>, Error> {
+    let events: Vec<EventType> = open(resp)?;
+    Ok(Page {
+        items: events.into_iter().map(EventType::into_name).collect(),
+        next_token: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct Voices {
+    voices: Vec<Voice>,
+}
+
+/// Every voice: `data.voices`.
+pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
+    let data: Voices = open(resp)?;
+    Ok(Page {
+        items: data.voices,
+        next_token: None,
+    })
+}
+
+/// A video's state: `data.id` (not `data.video_id`), captions from
+/// `caption_url` (else `video_url_caption`), empty strings read as absent.
+pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState, Error> {
+    let data: Value = open(resp)?;
+    let status = text(&data, "status");
+    let failure = (status.as_deref() == Some("failed")).then(|| {
+        let error = &data["error"];
+        let message = match (text(error, "message"), text(error, "detail")) {
+            (Some(m), Some(d)) if m != d => Some(format!("{m}: {d}")),
+            (m, d) => m.or(d),
+        };
+        failure_text(super::scalar_text(&error["code"]), message)
+    });
+    Ok(VideoState {
+        video_id: text(&data, "id")
+            .or_else(|| text(&data, "video_id"))
+            .unwrap_or_else(|| requested_id.trim().to_owned()),
+        status,
+        video_url: text(&data, "video_url"),
+        thumbnail_url: text(&data, "thumbnail_url"),
+        duration: number(&data, "duration"),
+        caption_url: text(&data, "caption_url").or_else(|| text(&data, "video_url_caption")),
+        failure,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::testing::response;
+    use crate::config::BaseUrl;
+    use crate::input::from_json;
+
+    fn body(req: &HttpRequest) -> Value {
+        serde_json::from_slice(req.body.as_ref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn talking_photo_minimal_and_full_bodies() {
+        let args: TalkingPhotoArgs =
+            from_json(br#"{"talking_photo_id":"tp1","input_text":"Hello","voice_id":"v1"}"#).unwrap();
+        let req = talking_photo(&args).unwrap();
+        assert_eq!(req.path, "/v2/video/generate");
+        assert_eq!(
+            body(&req),
+            json!({"video_inputs":[{"character":{"type":"talking_photo","talking_photo_id":"tp1"},
+                                     "voice":{"type":"text","input_text":"Hello","voice_id":"v1"}}]})
+        );
+        let args: TalkingPhotoArgs = from_json(
+            br#"{"talking_photo_id":"tp1","input_text":"Hi","voice_id":"v1","test":true,"caption":false,"scale":0.5,
+                "talking_photo_style":"circle","talking_style":"expressive","expression":"happy",
+                "super_resolution":true,"matting":false}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            body(&talking_photo(&args).unwrap()),
+            json!({"test":true,"caption":false,"video_inputs":[{
+                "character":{"type":"talking_photo","talking_photo_id":"tp1","scale":0.5,"talking_photo_style":"circle",
+                             "talking_style":"expressive","expression":"happy","super_resolution":true,"matting":false},
+                "voice":{"type":"text","input_text":"Hi","voice_id":"v1"}}]})
+        );
+    }
+
+    #[test]
+    fn talking_photo_checks_the_legacy_script_limit() {
+        let args = TalkingPhotoArgs {
+            talking_photo_id: "t".into(),
+            input_text: "x".repeat(2_001),
+            voice_id: "v".into(),
+            ..Default::default()
+        };
+        let err = talking_photo(&args).unwrap_err().to_string();
+        assert!(err.contains("limit on this API generation is 2000"), "{err}");
+    }
+
+    #[test]
+    fn template_and_reads() {
+        let args: TemplateArgs = from_json(
+            br#"{"template_id":"tpl1","test":true,"variables":"{\"title\":{\"type\":\"text\",\"properties\":{\"content\":\"Hi\"}}}"}"#,
+        )
+        .unwrap();
+        let req = template(&args).unwrap();
+        assert_eq!(req.path, "/v2/template/tpl1/generate");
+        assert_eq!(
+            body(&req),
+            json!({"test":true,"variables":{"title":{"name":"title","type":"text","properties":{"content":"Hi"}}}})
+        );
+        let base = BaseUrl::parse("https://api.heygen.com").unwrap();
+        let req = video(&VideoLinkArgs { video_id: "a+b=c&d".into() }).unwrap();
+        assert_eq!(req.path_and_query(&base), "/v1/video_status.get?video_id=a%2Bb%3Dc%26d");
+        assert_eq!(voices().path, "/v2/voices");
+        assert_eq!(events().path, "/v1/webhook/webhook.list");
+    }
+
+    #[test]
+    fn errors_inside_a_2xx() {
+        for body in [
+            r#"{"error":{"code":"invalid_parameter","message":"input_text is invalid"},"data":null}"#,
+            r#"{"code":400112,"message":"Unauthorized","data":null}"#,
+            r#"{"code":"40104","msg":"Video not found"}"#,
+        ] {
+            let err = parse_created(&response(200, body)).unwrap_err();
+            assert!(matches!(err, Error::Api { .. }), "{body}: {err:?}");
+            assert!(err.to_string().starts_with("api_error: HeyGen reported an error "));
+            assert!(err.to_string().contains("request id req_42"));
+        }
+    }
+
+    #[test]
+    fn parses_successes() {
+        let created = parse_created(&response(200, r#"{"error":null,"data":{"video_id":"v1"}}"#)).unwrap();
+        assert_eq!(created, Created { video_id: "v1".into(), status: None });
+        let events = parse_events(&response(200, r#"{"code":100,"data":["avatar_video.success","avatar_video.fail"],"msg":null,"message":null}"#)).unwrap();
+        assert_eq!(events.items, vec!["avatar_video.success", "avatar_video.fail"]);
+        let voices = parse_voices(&response(
+            200,
+            r#"{"error":null,"data":{"voices":[{"voice_id":"a","name":"A","language":"English","gender":"FEMALE","preview_audio":null,"support_pause":false}]}}"#,
+        ))
+        .unwrap();
+        assert_eq!(voices.items, vec![Voice { voice_id: Some("a".into()), name: Some("A".into()) }]);
+        assert!(parse_voices(&response(200, r#"{"error":null,"data":{}}"#)).is_err());
+    }
+
+    #[test]
+    fn parses_video_status() {
+        let done = parse_video(
+            &response(
+                200,
+                r#"{"code":100,"data":{"id":"v1","status":"completed","duration":8.2,"video_url":"https://x/v.mp4",
+                   "video_url_caption":null,"thumbnail_url":"https://x/t.jpg","gif_url":null,"caption_url":"",
+                   "callback_id":null,"created_at":1700000000,"error":null},"message":"Success"}"#,
+            ),
+            "v1",
+        )
+        .unwrap();
+        assert_eq!(done.video_id, "v1");
+        assert_eq!(done.caption_url, None);
+        assert_eq!(done.duration, Some(8.2));
+        let failed = parse_video(
+            &response(
+                200,
+                r#"{"code":100,"data":{"id":"v1","status":"failed","error":{"code":40119,"message":"Voice error","detail":"voice not found"}}}"#,
+            ),
+            "v1",
+        )
+        .unwrap();
+        assert_eq!(
+            failed.failure.unwrap(),
+            "video_failed: HeyGen could not render the video: (40119) Voice error: voice not found. Fix the cause (photo, script, voice or template), then create the video again"
+        );
+    }
+}

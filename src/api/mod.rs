@@ -1,0 +1,297 @@
+//! HeyGen's wire format, one module per API generation, plus what both share:
+//! the values parsed out of answers and the reading of error answers.
+//!
+//! Builders turn checked arguments into an [`HttpRequest`]; parsers turn a 2xx
+//! [`HttpResponse`] into a value. Non-2xx answers never reach a parser: they go
+//! through [`error_from_status`]. Nothing here does I/O.
+
+pub mod legacy;
+pub mod v3;
+pub mod variables;
+
+use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::http::HttpResponse;
+
+/// A video HeyGen accepted for rendering.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Created {
+    /// The new video's id.
+    pub video_id: String,
+    /// Status, where the generation reports one.
+    pub status: Option<String>,
+}
+
+/// One voice, as the card's `VoiceInfo`.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct Voice {
+    /// Id to pass as `voice_id`.
+    #[serde(default)]
+    pub voice_id: Option<String>,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// One page of a list, with the token of the next page if there is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The page's items.
+    pub items: Vec<T>,
+    /// Pass back to get the next page; `None` on the last page.
+    pub next_token: Option<String>,
+}
+
+/// A webhook event type as listed: an object with `event_type`, or a bare string.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(crate) enum EventType {
+    Object { event_type: String },
+    Name(String),
+}
+
+impl EventType {
+    /// The event type's name.
+    pub(crate) fn into_name(self) -> String {
+        match self {
+            EventType::Object { event_type } | EventType::Name(event_type) => event_type,
+        }
+    }
+}
+
+/// What HeyGen says about a video.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VideoState {
+    /// The video's id.
+    pub video_id: String,
+    /// HeyGen's status, passed through.
+    pub status: Option<String>,
+    /// Download link, once completed.
+    pub video_url: Option<String>,
+    /// Thumbnail link.
+    pub thumbnail_url: Option<String>,
+    /// Length in seconds.
+    pub duration: Option<f64>,
+    /// Captions link.
+    pub caption_url: Option<String>,
+    /// Why the render failed, when `status` is `failed`.
+    pub failure: Option<String>,
+}
+
+/// Deserializes a 2xx body, or says why it cannot be read.
+pub(crate) fn parse_body<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
+    if resp.body.is_empty() || serde_json::from_slice::<serde::de::IgnoredAny>(&resp.body).is_err()
+    {
+        return Err(bad_response(resp, describe_body(resp)));
+    }
+    serde_json::from_slice(&resp.body)
+        .map_err(|e| bad_response(resp, format!("JSON of an unexpected shape ({e})")))
+}
+
+/// A [`Error::BadResponse`] for `resp`.
+pub(crate) fn bad_response(resp: &HttpResponse, detail: impl Into<String>) -> Error {
+    Error::BadResponse {
+        status: resp.status,
+        detail: detail.into(),
+        request_id: resp.request_id(),
+    }
+}
+
+/// Says in a few words what a body that is not JSON looks like.
+pub(crate) fn describe_body(resp: &HttpResponse) -> String {
+    let content_type = resp.header("content-type").unwrap_or("").to_ascii_lowercase();
+    let Ok(text) = std::str::from_utf8(&resp.body) else {
+        return format!("{} bytes that are not UTF-8 text", resp.body.len());
+    };
+    let start = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
+    if text.trim().is_empty() {
+        "an empty body instead of JSON".into()
+    } else if content_type.contains("html") || start.starts_with("<!doctype") || start.starts_with("<html") {
+        "an HTML page instead of JSON".into()
+    } else {
+        format!("{} bytes of text that is not JSON", resp.body.len())
+    }
+}
+
+/// Turns a non-2xx answer into an [`Error::Http`], reading HeyGen's code and
+/// message from whichever envelope the body has (v3 `{error:{code,message,param}}`,
+/// v2 `{error:{code,message}}`, v1 `{code,message}`) and `Retry-After` as
+/// given in seconds (dates are resolved by the caller, who knows the time).
+pub fn error_from_status(resp: &HttpResponse, retry_after: Option<u64>) -> Error {
+    let (code, message) = match serde_json::from_slice::<Value>(&resp.body) {
+        Ok(body) => envelope_error(&body),
+        Err(_) if resp.body.is_empty() => (None, None),
+        Err(_) => (None, Some(format!("with {}", describe_body(resp)))),
+    };
+    Error::Http {
+        status: resp.status,
+        code,
+        message,
+        request_id: resp.request_id(),
+        retry_after,
+        location: (300..400)
+            .contains(&resp.status)
+            .then(|| resp.header("location").map(str::to_owned))
+            .flatten(),
+    }
+}
+
+/// HeyGen's error code and message from any envelope, if the body has one.
+pub(crate) fn envelope_error(body: &Value) -> (Option<String>, Option<String>) {
+    let error = &body["error"];
+    let (code, message) = match error {
+        Value::Object(_) => (scalar_text(&error["code"]), scalar_text(&error["message"])),
+        Value::String(text) => (None, Some(text.clone())),
+        _ => (
+            scalar_text(&body["code"]),
+            scalar_text(&body["message"]).or_else(|| scalar_text(&body["msg"])),
+        ),
+    };
+    let message = match (message, scalar_text(&error["param"])) {
+        (Some(m), Some(param)) => Some(format!("{m} (parameter `{param}`)")),
+        (m, _) => m,
+    };
+    (code, message)
+}
+
+/// A string or number as text; `None` for null, empty and anything else.
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A non-empty string field of `data`.
+pub(crate) fn text(data: &Value, key: &str) -> Option<String> {
+    data.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
+}
+
+/// A number field of `data` (numbers in strings are accepted too).
+pub(crate) fn number(data: &Value, key: &str) -> Option<f64> {
+    match data.get(key)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok().filter(|d: &f64| d.is_finite()),
+        _ => None,
+    }
+}
+
+/// The `video_failed:` line for a failed render.
+pub(crate) fn failure_text(code: Option<String>, message: Option<String>) -> String {
+    let reason = match (code, message) {
+        (Some(code), Some(message)) => format!("({code}) {message}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => "without giving a reason".into(),
+    };
+    format!(
+        "video_failed: HeyGen could not render the video: {reason}. Fix the cause (photo, script, voice or template), then create the video again"
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the parsers' tests.
+    use crate::http::HttpResponse;
+
+    /// A response with `status`, a JSON content type and `body`.
+    pub fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![
+                ("content-type".into(), b"application/json".to_vec()),
+                ("x-request-id".into(), b"req_42".to_vec()),
+            ],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::response;
+    use super::*;
+
+    fn http_parts(err: Error) -> (u16, Option<String>, Option<String>, Option<String>) {
+        match err {
+            Error::Http {
+                status,
+                code,
+                message,
+                request_id,
+                ..
+            } => (status, code, message, request_id),
+            other => panic!("not an HTTP error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_every_error_envelope() {
+        let cases = [
+            (
+                r#"{"error":{"code":"invalid_parameter","message":"bad avatar","param":"avatar_id"}}"#,
+                Some("invalid_parameter"),
+                Some("bad avatar (parameter `avatar_id`)"),
+            ),
+            (
+                r#"{"data":null,"error":{"code":"internal_error","message":"Unauthorized"}}"#,
+                Some("internal_error"),
+                Some("Unauthorized"),
+            ),
+            (r#"{"code":400112,"message":"Unauthorized"}"#, Some("400112"), Some("Unauthorized")),
+            (r#"{"code":400,"msg":"Invlid parameters"}"#, Some("400"), Some("Invlid parameters")),
+            (r#"{"error":"boom"}"#, None, Some("boom")),
+        ];
+        for (body, code, message) in cases {
+            let (status, c, m, id) = http_parts(error_from_status(&response(401, body), None));
+            assert_eq!(status, 401);
+            assert_eq!(c.as_deref(), code, "{body}");
+            assert_eq!(m.as_deref(), message, "{body}");
+            assert_eq!(id.as_deref(), Some("req_42"));
+        }
+    }
+
+    #[test]
+    fn describes_bodies_that_are_not_json() {
+        let mut html = response(404, "<!DOCTYPE html><html>Not found</html>");
+        html.headers[0].1 = b"text/html".to_vec();
+        let (_, code, message, _) = http_parts(error_from_status(&html, None));
+        assert_eq!(code, None);
+        assert_eq!(message.as_deref(), Some("with an HTML page instead of JSON"));
+        let (_, _, message, _) = http_parts(error_from_status(&response(503, ""), None));
+        assert_eq!(message, None);
+        let raw = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: vec![0xff, 0xfe],
+        };
+        assert_eq!(describe_body(&raw), "2 bytes that are not UTF-8 text");
+    }
+
+    #[test]
+    fn redirects_keep_their_location() {
+        let mut resp = response(302, "");
+        resp.headers.push(("location".into(), b"https://elsewhere.example/".to_vec()));
+        let Error::Http { location, .. } = error_from_status(&resp, None) else {
+            panic!()
+        };
+        assert_eq!(location.as_deref(), Some("https://elsewhere.example/"));
+    }
+
+    #[test]
+    fn field_helpers_tolerate_nulls_and_strings() {
+        let data = serde_json::json!({"a": "", "b": null, "c": "x", "d": "12.5", "e": 3});
+        assert_eq!(text(&data, "a"), None);
+        assert_eq!(text(&data, "b"), None);
+        assert_eq!(text(&data, "c").as_deref(), Some("x"));
+        assert_eq!(number(&data, "d"), Some(12.5));
+        assert_eq!(number(&data, "e"), Some(3.0));
+        assert_eq!(number(&data, "z"), None);
+    }
+}

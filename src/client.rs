@@ -1,0 +1,354 @@
+//! Runs requests through a [`Transport`] inside one call's time budget,
+//! retrying what [`crate::retry`] allows and following pages.
+
+use crate::api::{Page, bad_response, error_from_status};
+use crate::config::{ApiKey, Config};
+use crate::error::Error;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::retry::{self, Effect, Outcome};
+use crate::transport::{MAX_BODY_BYTES, Transport, TransportError};
+
+const NS_PER_MS: u64 = 1_000_000;
+
+/// One action call's view of HeyGen: a transport, the configuration, the key
+/// and the deadline every attempt shares.
+pub struct Client<'a, T: Transport> {
+    transport: &'a mut T,
+    config: &'a Config,
+    key: &'a ApiKey,
+    deadline_ns: u64,
+}
+
+impl<'a, T: Transport> Client<'a, T> {
+    /// Starts a call: its budget (`HEYGEN_TIMEOUT_MS`) runs from now.
+    pub fn new(transport: &'a mut T, config: &'a Config, key: &'a ApiKey) -> Self {
+        let deadline_ns = transport
+            .now_ns()
+            .saturating_add(config.timeout_ms.saturating_mul(NS_PER_MS));
+        Client {
+            transport,
+            config,
+            key,
+            deadline_ns,
+        }
+    }
+
+    /// The configuration of this call.
+    pub fn config(&self) -> &Config {
+        self.config
+    }
+
+    /// Sends `request`, retrying as `effect` allows, and returns the 2xx
+    /// answer. A v3 create gets an `Idempotency-Key`, the same on every retry.
+    /// A create that failed after HeyGen may have acted on it comes back as
+    /// [`Error::MaybeCreated`].
+    pub fn exchange(&mut self, mut request: HttpRequest, effect: Effect) -> Result<HttpResponse, Error> {
+        if effect == Effect::IdempotentCreate {
+            let key = format!(
+                "heygen-plugin-{:016x}{:016x}",
+                self.transport.random_u64(),
+                self.transport.random_u64()
+            );
+            request.headers.push(("Idempotency-Key".into(), key));
+        }
+        let mut maybe_created = false;
+        let mut retry = 0;
+        loop {
+            let outcome = self
+                .transport
+                .send(&self.config.base_url, self.key, &request, self.deadline_ns);
+            maybe_created |= effect != Effect::Read && retry::ambiguous(&outcome);
+            let retry_after = self.retry_after(&outcome);
+            let remaining_ms = self.deadline_ns.saturating_sub(self.transport.now_ns()) / NS_PER_MS;
+            let random = self.transport.random_u64();
+            match retry::plan(effect, &outcome, retry, remaining_ms, retry_after, random) {
+                Some(wait_ms) => {
+                    self.transport.sleep_ns(wait_ms.saturating_mul(NS_PER_MS));
+                    retry += 1;
+                }
+                None => {
+                    return self.finish(outcome, retry_after).map_err(|e| {
+                        if maybe_created {
+                            Error::MaybeCreated(Box::new(e))
+                        } else {
+                            e
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// `Retry-After` of a 429 or 503, in seconds.
+    fn retry_after(&mut self, outcome: &Outcome) -> Option<u64> {
+        let resp = outcome.as_ref().ok().filter(|r| matches!(r.status, 429 | 503))?;
+        let value = resp.header("retry-after")?;
+        retry::retry_after_secs(value, self.transport.unix_secs())
+    }
+
+    /// The final outcome as a 2xx answer or an [`Error`].
+    fn finish(&self, outcome: Outcome, retry_after: Option<u64>) -> Result<HttpResponse, Error> {
+        let authority = &self.config.base_url.authority;
+        match outcome {
+            Ok(resp) if resp.is_success() => Ok(resp),
+            Ok(resp) => Err(error_from_status(&resp, retry_after)),
+            Err(TransportError::Denied) => Err(Error::Denied {
+                authority: authority.clone(),
+            }),
+            Err(TransportError::NotSent(detail)) => Err(Error::Transport {
+                detail: format!("could not connect to {authority}: {detail}"),
+            }),
+            Err(TransportError::Broken(detail)) => Err(Error::Transport {
+                detail: format!("the exchange with {authority} broke off: {detail}"),
+            }),
+            Err(TransportError::TimedOut(detail)) => Err(Error::Timeout {
+                detail: format!(
+                    "{detail} from {authority} within the call's budget of {} ms (HEYGEN_TIMEOUT_MS)",
+                    self.config.timeout_ms
+                ),
+            }),
+            Err(TransportError::TooLarge { status }) => Err(Error::BadResponse {
+                status,
+                detail: format!(
+                    "a body larger than {} MiB, far more than any real answer",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ),
+                request_id: None,
+            }),
+        }
+    }
+
+    /// Reads every page of a list: `build` makes the request for a page token
+    /// (`None` for the first), `parse` reads a page. Gives up after `max_pages`
+    /// or when HeyGen hands back a token it already gave.
+    pub fn all_pages<I>(
+        &mut self,
+        build: impl Fn(Option<&str>) -> HttpRequest,
+        parse: impl Fn(&HttpResponse) -> Result<Page<I>, Error>,
+        max_pages: usize,
+    ) -> Result<Vec<I>, Error> {
+        let mut items = Vec::new();
+        let mut tokens: Vec<String> = Vec::new();
+        for _ in 0..max_pages {
+            let resp = self.exchange(build(tokens.last().map(String::as_str)), Effect::Read)?;
+            let page = parse(&resp)?;
+            items.extend(page.items);
+            match page.next_token {
+                None => return Ok(items),
+                Some(token) if tokens.contains(&token) => {
+                    return Err(bad_response(&resp, format!("a page token that repeats an earlier one ({token})")));
+                }
+                Some(token) => tokens.push(token),
+            }
+        }
+        Err(Error::BadResponse {
+            status: 200,
+            detail: format!("more than {max_pages} pages ({} items so far)", items.len()),
+            request_id: None,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fake {
+    //! A scripted [`Transport`] with a virtual clock, for unit tests.
+    use super::*;
+    use crate::config::BaseUrl;
+    use std::collections::VecDeque;
+
+    /// Answers requests from a script and records what it was asked.
+    #[derive(Default)]
+    pub struct Scripted {
+        pub script: VecDeque<Outcome>,
+        pub sent: Vec<HttpRequest>,
+        pub slept_ms: Vec<u64>,
+        pub now_ns: u64,
+        /// Virtual time each send takes.
+        pub send_ms: u64,
+    }
+
+    impl Scripted {
+        pub fn new(script: impl IntoIterator<Item = Outcome>) -> Self {
+            Scripted {
+                script: script.into_iter().collect(),
+                send_ms: 10,
+                ..Default::default()
+            }
+        }
+    }
+
+    /// An answer with `status`, `body` and extra `headers`.
+    pub fn answer(status: u16, body: &str, headers: &[(&str, &str)]) -> Outcome {
+        Ok(HttpResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        })
+    }
+
+    impl Transport for Scripted {
+        fn send(&mut self, _: &BaseUrl, _: &ApiKey, request: &HttpRequest, deadline_ns: u64) -> Outcome {
+            self.sent.push(request.clone());
+            self.now_ns += self.send_ms * NS_PER_MS;
+            if self.now_ns > deadline_ns {
+                return Err(TransportError::TimedOut("no answer".into()));
+            }
+            self.script.pop_front().expect("the script ran out")
+        }
+        fn now_ns(&mut self) -> u64 {
+            self.now_ns
+        }
+        fn unix_secs(&mut self) -> u64 {
+            1_000_000
+        }
+        fn sleep_ns(&mut self, ns: u64) {
+            self.slept_ms.push(ns / NS_PER_MS);
+            self.now_ns += ns;
+        }
+        fn random_u64(&mut self) -> u64 {
+            7
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fake::{Scripted, answer};
+    use super::*;
+    use crate::config::API_KEY_VAR;
+
+    fn config(timeout_ms: u64) -> Config {
+        Config {
+            base_url: crate::config::BaseUrl::parse("https://api.heygen.com").unwrap(),
+            generation: crate::config::Generation::V3,
+            timeout_ms,
+        }
+    }
+
+    fn key() -> ApiKey {
+        ApiKey::parse("k", API_KEY_VAR).unwrap()
+    }
+
+    fn idempotency_key(req: &HttpRequest) -> Option<&str> {
+        req.headers
+            .iter()
+            .find(|(k, _)| k == "Idempotency-Key")
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn v3_create_retries_with_one_idempotency_key() {
+        let mut t = Scripted::new([answer(503, "", &[]), answer(503, "", &[]), answer(200, "{}", &[])]);
+        let (config, key) = (config(30_000), key());
+        let resp = Client::new(&mut t, &config, &key)
+            .exchange(HttpRequest::get("/v3/videos"), Effect::IdempotentCreate)
+            .unwrap();
+        assert_eq!(resp.status, 200);
+        assert_eq!(t.sent.len(), 3);
+        let first = idempotency_key(&t.sent[0]).unwrap();
+        assert!(first.starts_with("heygen-plugin-") && first.len() <= 255);
+        assert!(t.sent.iter().all(|r| idempotency_key(r) == Some(first)));
+        assert_eq!(t.slept_ms.len(), 2);
+    }
+
+    #[test]
+    fn legacy_create_is_sent_once_and_says_it_may_exist() {
+        let mut t = Scripted::new([answer(503, "", &[])]);
+        let (config, key) = (config(30_000), key());
+        let err = Client::new(&mut t, &config, &key)
+            .exchange(HttpRequest::get("/v2/video/generate"), Effect::Create)
+            .unwrap_err();
+        assert_eq!(t.sent.len(), 1);
+        assert!(idempotency_key(&t.sent[0]).is_none());
+        assert!(matches!(err, Error::MaybeCreated(_)));
+        assert!(err.to_string().starts_with("http_503: "));
+        assert!(err.to_string().contains("may have created the video"));
+    }
+
+    #[test]
+    fn legacy_create_retries_a_429_and_a_refused_connection() {
+        let mut t = Scripted::new([
+            answer(429, "", &[("retry-after", "1")]),
+            Err(TransportError::NotSent("connection refused".into())),
+            answer(200, "{}", &[]),
+        ]);
+        let (config, key) = (config(30_000), key());
+        Client::new(&mut t, &config, &key)
+            .exchange(HttpRequest::get("/"), Effect::Create)
+            .unwrap();
+        assert_eq!(t.sent.len(), 3);
+        assert_eq!(t.slept_ms[0], 1_000);
+    }
+
+    #[test]
+    fn reads_give_up_after_two_retries() {
+        let mut t = Scripted::new([answer(500, "", &[]), answer(502, "", &[]), answer(504, "", &[])]);
+        let (config, key) = (config(30_000), key());
+        let err = Client::new(&mut t, &config, &key)
+            .exchange(HttpRequest::get("/"), Effect::Read)
+            .unwrap_err();
+        assert_eq!(t.sent.len(), 3);
+        assert!(err.to_string().starts_with("http_504: "));
+        assert!(!matches!(err, Error::MaybeCreated(_)));
+    }
+
+    #[test]
+    fn a_retry_after_beyond_the_budget_is_not_waited_for() {
+        let mut t = Scripted::new([answer(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#, &[("retry-after", "3600")])]);
+        let (config, key) = (config(5_000), key());
+        let err = Client::new(&mut t, &config, &key)
+            .exchange(HttpRequest::get("/"), Effect::Read)
+            .unwrap_err();
+        assert_eq!(t.sent.len(), 1);
+        assert!(t.slept_ms.is_empty());
+        assert_eq!(err.retry_after(), Some(3600));
+        assert!(err.to_string().contains("wait 3600 s"), "{err}");
+    }
+
+    #[test]
+    fn timeouts_name_the_budget() {
+        let mut t = Scripted::new([]);
+        t.send_ms = 2_000;
+        let (config, key) = (config(1_000), key());
+        let err = Client::new(&mut t, &config, &key)
+            .exchange(HttpRequest::get("/"), Effect::Read)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("timeout: no answer from api.heygen.com within the call's budget of 1000 ms"), "{err}");
+    }
+
+    #[test]
+    fn pages_are_followed_to_the_end() {
+        let mut t = Scripted::new([
+            answer(200, r#"{"data":[{"voice_id":"a"}],"has_more":true,"next_token":"p2"}"#, &[]),
+            answer(200, r#"{"data":[{"voice_id":"b"}],"has_more":true,"next_token":"p3"}"#, &[]),
+            answer(200, r#"{"data":[{"voice_id":"c"}],"has_more":false,"next_token":null}"#, &[]),
+        ]);
+        let (config, key) = (config(30_000), key());
+        let voices = Client::new(&mut t, &config, &key)
+            .all_pages(crate::api::v3::voices, crate::api::v3::parse_voices, 50)
+            .unwrap();
+        assert_eq!(voices.len(), 3);
+        let base = &config.base_url;
+        let sent: Vec<String> = t.sent.iter().map(|r| r.path_and_query(base)).collect();
+        assert_eq!(sent, ["/v3/voices?limit=100", "/v3/voices?limit=100&token=p2", "/v3/voices?limit=100&token=p3"]);
+    }
+
+    #[test]
+    fn pages_stop_at_the_cap_and_on_a_repeated_token() {
+        let page = r#"{"data":[{"voice_id":"a"}],"has_more":true,"next_token":"same"}"#;
+        let mut t = Scripted::new([answer(200, page, &[]), answer(200, page, &[])]);
+        let (config, key) = (config(30_000), key());
+        let err = Client::new(&mut t, &config, &key)
+            .all_pages(crate::api::v3::voices, crate::api::v3::parse_voices, 50)
+            .unwrap_err();
+        assert!(err.to_string().contains("repeats an earlier one"), "{err}");
+        let mut t = Scripted::new([answer(200, page, &[])]);
+        let err = Client::new(&mut t, &config, &key)
+            .all_pages(crate::api::v3::voices, crate::api::v3::parse_voices, 1)
+            .unwrap_err();
+        assert!(err.to_string().contains("more than 1 pages"), "{err}");
+    }
+}

@@ -1,0 +1,277 @@
+//! The actions' arguments, as the card names them, and the checks every
+//! argument passes before anything is sent. Both faces share them: the WIT glue
+//! fills these structs from records, the HTTP face parses them from JSON.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::limits::{MAX_ID_CHARS, MAX_SCALE, MAX_VARIABLES_BYTES, MIN_SCALE};
+
+/// Crop of a talking photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TalkingPhotoStyle {
+    /// Square crop (HeyGen's default).
+    Square,
+    /// Circular crop.
+    Circle,
+}
+
+/// Motion style of a talking photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TalkingStyle {
+    /// Calm motion.
+    Stable,
+    /// Lively motion.
+    Expressive,
+}
+
+/// Facial expression of a talking photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expression {
+    /// Neutral (HeyGen's default).
+    Default,
+    /// Smiling.
+    Happy,
+}
+
+/// Arguments of `create_talking_photo`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TalkingPhotoArgs {
+    /// Talking photo (v3: photo avatar look) id.
+    pub talking_photo_id: String,
+    /// Script to speak.
+    pub input_text: String,
+    /// Voice id.
+    pub voice_id: String,
+    /// Legacy test mode.
+    pub test: Option<bool>,
+    /// Burn in captions.
+    pub caption: Option<bool>,
+    /// Photo scale, 0.0 to 2.0.
+    pub scale: Option<f64>,
+    /// Crop style.
+    pub talking_photo_style: Option<TalkingPhotoStyle>,
+    /// Motion style.
+    pub talking_style: Option<TalkingStyle>,
+    /// Facial expression.
+    pub expression: Option<Expression>,
+    /// Enhance the photo.
+    pub super_resolution: Option<bool>,
+    /// Remove the background.
+    pub matting: Option<bool>,
+}
+
+/// Arguments of `create_video_from_template`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateArgs {
+    /// Template id.
+    pub template_id: String,
+    /// Legacy test mode.
+    pub test: Option<bool>,
+    /// Burn in captions.
+    pub caption: Option<bool>,
+    /// Variable overrides: a JSON object, or JSON text holding one.
+    pub variables: Option<Value>,
+}
+
+/// Arguments of `retrieve_video_link`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoLinkArgs {
+    /// Video id.
+    pub video_id: String,
+}
+
+/// The (empty) arguments of the list actions.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+/// Parses a JSON object of card-named arguments. An empty body counts as `{}`.
+pub fn from_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Error> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| Error::InvalidInput("the arguments are not UTF-8 text".into()))?;
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::InvalidInput(format!("the arguments are not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Error::InvalidInput(
+            "the arguments must be a JSON object of named arguments".into(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| Error::InvalidInput(e.to_string()))
+}
+
+/// Checks an id that goes into a URL or body: trimmed, 1 to 128 characters,
+/// no whitespace or control characters, none of `/ \ ? # %`, and not `.` or
+/// `..`. Returns the trimmed id.
+pub fn check_id(field: &str, value: &str) -> Result<String, Error> {
+    let id = value.trim();
+    let bad = |why: &str| Err(Error::InvalidInput(format!("{field} {why}")));
+    if id.is_empty() {
+        return bad("is required and must not be blank");
+    }
+    if id.chars().count() > MAX_ID_CHARS {
+        return bad(&format!("is longer than {MAX_ID_CHARS} characters; pass the id alone"));
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("must not contain spaces, line breaks or control characters");
+    }
+    if id.contains(['/', '\\', '?', '#', '%']) || id == "." || id == ".." {
+        return bad("must be a plain id, without / \\ ? # % or dot segments");
+    }
+    Ok(id.to_owned())
+}
+
+/// Checks a script: not blank, at most `max_chars`, no control characters
+/// other than tab and line breaks.
+pub fn check_text(field: &str, value: &str, max_chars: usize) -> Result<String, Error> {
+    if value.trim().is_empty() {
+        return Err(Error::InvalidInput(format!("{field} must not be blank")));
+    }
+    let chars = value.chars().count();
+    if chars > max_chars {
+        return Err(Error::InvalidInput(format!(
+            "{field} has {chars} characters; the limit on this API generation is {max_chars}"
+        )));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Error::InvalidInput(format!(
+            "{field} must not contain control characters other than tabs and line breaks"
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+/// Checks `scale`: a finite number from 0.0 to 2.0.
+pub fn check_scale(scale: f64) -> Result<f64, Error> {
+    if scale.is_finite() && (MIN_SCALE..=MAX_SCALE).contains(&scale) {
+        Ok(scale)
+    } else {
+        Err(Error::InvalidInput(format!(
+            "scale must be a number from {MIN_SCALE:.1} to {MAX_SCALE:.1} (1.0 is the default)"
+        )))
+    }
+}
+
+/// Turns `variables` (a JSON object, or JSON text holding one) into an object
+/// whose members are all objects.
+pub fn variables_object(raw: &Value) -> Result<Map<String, Value>, Error> {
+    let bad = |why: String| Err(Error::InvalidInput(format!("variables {why}")));
+    let value = match raw {
+        Value::String(text) => {
+            if text.len() > MAX_VARIABLES_BYTES {
+                return bad(format!("is larger than {MAX_VARIABLES_BYTES} bytes"));
+            }
+            if text.trim().is_empty() {
+                return Ok(Map::new());
+            }
+            match serde_json::from_str::<Value>(text) {
+                Ok(value) => value,
+                Err(e) => return bad(format!("is not valid JSON: {e}")),
+            }
+        }
+        other => other.clone(),
+    };
+    let Value::Object(map) = value else {
+        return bad("must be a JSON object keyed by variable name".into());
+    };
+    for (name, member) in &map {
+        if name.trim().is_empty() {
+            return bad("has a variable with a blank name".into());
+        }
+        if !member.is_object() {
+            return bad(format!(
+                "member `{name}` must be an object such as {{\"name\": \"{name}\", \"type\": \"text\", \"properties\": {{\"content\": \"...\"}}}}"
+            ));
+        }
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_card_named_json() {
+        let args: TalkingPhotoArgs = from_json(
+            br#"{"talking_photo_id":"tp","input_text":"Hi","voice_id":"v","scale":1,"talking_style":"expressive","expression":"default","test":null}"#,
+        )
+        .unwrap();
+        assert_eq!(args.scale, Some(1.0));
+        assert_eq!(args.talking_style, Some(TalkingStyle::Expressive));
+        assert_eq!(args.expression, Some(Expression::Default));
+        assert_eq!(args.test, None);
+    }
+
+    #[test]
+    fn json_errors_are_invalid_input() {
+        for (body, needle) in [
+            (&b"[1]"[..], "must be a JSON object"),
+            (b"{", "not valid JSON"),
+            (b"\xff", "not UTF-8"),
+            (br#"{"video_id":"v","x":1}"#, "unknown field `x`"),
+            (br#"{}"#, "missing field `video_id`"),
+            (br#"{"video_id":5}"#, "invalid type"),
+        ] {
+            let err = from_json::<VideoLinkArgs>(body).unwrap_err().to_string();
+            assert!(err.starts_with("invalid_input: ") && err.contains(needle), "{err}");
+        }
+        let err = from_json::<TalkingPhotoArgs>(
+            br#"{"talking_photo_id":"t","input_text":"x","voice_id":"v","talking_photo_style":"triangle"}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown variant `triangle`"));
+        assert_eq!(from_json::<NoArgs>(b""), Ok(NoArgs {}));
+        assert!(from_json::<NoArgs>(br#"{"a":1}"#).is_err());
+    }
+
+    #[test]
+    fn ids_are_trimmed_and_checked() {
+        assert_eq!(check_id("video_id", "  abc123 ").unwrap(), "abc123");
+        for bad in ["", "   ", "a/b", "..", ".", "a?b", "a#b", "a%2F", "a b", "a\r\nb", "a\0", "a\\b"] {
+            assert!(check_id("video_id", bad).is_err(), "{bad:?}");
+        }
+        assert!(check_id("video_id", &"x".repeat(10_000)).is_err());
+        assert!(check_id("video_id", "ok.v-1_é").is_ok());
+    }
+
+    #[test]
+    fn text_and_scale_limits() {
+        assert!(check_text("input_text", " \n ", 10).is_err());
+        assert!(check_text("input_text", "abcdefghijk", 10).is_err());
+        assert!(check_text("input_text", "a\u{0}b", 10).is_err());
+        assert_eq!(check_text("input_text", "line\nline", 10).unwrap(), "line\nline");
+        for bad in [-0.1, 2.01, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert!(check_scale(bad).is_err(), "{bad}");
+        }
+        assert_eq!(check_scale(0.0), Ok(0.0));
+        assert_eq!(check_scale(2.0), Ok(2.0));
+    }
+
+    #[test]
+    fn variables_accept_objects_and_json_text() {
+        let text = Value::String(r#"{"a":{"type":"text","content":"x"}}"#.into());
+        assert_eq!(variables_object(&text).unwrap().len(), 1);
+        assert!(variables_object(&Value::String(" ".into())).unwrap().is_empty());
+        for bad in [
+            Value::String("[1]".into()),
+            Value::String("{".into()),
+            serde_json::json!(5),
+            serde_json::json!({"a": "text"}),
+            serde_json::json!({" ": {}}),
+        ] {
+            assert!(variables_object(&bad).is_err(), "{bad}");
+        }
+    }
+}

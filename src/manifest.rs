@@ -1,0 +1,43 @@
+//! The tool manifest an agent runtime registers tools from: for each action
+//! its name, its description (the WIT docs, word for word), the JSON Schema of
+//! its arguments (built from the WIT record) and of its output (the card's).
+//! `build.rs` generates it from `wit/` and `schemas/`.
+
+/// The manifest, as JSON text.
+pub const MANIFEST_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/manifest.json"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn lists_the_five_card_actions_with_docs_and_schemas() {
+        let manifest: Value = serde_json::from_str(MANIFEST_JSON).unwrap();
+        let names: Vec<&str> = manifest["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "create_talking_photo",
+                "create_video_from_template",
+                "list_custom_events_options",
+                "list_voice_id_options",
+                "retrieve_video_link"
+            ]
+        );
+        let photo = &manifest["actions"][0];
+        assert!(photo["description"].as_str().unwrap().starts_with("Create a talking-photo video"));
+        let input = &photo["input_schema"];
+        assert_eq!(input["required"], serde_json::json!(["talking_photo_id", "input_text", "voice_id"]));
+        assert_eq!(input["additionalProperties"], false);
+        assert_eq!(input["properties"]["scale"]["maximum"], 2.0);
+        assert_eq!(input["properties"]["talking_style"]["enum"], serde_json::json!(["stable", "expressive"]));
+        assert_eq!(photo["output_schema"]["title"], "CreateTalkingPhotoOutput");
+        assert_eq!(manifest["actions"][2]["input_schema"]["properties"], serde_json::json!({}));
+    }
+}

@@ -1,0 +1,55 @@
+//! What the core needs from the outside world, as a trait: send one request,
+//! tell the time, sleep, and draw random numbers. The component implements it
+//! over `wasi:http` and `wasi:clocks` (`wasm::transport`); unit tests implement
+//! it with scripted answers.
+
+use crate::config::{ApiKey, BaseUrl};
+use crate::http::{HttpRequest, HttpResponse};
+
+/// Largest response body read, in bytes; a larger one fails the call. Real
+/// answers are far smaller (the legacy voice list, the largest, is about 1 MiB).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// How sending one request failed, by how far it got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransportError {
+    /// The host refused to send it (outbound allow-list).
+    Denied,
+    /// It never left: DNS failure, connection refused, connect timeout. Safe to
+    /// retry even when it would create a video.
+    NotSent(String),
+    /// It may have reached HeyGen, but the exchange broke (reset, protocol error).
+    Broken(String),
+    /// No complete answer before the deadline; it may have reached HeyGen.
+    TimedOut(String),
+    /// The answer's body was larger than [`MAX_BODY_BYTES`].
+    TooLarge {
+        /// Status of the oversized answer.
+        status: u16,
+    },
+}
+
+/// The outside world, as the core sees it.
+pub trait Transport {
+    /// Sends `request` to `base` with `key`, and reads the whole answer, giving
+    /// up at `deadline_ns` (on the [`Transport::now_ns`] clock).
+    fn send(
+        &mut self,
+        base: &BaseUrl,
+        key: &ApiKey,
+        request: &HttpRequest,
+        deadline_ns: u64,
+    ) -> Result<HttpResponse, TransportError>;
+
+    /// A monotonic clock, in nanoseconds.
+    fn now_ns(&mut self) -> u64;
+
+    /// Wall-clock time, in seconds since the Unix epoch (for `Retry-After` dates).
+    fn unix_secs(&mut self) -> u64;
+
+    /// Sleeps for `ns` nanoseconds.
+    fn sleep_ns(&mut self, ns: u64);
+
+    /// A random number (retry jitter, idempotency keys).
+    fn random_u64(&mut self) -> u64;
+}
