@@ -1,1 +1,198 @@
-fn main() {}
+//! `heygen-host`: run the HeyGen plugin component under wasmtime.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use host_test::runtime::{Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Settings, ACTIONS};
+use host_test::sim::{DEFAULT_KEY, Simulator};
+use serde_json::Value;
+
+/// Runs the HeyGen plugin (a WebAssembly component) under wasmtime, against a
+/// built-in HeyGen simulator or, with `--live`, against HeyGen itself.
+#[derive(Parser)]
+#[command(name = "heygen-host", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every action on both API generations against the simulator (the main job).
+    Demo {
+        /// Load this plugin .wasm instead of the one built into heygen-host.
+        #[arg(long)]
+        component: Option<PathBuf>,
+    },
+    /// Run one action and print its output JSON.
+    ///
+    /// Exit status: 0 when the output says `success: true`, 1 when it says
+    /// `success: false`, 2 for a usage error (unknown action, malformed JSON).
+    ///
+    /// Configuration comes from the environment, as for the plugin:
+    /// HEYGEN_API_KEY, HEYGEN_BASE_URL, HEYGEN_API_VERSION (v3 or legacy) and
+    /// HEYGEN_TIMEOUT_MS. Without HEYGEN_BASE_URL and without --live, the call
+    /// goes to a simulator started for this one call.
+    #[command(after_help = "Examples:\n  heygen-host call list_voice_id_options\n  heygen-host call retrieve_video_link '{\"video_id\": \"abc123\"}'\n  HEYGEN_BASE_URL=http://127.0.0.1:8080 heygen-host call create_talking_photo -  < args.json\n  HEYGEN_API_KEY=... heygen-host call --live list_voice_id_options")]
+    Call {
+        /// One of: create_talking_photo, create_video_from_template,
+        /// list_custom_events_options, list_voice_id_options, retrieve_video_link.
+        action: String,
+        /// The arguments as a JSON object with the card's names (`-` reads
+        /// standard input). Defaults to `{}`.
+        json: Option<String>,
+        /// Call HeyGen itself (HEYGEN_BASE_URL, default https://api.heygen.com).
+        #[arg(long)]
+        live: bool,
+        /// Load this plugin .wasm instead of the one built into heygen-host.
+        #[arg(long)]
+        component: Option<PathBuf>,
+        /// Let the plugin reach only this host[:port] (default: the base URL's).
+        #[arg(long, value_name = "HOST[:PORT]")]
+        allow_host: Option<String>,
+    },
+    /// Run the HeyGen simulator alone, until interrupted.
+    Mock {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The API key the simulator accepts.
+        #[arg(long, default_value = DEFAULT_KEY)]
+        key: String,
+    },
+    /// Print the tool manifest (GET /actions of the plugin's HTTP face).
+    Tools,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("heygen-host: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("heygen-host: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_plugin(runtime: &Runtime, path: Option<&PathBuf>) -> Result<Plugin> {
+    match path {
+        None => Plugin::embedded(runtime),
+        Some(path) => {
+            let wasm = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Plugin::new(runtime, &runtime.component(&wasm)?, HostFeatures::default())
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Demo { component } => {
+            let plugin = load_plugin(&Runtime::new()?, component.as_ref())?;
+            host_test::demo::run(&plugin, &mut std::io::stdout()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Call {
+            action,
+            json,
+            live,
+            component,
+            allow_host,
+        } => call(&action, json, live, component, allow_host).await,
+        Command::Mock { port, key } => {
+            let sim = Simulator::start(port, &[&key])?;
+            println!("HeyGen simulator listening on {}", sim.url());
+            println!("  export HEYGEN_BASE_URL={} HEYGEN_API_KEY={key}", sim.url());
+            println!("Press Ctrl-C to stop.");
+            tokio::signal::ctrl_c().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tools => {
+            let runtime = Runtime::new()?;
+            let face = HttpFace::embedded(&runtime)?;
+            let request = http::Request::get("http://localhost/actions").body(bytes::Bytes::new())?;
+            let answer = face.request(&Settings::new(Vec::new()), request).await?;
+            let manifest: Value = serde_json::from_slice(&answer.body).context("the manifest is not JSON")?;
+            println!("{}", serde_json::to_string_pretty(&manifest)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn call(
+    action: &str,
+    json: Option<String>,
+    live: bool,
+    component: Option<PathBuf>,
+    allow_host: Option<String>,
+) -> Result<ExitCode> {
+    let usage = |msg: String| {
+        eprintln!("heygen-host call: {msg}\nRun `heygen-host call --help` for usage.");
+        Ok(ExitCode::from(2))
+    };
+    if !ACTIONS.contains(&action) {
+        return usage(format!("unknown action `{action}`; the actions are {}", ACTIONS.join(", ")));
+    }
+    let text = match json.as_deref() {
+        None => "{}".to_owned(),
+        Some("-") => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text)?;
+            text
+        }
+        Some(text) => text.to_owned(),
+    };
+    let args: Value = match serde_json::from_str(&text) {
+        Ok(Value::Object(map)) => Value::Object(map),
+        Ok(_) => return usage("the arguments must be a JSON object".into()),
+        Err(e) => return usage(format!("the arguments are not valid JSON: {e}")),
+    };
+
+    let mut env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("HEYGEN_")).collect();
+    let base_url_set = env.iter().any(|(k, v)| k == "HEYGEN_BASE_URL" && !v.is_empty());
+    let sim = if live || base_url_set {
+        None
+    } else {
+        let key = std::env::var("HEYGEN_API_KEY").unwrap_or_else(|_| DEFAULT_KEY.into());
+        let sim = Simulator::start(0, &[DEFAULT_KEY, &key])?;
+        eprintln!("(calling the built-in simulator at {}; set HEYGEN_BASE_URL or pass --live to call elsewhere)", sim.url());
+        env.retain(|(k, _)| k != "HEYGEN_BASE_URL");
+        env.push(("HEYGEN_BASE_URL".into(), sim.url().into()));
+        if !env.iter().any(|(k, _)| k == "HEYGEN_API_KEY") {
+            env.push(("HEYGEN_API_KEY".into(), DEFAULT_KEY.into()));
+        }
+        Some(sim)
+    };
+    let mut settings = Settings::new(env);
+    if let Some(host) = allow_host {
+        settings.allow = Allow::Only(host.to_ascii_lowercase());
+    }
+
+    let plugin = load_plugin(&Runtime::new()?, component.as_ref())?;
+    let mut session = plugin.session(&settings).await?;
+    let output = match session.call(action, &args).await {
+        Ok(output) => output,
+        Err(CallError::Usage(msg)) => return usage(msg),
+        Err(CallError::Host(e)) => serde_json::json!({
+            "success": false,
+            "error": format!("host_error: the plugin failed inside the host: {e:#}"),
+        }),
+    };
+    drop(sim);
+    println!("{}", serde_json::to_string_pretty(&output)?);
+    Ok(if output["success"] == Value::Bool(true) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

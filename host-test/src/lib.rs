@@ -1,0 +1,13 @@
+//! `heygen-host`: runs the HeyGen plugin component under wasmtime, with a
+//! HeyGen simulator to run it against.
+//!
+//! - [`runtime`] loads the component (compiled once, cached on disk), gives it
+//!   WASI and `wasi:http` with an outbound allow-list, and runs actions from
+//!   card-named JSON ([`values`] converts).
+//! - [`sim`] is the HeyGen simulator: a real HTTP server on loopback.
+//! - [`demo`] is the main job: every action end to end, as a transcript.
+
+pub mod demo;
+pub mod runtime;
+pub mod sim;
+pub mod values;

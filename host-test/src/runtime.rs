@@ -1,0 +1,446 @@
+//! Running the plugin under wasmtime: one [`Engine`], components compiled once
+//! (and cached on disk), an [`InstancePre`] per component, and a fresh
+//! [`Store`] per [`Session`] with the plugin's environment, an outbound
+//! allow-list and a memory limit.
+
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use serde_json::Value;
+use wasmtime::component::{Component, ComponentExportIndex, Instance, InstancePre, Linker, ResourceAny, ResourceTable, Val};
+use wasmtime::{Config, Engine, ResourceLimiter, Store};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
+
+use crate::values;
+
+/// The plugin component (`actions` export), as built by `build.rs`.
+pub const PLUGIN_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/heygen_plugin.wasm"));
+/// The HTTP-face component (`wasi:http/incoming-handler` export).
+pub const HTTP_FACE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/heygen_plugin_http.wasm"));
+
+/// The exported interface holding the actions.
+pub const ACTIONS_INTERFACE: &str = "modulex:heygen/actions@0.1.0";
+/// The card's action names, in its order.
+pub const ACTIONS: [&str; 5] = [
+    "create_talking_photo",
+    "create_video_from_template",
+    "list_custom_events_options",
+    "list_voice_id_options",
+    "retrieve_video_link",
+];
+/// Linear memory one instance may grow to.
+const MEMORY_LIMIT: usize = 64 << 20;
+
+/// Which outgoing requests the host lets through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Allow {
+    /// Only to the `host[:port]` of `HEYGEN_BASE_URL` (its default when unset).
+    BaseUrlHost,
+    /// Only to this `host[:port]`.
+    Only(String),
+}
+
+/// What one session of the plugin gets from its host.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Environment variables (`HEYGEN_*`).
+    pub env: Vec<(String, String)>,
+    /// The outbound allow-list.
+    pub allow: Allow,
+}
+
+impl Settings {
+    /// Settings with `env` and the base URL's host allowed.
+    pub fn new(env: Vec<(String, String)>) -> Settings {
+        Settings {
+            env,
+            allow: Allow::BaseUrlHost,
+        }
+    }
+
+    /// The one `host[:port]` requests may go to, if the base URL is valid.
+    fn allowed_authority(&self) -> Option<String> {
+        match &self.allow {
+            Allow::Only(authority) => Some(authority.clone()),
+            Allow::BaseUrlHost => {
+                let base = self
+                    .env
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == heygen_plugin::config::BASE_URL_VAR)
+                    .map(|(_, v)| v.as_str())
+                    .filter(|v| !v.trim().is_empty())
+                    .unwrap_or(heygen_plugin::config::DEFAULT_BASE_URL);
+                heygen_plugin::config::BaseUrl::parse(base).ok().map(|b| b.authority)
+            }
+        }
+    }
+}
+
+/// Per-store state: WASI, `wasi:http`, the allow-list and the memory watch.
+pub struct HostState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    hooks: Hooks,
+    memory: MemoryWatch,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
+    }
+}
+
+/// The outbound allow-list: anything but the allowed `host[:port]` is denied
+/// with `http-request-denied`.
+struct Hooks {
+    allowed: Option<String>,
+}
+
+impl WasiHttpHooks for Hooks {
+    fn send_request(
+        &mut self,
+        request: http::Request<wasmtime_wasi_http::WasiBody>,
+        options: Option<wasmtime_wasi_http::RequestOptions>,
+        fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<(), wasmtime_wasi_http::Error>> + Send>,
+    ) -> Box<
+        dyn Future<
+                Output = wasmtime_wasi_http::Result<(
+                    http::Response<wasmtime_wasi_http::WasiBody>,
+                    Box<dyn Future<Output = wasmtime_wasi_http::Result<(), wasmtime_wasi_http::Error>> + Send>,
+                )>,
+            > + Send,
+    > {
+        let authority = request.uri().authority().map(|a| a.as_str().to_ascii_lowercase());
+        if authority.is_none() || authority != self.allowed {
+            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+        }
+        drop(fut);
+        Box::new(async move {
+            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            Ok((
+                response.map(BodyExt::boxed_unsync),
+                Box::new(io) as Box<dyn Future<Output = _> + Send>,
+            ))
+        })
+    }
+}
+
+/// Caps an instance's linear memory and remembers its peak.
+struct MemoryWatch {
+    peak: usize,
+}
+
+impl ResourceLimiter for MemoryWatch {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > MEMORY_LIMIT {
+            return Ok(false);
+        }
+        self.peak = self.peak.max(desired);
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}
+
+/// Host capabilities that tests can take away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostFeatures {
+    /// Whether `request-options.set-*-timeout` succeed. Without them, the
+    /// setters fail as on a host that does not support timeouts.
+    pub request_timeouts: bool,
+}
+
+impl Default for HostFeatures {
+    fn default() -> Self {
+        HostFeatures { request_timeouts: true }
+    }
+}
+
+/// The wasmtime engine and the on-disk cache of compiled components.
+#[derive(Clone)]
+pub struct Runtime {
+    engine: Engine,
+    cache_dir: Option<PathBuf>,
+}
+
+impl Runtime {
+    /// An engine with default settings and the per-user component cache.
+    pub fn new() -> Result<Runtime> {
+        Runtime::with_config(&Config::new())
+    }
+
+    /// An engine built from `config`, with the per-user component cache.
+    pub fn with_config(config: &Config) -> Result<Runtime> {
+        let cache_dir = std::env::var_os("HEYGEN_HOST_CACHE")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("XDG_CACHE_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                    .map(|c| c.join("heygen-plugin").join("components"))
+            });
+        Ok(Runtime {
+            engine: Engine::new(config)?,
+            cache_dir,
+        })
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Compiles `wasm`, or loads it precompiled from the cache (the cache
+    /// key covers the bytes and the engine's compatibility hash).
+    pub fn component(&self, wasm: &[u8]) -> Result<Component> {
+        let Some(dir) = &self.cache_dir else {
+            return Ok(Component::new(&self.engine, wasm)?);
+        };
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        wasm.hash(&mut hasher);
+        self.engine.precompile_compatibility_hash().hash(&mut hasher);
+        let path = dir.join(format!("{:016x}.cwasm", hasher.finish()));
+        if path.exists() {
+            // SAFETY: the file was written by `Component::serialize` below, for
+            // an engine with the same compatibility hash; wasmtime re-checks it.
+            if let Ok(component) = unsafe { Component::deserialize_file(&self.engine, &path) } {
+                return Ok(component);
+            }
+        }
+        let component = Component::new(&self.engine, wasm)?;
+        if std::fs::create_dir_all(dir).is_ok() {
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            if std::fs::write(&tmp, component.serialize()?).is_ok() {
+                let _ = std::fs::rename(&tmp, &path);
+            }
+        }
+        Ok(component)
+    }
+
+    fn linker(&self, features: HostFeatures) -> Result<Linker<HostState>> {
+        let mut linker = Linker::new(&self.engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        if !features.request_timeouts {
+            linker.allow_shadowing(true);
+            let mut types = linker.instance("wasi:http/types@0.2.12")?;
+            for setter in ["set-connect-timeout", "set-first-byte-timeout", "set-between-bytes-timeout"] {
+                types.func_wrap(
+                    &format!("[method]request-options.{setter}"),
+                    |_store, (_options, _duration): (ResourceAny, Option<u64>)| Ok((Err::<(), ()>(()),)),
+                )?;
+            }
+        }
+        Ok(linker)
+    }
+
+    fn store(&self, settings: &Settings) -> Store<HostState> {
+        let mut wasi = WasiCtx::builder();
+        for (name, value) in &settings.env {
+            wasi.env(name, value);
+        }
+        let state = HostState {
+            wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            hooks: Hooks {
+                allowed: settings.allowed_authority(),
+            },
+            memory: MemoryWatch { peak: 0 },
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.memory);
+        store
+    }
+}
+
+/// The plugin component, ready to instantiate.
+#[derive(Clone)]
+pub struct Plugin {
+    runtime: Runtime,
+    pre: InstancePre<HostState>,
+    functions: Vec<(&'static str, ComponentExportIndex)>,
+}
+
+impl Plugin {
+    /// Prepares `component` (the `actions` plugin) with `features`.
+    pub fn new(runtime: &Runtime, component: &Component, features: HostFeatures) -> Result<Plugin> {
+        let pre = runtime.linker(features)?.instantiate_pre(component)?;
+        let interface = component
+            .get_export_index(None, ACTIONS_INTERFACE)
+            .ok_or_else(|| anyhow!("the component does not export {ACTIONS_INTERFACE}"))?;
+        let functions = ACTIONS
+            .iter()
+            .map(|action| {
+                component
+                    .get_export_index(Some(&interface), &action.replace('_', "-"))
+                    .map(|index| (*action, index))
+                    .ok_or_else(|| anyhow!("the component does not export `{action}`"))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Plugin {
+            runtime: runtime.clone(),
+            pre,
+            functions,
+        })
+    }
+
+    /// The embedded plugin, compiled (or loaded from the cache) on `runtime`.
+    pub fn embedded(runtime: &Runtime) -> Result<Plugin> {
+        Plugin::new(runtime, &runtime.component(PLUGIN_WASM)?, HostFeatures::default())
+    }
+
+    /// A fresh instance with `settings`.
+    pub async fn session(&self, settings: &Settings) -> Result<Session> {
+        let mut store = self.runtime.store(settings);
+        let instance = self.pre.instantiate_async(&mut store).await?;
+        Ok(Session {
+            store,
+            instance,
+            plugin: self.clone(),
+        })
+    }
+}
+
+/// Why a call did not produce an output.
+#[derive(Debug)]
+pub enum CallError {
+    /// The action or its JSON arguments do not fit the WIT signature.
+    Usage(String),
+    /// The component trapped or the host failed.
+    Host(anyhow::Error),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Usage(msg) => f.write_str(msg),
+            CallError::Host(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+/// One instance of the plugin; it can run any number of actions.
+pub struct Session {
+    store: Store<HostState>,
+    instance: Instance,
+    plugin: Plugin,
+}
+
+impl Session {
+    /// Runs `action` (card name) with card-named JSON `args`, and returns the
+    /// output record as the card's JSON.
+    pub async fn call(&mut self, action: &str, args: &Value) -> Result<Value, CallError> {
+        let index = self
+            .plugin
+            .functions
+            .iter()
+            .find(|(name, _)| *name == action)
+            .map(|(_, index)| *index)
+            .ok_or_else(|| CallError::Usage(format!("unknown action `{action}`; the actions are {}", ACTIONS.join(", "))))?;
+        let func = self
+            .instance
+            .get_func(&mut self.store, index)
+            .ok_or_else(|| CallError::Host(anyhow!("`{action}` is not a function")))?;
+        let ty = func.ty(&self.store);
+        let params = values::params_from_json(&ty, args).map_err(CallError::Usage)?;
+        let mut results = vec![Val::Bool(false); ty.results().len()];
+        func.call_async(&mut self.store, &params, &mut results)
+            .await
+            .map_err(|e| CallError::Host(e.into()))?;
+        match results.as_slice() {
+            [result] => Ok(values::to_json(result)),
+            _ => Err(CallError::Host(anyhow!("`{action}` returned {} values", results.len()))),
+        }
+    }
+
+    /// The largest linear memory this instance has grown to, in bytes.
+    pub fn peak_memory(&self) -> usize {
+        self.store.data().memory.peak
+    }
+}
+
+/// The HTTP-face component, ready to serve requests in-process.
+#[derive(Clone)]
+pub struct HttpFace {
+    runtime: Runtime,
+    pre: ProxyPre<HostState>,
+}
+
+/// An answer from the HTTP face.
+#[derive(Debug)]
+pub struct HttpAnswer {
+    /// Status.
+    pub status: u16,
+    /// Headers.
+    pub headers: http::HeaderMap,
+    /// Body.
+    pub body: Bytes,
+}
+
+impl HttpFace {
+    /// Prepares the embedded HTTP-face component on `runtime`.
+    pub fn embedded(runtime: &Runtime) -> Result<HttpFace> {
+        let component = runtime.component(HTTP_FACE_WASM)?;
+        let pre = ProxyPre::new(runtime.linker(HostFeatures::default())?.instantiate_pre(&component)?)?;
+        Ok(HttpFace {
+            runtime: runtime.clone(),
+            pre,
+        })
+    }
+
+    /// Serves one request on a fresh instance.
+    pub async fn request(&self, settings: &Settings, request: http::Request<Bytes>) -> Result<HttpAnswer> {
+        let mut store = self.runtime.store(settings);
+        let (parts, body) = request.into_parts();
+        let request = hyper::Request::from_parts(parts, Full::new(body).map_err(|never: std::convert::Infallible| -> wasmtime_wasi_http::Error { match never {} }));
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let req = store.data_mut().http().new_incoming_request(Scheme::Http, request)?;
+        let out = store.data_mut().http().new_response_outparam(sender)?;
+        let pre = self.pre.clone();
+        // The guest streams its answer while `handle` runs: read it concurrently.
+        let task = tokio::spawn(async move {
+            let proxy = pre.instantiate_async(&mut store).await?;
+            proxy.wasi_http_incoming_handler().call_handle(&mut store, req, out).await
+        });
+        let response = match receiver.await {
+            Ok(Ok(response)) => response,
+            Ok(Err(code)) => bail!("the HTTP face answered with an error: {code:?}"),
+            Err(_) => {
+                let outcome = task.await?;
+                bail!("the HTTP face never answered: {:?}", outcome.err());
+            }
+        };
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(|e| anyhow!("reading the answer: {e:?}"))?.to_bytes();
+        task.await?.map_err(anyhow::Error::from).context("the HTTP face trapped")?;
+        Ok(HttpAnswer {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body,
+        })
+    }
+}

@@ -1,0 +1,316 @@
+//! HeyGen v3 as the simulator plays it: `{"data": …}` answers, `{"error":
+//! {code, message, param}}` errors, strict bodies, `Idempotency-Key` replays.
+
+use serde_json::{Map, Value, json};
+
+use super::check::{self, Check, Problem, choice, child, object, only, opt_bool, opt_choice, opt_number, opt_string, string};
+use super::data::{self, Stage, Video};
+use super::{Answer, Recorded, Replay, State, authorized, json_content_type, query, segment};
+
+fn error(status: u16, code: &str, message: &str, param: Option<&str>) -> Answer {
+    let mut error = json!({"code": code, "message": message});
+    if let Some(param) = param {
+        error["param"] = json!(param);
+    }
+    Answer::json(status, &json!({ "error": error }))
+}
+
+fn invalid(problem: Problem) -> Answer {
+    error(400, "invalid_parameter", &problem.message, Some(&problem.param))
+}
+
+pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
+    let path = req.path.as_str();
+    let known = matches!(
+        (req.method.as_str(), path),
+        ("POST", "/v3/videos") | ("GET", "/v3/voices") | ("GET", "/v3/webhooks/event-types")
+    ) || (req.method == "GET" && segment(path, "/v3/videos/", "").is_some())
+        || (req.method == "POST" && segment(path, "/v3/templates/", "").is_some());
+    if !known {
+        return Answer::html_404();
+    }
+    if !authorized(state, req) {
+        return error(401, "unauthorized", "Invalid or missing API key. Pass your key in the X-Api-Key header.", None);
+    }
+    match (req.method.as_str(), path) {
+        ("POST", "/v3/videos") => idempotent(state, req, create_video),
+        ("GET", "/v3/voices") => voices(req),
+        ("GET", "/v3/webhooks/event-types") => event_types(),
+        ("GET", _) => video(state, segment(path, "/v3/videos/", "").unwrap_or_default()),
+        _ => idempotent(state, req, |state, req| {
+            create_from_template(state, req, &segment(path, "/v3/templates/", "").unwrap_or_default())
+        }),
+    }
+}
+
+/// Runs a creating request under its `Idempotency-Key`: a repeat of a key
+/// replays the first answer; the same key with another body is refused.
+fn idempotent(state: &mut State, req: &Recorded, create: impl FnOnce(&mut State, &Recorded) -> Answer) -> Answer {
+    let Some(key) = req.header("idempotency-key").map(str::to_owned) else {
+        return create(state, req);
+    };
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(&b)) {
+        return error(400, "invalid_parameter", "Idempotency-Key must be 1-255 characters of [A-Za-z0-9_:.-]", Some("Idempotency-Key"));
+    }
+    let fingerprint = format!("{} {}", req.path, String::from_utf8_lossy(&req.body));
+    if let Some(replay) = state.replays.get(&key) {
+        if replay.fingerprint != fingerprint {
+            return error(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request", Some("Idempotency-Key"));
+        }
+        return Answer::json(replay.status, &replay.body).with_header("idempotent-replayed", "true");
+    }
+    let answer = create(state, req);
+    if answer.status < 500 {
+        let body = answer.body.chunks.front().and_then(|b| serde_json::from_slice(b).ok());
+        if let Some(body) = body {
+            state.replays.insert(key, Replay { fingerprint, status: answer.status, body });
+        }
+    }
+    answer
+}
+
+fn json_body(req: &Recorded) -> Check<Value> {
+    if !json_content_type(req) {
+        return Err(check::problem("Content-Type", "Content-Type must be application/json"));
+    }
+    serde_json::from_slice(&req.body).map_err(|e| check::problem("body", format!("Invalid JSON: {e}")))
+}
+
+/// `POST /v3/videos`.
+fn create_video(state: &mut State, req: &Recorded) -> Answer {
+    let checked = (|| {
+        let body = json_body(req)?;
+        let map = object(&body, "")?;
+        only(
+            map,
+            &[
+                "type", "avatar_id", "script", "voice_id", "title", "caption", "expressiveness", "remove_background",
+                "resolution", "aspect_ratio", "callback_url", "callback_id",
+            ],
+            "",
+        )?;
+        choice(map, "type", "", &["avatar"])?;
+        let avatar = string(map, "avatar_id", "")?.to_owned();
+        let script = string(map, "script", "")?.to_owned();
+        let voice = string(map, "voice_id", "")?.to_owned();
+        let title = opt_string(map, "title", "")?.map(str::to_owned);
+        let caption = match map.get("caption") {
+            None => false,
+            Some(_) => {
+                let caption = child(map, "caption", "")?;
+                only(caption, &["style"], "caption")?;
+                opt_choice(caption, "style", "caption", &["default", "bold", "minimal"])?;
+                true
+            }
+        };
+        opt_choice(map, "expressiveness", "", &["low", "medium", "high"])?;
+        opt_bool(map, "remove_background", "")?;
+        opt_choice(map, "resolution", "", &["720p", "1080p", "4k"])?;
+        opt_choice(map, "aspect_ratio", "", &["16:9", "9:16", "1:1", "4:5", "5:4"])?;
+        opt_string(map, "callback_url", "")?;
+        opt_string(map, "callback_id", "")?;
+        Ok((avatar, script, voice, title, caption))
+    })();
+    let (avatar, script, voice, title, caption) = match checked {
+        Ok(v) => v,
+        Err(problem) => return invalid(problem),
+    };
+    if !data::TALKING_PHOTOS.contains(&avatar.as_str()) {
+        return error(404, "avatar_not_found", &format!("Avatar {avatar} not found"), Some("avatar_id"));
+    }
+    if !data::is_voice(&voice) {
+        return error(404, "voice_not_found", &format!("Voice {voice} not found"), Some("voice_id"));
+    }
+    let id = state.create_video(Video {
+        id: String::new(),
+        title,
+        script_chars: script.chars().count(),
+        caption,
+        fails: avatar == data::FAILING_TALKING_PHOTO,
+        test: false,
+        polls: 0,
+        created_at: 0,
+    });
+    Answer::json(200, &json!({"data": {"video_id": id, "status": "waiting", "output_format": "mp4"}}))
+}
+
+/// `POST /v3/templates/{id}`.
+fn create_from_template(state: &mut State, req: &Recorded, template: &str) -> Answer {
+    let Some(declared) = data::template_variables(template) else {
+        return error(404, "not_found", &format!("Template {template} not found"), Some("template_id"));
+    };
+    let checked = (|| {
+        let body = json_body(req)?;
+        let map = object(&body, "")?;
+        only(map, &["variables", "title", "caption", "dimension", "callback_url", "callback_id", "folder_id"], "")?;
+        let variables = child(map, "variables", "")?;
+        for (name, variable) in variables {
+            let path = check::join("variables", name);
+            let Some((_, kind)) = declared.iter().find(|(n, _)| n == name) else {
+                return Err(check::problem(&path, format!("Template {template} has no variable `{name}`")));
+            };
+            check_variable(object(variable, &path)?, kind, &path)?;
+        }
+        let caption = opt_bool(map, "caption", "")?.unwrap_or(false);
+        let title = opt_string(map, "title", "")?.map(str::to_owned);
+        if map.contains_key("dimension") {
+            let dimension = child(map, "dimension", "")?;
+            only(dimension, &["width", "height"], "dimension")?;
+            opt_number(dimension, "width", "dimension", (128.0, 4096.0))?;
+            opt_number(dimension, "height", "dimension", (128.0, 4096.0))?;
+        }
+        let text: usize = variables
+            .values()
+            .filter_map(|v| v["content"].as_str())
+            .map(|s| s.chars().count())
+            .sum();
+        Ok((caption, title, text))
+    })();
+    let (caption, title, text) = match checked {
+        Ok(v) => v,
+        Err(problem) => return invalid(problem),
+    };
+    let id = state.create_video(Video {
+        id: String::new(),
+        title: title.clone(),
+        script_chars: text.max(40),
+        caption,
+        fails: false,
+        test: false,
+        polls: 0,
+        created_at: 0,
+    });
+    Answer::json(
+        200,
+        &json!({"data": {"id": id, "title": title, "status": "waiting", "created_at": super::unix_now(), "video_url": null}}),
+    )
+}
+
+/// One template variable in v3's shape, of the declared `kind`.
+fn check_variable(var: &Map<String, Value>, kind: &str, path: &str) -> Check<()> {
+    let given = choice(var, "type", path, &["text", "image", "video", "audio", "character", "voice"])?;
+    if given != kind {
+        return Err(check::problem(&check::join(path, "type"), format!("This variable is of type '{kind}'")));
+    }
+    let asset = |var: &Map<String, Value>| -> Check<()> {
+        let asset = child(var, "asset", path)?;
+        let at = check::join(path, "asset");
+        match choice(asset, "type", &at, &["url", "asset_id"])? {
+            "url" => {
+                only(asset, &["type", "url"], &at)?;
+                string(asset, "url", &at).map(|_| ())
+            }
+            _ => {
+                only(asset, &["type", "asset_id"], &at)?;
+                string(asset, "asset_id", &at).map(|_| ())
+            }
+        }
+    };
+    match kind {
+        "text" => {
+            only(var, &["type", "content"], path)?;
+            string(var, "content", path)?;
+        }
+        "image" => {
+            only(var, &["type", "asset", "fit"], path)?;
+            asset(var)?;
+            opt_choice(var, "fit", path, &["cover", "contain", "crop", "none"])?;
+        }
+        "video" => {
+            only(var, &["type", "asset", "fit", "play_style", "volume"], path)?;
+            asset(var)?;
+            opt_choice(var, "fit", path, &["cover", "contain", "crop", "none"])?;
+            opt_choice(var, "play_style", path, &["fit_to_scene", "freeze", "loop", "full_video"])?;
+            opt_number(var, "volume", path, (0.0, 1.0))?;
+        }
+        "audio" => {
+            only(var, &["type", "asset"], path)?;
+            asset(var)?;
+        }
+        "character" => {
+            only(var, &["type", "character_id", "character_type"], path)?;
+            string(var, "character_id", path)?;
+            choice(var, "character_type", path, &["avatar", "talking_photo"])?;
+        }
+        _ => {
+            only(var, &["type", "voice_id", "locale"], path)?;
+            string(var, "voice_id", path)?;
+            opt_string(var, "locale", path)?;
+        }
+    }
+    Ok(())
+}
+
+/// `GET /v3/voices?limit&token`: pages of at most `limit` (1-100, default 20).
+fn voices(req: &Recorded) -> Answer {
+    let mut limit = 20;
+    let mut start = 0;
+    for (name, value) in query(req) {
+        match name.as_str() {
+            "limit" => match value.parse::<usize>() {
+                Ok(n) if (1..=100).contains(&n) => limit = n,
+                _ => return error(400, "invalid_parameter", "Input should be between 1 and 100", Some("limit")),
+            },
+            "token" => match value.strip_prefix("voices-after-").and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n < data::VOICE_COUNT => start = n,
+                _ => return error(400, "invalid_parameter", "Invalid pagination token", Some("token")),
+            },
+            "type" | "language" | "gender" | "engine" => {}
+            other => return error(400, "invalid_parameter", "Extra inputs are not permitted", Some(other)),
+        }
+    }
+    let end = (start + limit).min(data::VOICE_COUNT);
+    let has_more = end < data::VOICE_COUNT;
+    Answer::json(
+        200,
+        &json!({
+            "data": (start..end).map(data::voice_v3).collect::<Vec<_>>(),
+            "has_more": has_more,
+            "next_token": if has_more { json!(format!("voices-after-{end}")) } else { Value::Null },
+        }),
+    )
+}
+
+/// `GET /v3/webhooks/event-types`.
+fn event_types() -> Answer {
+    let data: Vec<Value> = data::EVENT_TYPES
+        .iter()
+        .map(|(event_type, description)| json!({"event_type": event_type, "description": description}))
+        .collect();
+    Answer::json(200, &json!({"data": data, "has_more": false, "next_token": null}))
+}
+
+/// `GET /v3/videos/{id}`.
+fn video(state: &mut State, id: String) -> Answer {
+    let Some(video) = state.poll_video(&id) else {
+        return error(404, "video_not_found", &format!("Video {id} not found"), Some("video_id"));
+    };
+    let mut data = json!({
+        "id": video.id, "title": video.title, "status": "waiting", "created_at": video.created_at,
+        "completed_at": null, "duration": null, "video_url": null, "thumbnail_url": null, "gif_url": null,
+        "captioned_video_url": null, "subtitle_url": null, "failure_code": null, "failure_message": null,
+        "video_page_url": format!("https://app.heygen.com/videos/{}", video.id), "output_format": "mp4",
+    });
+    match video.stage() {
+        Stage::Queued => {}
+        Stage::Processing => data["status"] = json!("processing"),
+        Stage::Failed => {
+            data["status"] = json!("failed");
+            data["failure_code"] = json!("avatar_face_not_detected");
+            data["failure_message"] = json!("No face was detected in the talking photo.");
+        }
+        Stage::Completed => {
+            data["status"] = json!("completed");
+            data["completed_at"] = json!(video.created_at + 42);
+            data["duration"] = json!(video.duration());
+            data["video_url"] = json!(video.url("video.mp4"));
+            data["thumbnail_url"] = json!(video.url("thumbnail.jpg"));
+            data["gif_url"] = json!(video.url("preview.gif"));
+            if video.caption {
+                data["captioned_video_url"] = json!(video.url("captioned.mp4"));
+                data["subtitle_url"] = json!(video.url("captions.srt"));
+            }
+        }
+    }
+    Answer::json(200, &json!({ "data": data }))
+}

@@ -1,0 +1,133 @@
+//! The HTTP face: `wasi:http/incoming-handler`, for `wasmtime serve`, Spin,
+//! wasmCloud and other `wasi:http` servers. Routing and answers come from
+//! [`crate::http_face`]; this module only moves bytes, and never panics on a
+//! client that hangs up.
+
+use wasip2::clocks::monotonic_clock;
+use wasip2::http::types::{
+    Fields, IncomingBody, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam,
+};
+use wasip2::io::poll::poll;
+use wasip2::io::streams::{OutputStream, StreamError};
+
+use super::transport::WasiTransport;
+use super::with_env;
+use crate::http_face::{self, MAX_REQUEST_BYTES, Reply, Route};
+
+/// Longest wait for a client to send its request body.
+const BODY_TIMEOUT_NS: u64 = 10_000_000_000;
+
+struct Server;
+
+impl wasip2::exports::http::incoming_handler::Guest for Server {
+    fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+        let method = match request.method() {
+            Method::Get => "GET".to_owned(),
+            Method::Post => "POST".to_owned(),
+            Method::Other(other) => other,
+            other => format!("{other:?}").to_ascii_uppercase(),
+        };
+        let path = request.path_with_query().unwrap_or_default();
+        let reply = match http_face::route(&method, &path) {
+            Route::Manifest => http_face::manifest(),
+            Route::Run(action) => {
+                let headers = request.headers();
+                let key = headers
+                    .get("x-api-key")
+                    .first()
+                    .map(|v| String::from_utf8_lossy(v).into_owned());
+                let declared = headers
+                    .get("content-length")
+                    .first()
+                    .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<u64>().ok());
+                drop(headers);
+                match read_body(request, declared) {
+                    Some(body) => with_env(key.as_deref(), |env| {
+                        http_face::run(&mut WasiTransport, action, &body, env)
+                    }),
+                    None => http_face::too_large(action),
+                }
+            }
+            other => http_face::refuse(&other),
+        };
+        send(response_out, reply);
+    }
+}
+
+/// The request body, or `None` when it is (or declares to be) larger than
+/// [`MAX_REQUEST_BYTES`]. A body that breaks off or stalls reads as what came.
+fn read_body(request: IncomingRequest, declared: Option<u64>) -> Option<Vec<u8>> {
+    if declared.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    let Ok(body) = request.consume() else {
+        return Some(bytes);
+    };
+    let Ok(stream) = body.stream() else {
+        return Some(bytes);
+    };
+    let deadline = monotonic_clock::now().saturating_add(BODY_TIMEOUT_NS);
+    loop {
+        match stream.read(64 * 1024) {
+            Ok(chunk) if chunk.is_empty() => {
+                let timer = monotonic_clock::subscribe_instant(deadline);
+                if !poll(&[&stream.subscribe(), &timer]).contains(&0) {
+                    break;
+                }
+            }
+            Ok(chunk) => {
+                if bytes.len() + chunk.len() > MAX_REQUEST_BYTES {
+                    return None;
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Err(_) => break,
+        }
+    }
+    drop(stream);
+    drop(IncomingBody::finish(body));
+    Some(bytes)
+}
+
+/// Sends `reply`. Failures (a client that went away) end the exchange quietly.
+fn send(response_out: ResponseOutparam, reply: Reply) {
+    let headers = Fields::new();
+    let length = reply.body.len().to_string();
+    let mut pairs: Vec<(&str, &[u8])> = vec![
+        ("content-type", b"application/json"),
+        ("content-length", length.as_bytes()),
+    ];
+    pairs.extend(reply.headers.iter().map(|(n, v)| (*n, v.as_bytes())));
+    for (name, value) in pairs {
+        let _ = headers.append(&name.to_owned(), &value.to_vec());
+    }
+    let response = OutgoingResponse::new(headers);
+    let _ = response.set_status_code(reply.status);
+    let Ok(body) = response.body() else {
+        return;
+    };
+    ResponseOutparam::set(response_out, Ok(response));
+    if let Ok(stream) = body.write() {
+        let _ = write_all(&stream, reply.body.as_bytes());
+    }
+    let _ = OutgoingBody::finish(body, None);
+}
+
+fn write_all(stream: &OutputStream, mut bytes: &[u8]) -> Result<(), StreamError> {
+    while !bytes.is_empty() {
+        let permitted = stream.check_write()?;
+        if permitted == 0 {
+            stream.subscribe().block();
+            continue;
+        }
+        let n = bytes.len().min(usize::try_from(permitted).unwrap_or(usize::MAX));
+        stream.write(&bytes[..n])?;
+        bytes = &bytes[n..];
+    }
+    stream.flush()?;
+    stream.subscribe().block();
+    Ok(())
+}
+
+wasip2::http::proxy::export!(Server);
