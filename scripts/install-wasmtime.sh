@@ -21,6 +21,6 @@ fi
 echo "installing wasmtime-cli $version into $root (about 10-15 minutes on 2 cores)..." >&2
 cargo install --locked --quiet --root "$root" wasmtime-cli --version "=$version" \
     --no-default-features \
-    --features run,serve,compile,cranelift,component-model,parallel-compilation,pooling-allocator,cache,config >&2
+    --features run,serve,compile,cranelift,component-model,component-model-async,parallel-compilation,pooling-allocator,cache,config >&2
 "$bin" --version >&2
 echo "$bin"

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde_json::Value;
-use wasmtime::component::{Component, ComponentExportIndex, Instance, InstancePre, Linker, ResourceAny, ResourceTable, Val};
+use wasmtime::component::{Component, ComponentExportIndex, Instance, InstancePre, Linker, Resource, ResourceTable, Val};
 use wasmtime::{Config, Engine, ResourceLimiter, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -90,6 +90,7 @@ pub struct HostState {
     table: ResourceTable,
     hooks: Hooks,
     memory: MemoryWatch,
+    refused_options: usize,
 }
 
 impl WasiView for HostState {
@@ -250,7 +251,11 @@ impl Runtime {
             for setter in ["set-connect-timeout", "set-first-byte-timeout", "set-between-bytes-timeout"] {
                 types.func_wrap(
                     &format!("[method]request-options.{setter}"),
-                    |_store, (_options, _duration): (ResourceAny, Option<u64>)| Ok((Err::<(), ()>(()),)),
+                    |mut store: wasmtime::StoreContextMut<'_, HostState>,
+                     (_options, _duration): (Resource<wasmtime_wasi_http::RequestOptions>, Option<u64>)| {
+                        store.data_mut().refused_options += 1;
+                        Ok((Err::<(), ()>(()),))
+                    },
                 )?;
             }
         }
@@ -270,6 +275,7 @@ impl Runtime {
                 allowed: settings.allowed_authority(),
             },
             memory: MemoryWatch { peak: 0 },
+            refused_options: 0,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
@@ -375,6 +381,12 @@ impl Session {
             [result] => Ok(values::to_json(result)),
             _ => Err(CallError::Host(anyhow!("`{action}` returned {} values", results.len()))),
         }
+    }
+
+    /// How many `request-options` timeout setters were refused (only on a
+    /// plugin prepared without [`HostFeatures::request_timeouts`]).
+    pub fn refused_timeout_options(&self) -> usize {
+        self.store.data().refused_options
     }
 
     /// The largest linear memory this instance has grown to, in bytes.

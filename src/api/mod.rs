@@ -190,6 +190,7 @@ pub(crate) fn failure_text(code: Option<String>, message: Option<String>) -> Str
         (Some(one), None) | (None, Some(one)) => one,
         (None, None) => "without giving a reason".into(),
     };
+    let reason = reason.trim_end_matches('.');
     format!(
         "video_failed: HeyGen could not render the video: {reason}. Fix the cause (photo, script, voice or template), then create the video again"
     )
