@@ -4,4 +4,5 @@
 mod common;
 mod config;
 mod legacy;
+mod serve;
 mod v3;
