@@ -6,8 +6,10 @@
 //!   card-named JSON ([`values`] converts).
 //! - [`sim`] is the HeyGen simulator: a real HTTP server on loopback.
 //! - [`demo`] is the main job: every action end to end, as a transcript.
+//! - [`reliability`] is the fault and bad-input matrix, with its figures.
 
 pub mod demo;
+pub mod reliability;
 pub mod runtime;
 pub mod sim;
 pub mod values;

@@ -65,6 +65,8 @@ enum Command {
     },
     /// Print the tool manifest (GET /actions of the plugin's HTTP face).
     Tools,
+    /// Run the fault and bad-input matrix and print its figures (about a minute).
+    Reliability,
 }
 
 fn main() -> ExitCode {
@@ -116,6 +118,18 @@ async fn run(command: Command) -> Result<ExitCode> {
             println!("Press Ctrl-C to stop.");
             tokio::signal::ctrl_c().await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Reliability => {
+            let plugins = host_test::reliability::Plugins::load(&Runtime::new()?)?;
+            let started = std::time::Instant::now();
+            let figures = host_test::reliability::run(&plugins).await?;
+            print!("{}", figures.table());
+            println!("\n(ran in {:.0} s)", started.elapsed().as_secs_f64());
+            for case in &figures.unexpected {
+                println!("unexpected: {case}");
+            }
+            let clean = figures.unexpected.is_empty() && figures.traps == 0 && figures.key_leaks == 0 && figures.double_creates == 0;
+            Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Tools => {
             let runtime = Runtime::new()?;

@@ -12,6 +12,7 @@ use http_body_util::{BodyExt, Full};
 use serde_json::Value;
 use wasmtime::component::{Component, ComponentExportIndex, Instance, InstancePre, Linker, Resource, ResourceTable, Val};
 use wasmtime::{Config, Engine, ResourceLimiter, Store};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
@@ -46,13 +47,25 @@ pub enum Allow {
     Only(String),
 }
 
-/// What one session of the plugin gets from its host.
-#[derive(Clone, Debug)]
+/// What one session of the plugin gets from its host. Its `Debug` hides
+/// `HEYGEN_API_KEY`.
+#[derive(Clone)]
 pub struct Settings {
     /// Environment variables (`HEYGEN_*`).
     pub env: Vec<(String, String)>,
     /// The outbound allow-list.
     pub allow: Allow,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), if k == heygen_plugin::config::API_KEY_VAR { "<redacted>" } else { v.as_str() }))
+            .collect();
+        f.debug_struct("Settings").field("env", &env).field("allow", &self.allow).finish()
+    }
 }
 
 impl Settings {
@@ -86,6 +99,7 @@ impl Settings {
 /// Per-store state: WASI, `wasi:http`, the allow-list and the memory watch.
 pub struct HostState {
     wasi: WasiCtx,
+    output: MemoryOutputPipe,
     http: WasiHttpCtx,
     table: ResourceTable,
     hooks: Hooks,
@@ -267,8 +281,12 @@ impl Runtime {
         for (name, value) in &settings.env {
             wasi.env(name, value);
         }
+        // Whatever the guest prints is kept (and checked for secrets by tests).
+        let output = MemoryOutputPipe::new(1 << 20);
+        wasi.stdout(output.clone()).stderr(output.clone());
         let state = HostState {
             wasi: wasi.build(),
+            output,
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             hooks: Hooks {
@@ -360,6 +378,27 @@ impl Session {
     /// Runs `action` (card name) with card-named JSON `args`, and returns the
     /// output record as the card's JSON.
     pub async fn call(&mut self, action: &str, args: &Value) -> Result<Value, CallError> {
+        let func = self.func(action)?;
+        let ty = func.ty(&self.store);
+        let params = values::params_from_json(&ty, args).map_err(CallError::Usage)?;
+        self.call_values(action, params).await.map(|result| values::to_json(&result))
+    }
+
+    /// Runs `action` with component values as they are (e.g. a NaN `scale`,
+    /// which JSON cannot carry), and returns the output record.
+    pub async fn call_values(&mut self, action: &str, params: Vec<Val>) -> Result<Val, CallError> {
+        let func = self.func(action)?;
+        let mut results = vec![Val::Bool(false); func.ty(&self.store).results().len()];
+        func.call_async(&mut self.store, &params, &mut results)
+            .await
+            .map_err(|e| CallError::Host(e.into()))?;
+        match results.pop() {
+            Some(result) if results.is_empty() => Ok(result),
+            _ => Err(CallError::Host(anyhow!("`{action}` did not return one value"))),
+        }
+    }
+
+    fn func(&mut self, action: &str) -> Result<wasmtime::component::Func, CallError> {
         let index = self
             .plugin
             .functions
@@ -367,20 +406,14 @@ impl Session {
             .find(|(name, _)| *name == action)
             .map(|(_, index)| *index)
             .ok_or_else(|| CallError::Usage(format!("unknown action `{action}`; the actions are {}", ACTIONS.join(", "))))?;
-        let func = self
-            .instance
+        self.instance
             .get_func(&mut self.store, index)
-            .ok_or_else(|| CallError::Host(anyhow!("`{action}` is not a function")))?;
-        let ty = func.ty(&self.store);
-        let params = values::params_from_json(&ty, args).map_err(CallError::Usage)?;
-        let mut results = vec![Val::Bool(false); ty.results().len()];
-        func.call_async(&mut self.store, &params, &mut results)
-            .await
-            .map_err(|e| CallError::Host(e.into()))?;
-        match results.as_slice() {
-            [result] => Ok(values::to_json(result)),
-            _ => Err(CallError::Host(anyhow!("`{action}` returned {} values", results.len()))),
-        }
+            .ok_or_else(|| CallError::Host(anyhow!("`{action}` is not a function")))
+    }
+
+    /// Everything the instance wrote to stdout and stderr.
+    pub fn printed(&self) -> Vec<u8> {
+        self.store.data().output.contents().to_vec()
     }
 
     /// How many `request-options` timeout setters were refused (only on a

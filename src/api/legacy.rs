@@ -176,7 +176,7 @@ pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 /// `caption_url` (else `video_url_caption`), empty strings read as absent.
 pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState, Error> {
     let data: Value = open(resp)?;
-    let status = text(&data, "status");
+    let status = Some(text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?);
     let failure = (status.as_deref() == Some("failed")).then(|| {
         let error = &data["error"];
         let message = match (text(error, "message"), text(error, "detail")) {

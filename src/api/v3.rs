@@ -172,7 +172,7 @@ pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 /// A video's state; captions from `subtitle_url`, else `captioned_video_url`.
 pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState, Error> {
     let data = data(resp)?;
-    let status = text(&data, "status");
+    let status = Some(text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?);
     let failure = (status.as_deref() == Some("failed"))
         .then(|| failure_text(text(&data, "failure_code"), text(&data, "failure_message")));
     Ok(VideoState {

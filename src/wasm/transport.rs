@@ -22,6 +22,8 @@ use crate::transport::{MAX_BODY_BYTES, Transport, TransportError};
 const CONNECT_TIMEOUT_NS: u64 = 10_000_000_000;
 /// Longest silence between two pieces of an answer's body.
 const BETWEEN_BYTES_TIMEOUT_NS: u64 = 15_000_000_000;
+/// How long a failed body write waits for the request's own error.
+const WRITE_FAILURE_GRACE_NS: u64 = 1_000_000_000;
 /// Bytes asked for per read.
 const READ_CHUNK: u64 = 64 * 1024;
 
@@ -61,7 +63,18 @@ impl Transport for WasiTransport {
             let stream = body
                 .write()
                 .map_err(|()| TransportError::NotSent("the host gave no body stream".into()))?;
-            write_all(&stream, bytes, deadline_ns)?;
+            if let Err(write_error) = write_all(&stream, bytes, deadline_ns) {
+                // A refused or failed request closes the body stream: report
+                // the request's own outcome when it has one.
+                drop(stream);
+                let grace = monotonic_clock::now().saturating_add(WRITE_FAILURE_GRACE_NS).min(deadline_ns);
+                return match wait_for_response(&future, grace) {
+                    // The server answered before taking the whole body.
+                    Ok(response) => read_response(response, deadline_ns),
+                    Err(TransportError::TimedOut(_)) => Err(write_error),
+                    Err(request_error) => Err(request_error),
+                };
+            }
         }
         OutgoingBody::finish(body, None).map_err(from_error_code)?;
         let response = wait_for_response(&future, deadline_ns)?;
@@ -213,11 +226,20 @@ fn read_all(stream: &InputStream, status: u16, deadline_ns: u64) -> Result<Vec<u
                 bytes.extend_from_slice(&chunk);
             }
             Err(StreamError::Closed) => return Ok(bytes),
-            Err(e) => {
-                return Err(TransportError::Broken(format!(
-                    "reading the answer failed: {}",
-                    stream_error(e)
-                )));
+            Err(StreamError::LastOperationFailed(e)) => {
+                return Err(match wasip2::http::types::http_error_code(&e) {
+                    Some(code) => from_error_code(code),
+                    None => {
+                        // Some hosts give no error code here; their text still says what it was.
+                        let text = e.to_debug_string();
+                        let lower = text.to_ascii_lowercase();
+                        if lower.contains("timeout") || lower.contains("timed out") {
+                            TransportError::TimedOut("no complete answer (the connection went silent)".into())
+                        } else {
+                            TransportError::Broken(format!("reading the answer failed: {text}"))
+                        }
+                    }
+                });
             }
         }
     }
@@ -274,7 +296,7 @@ fn describe(code: &ErrorCode) -> String {
         ErrorCode::ConnectionRefused => "the connection was refused".into(),
         ErrorCode::ConnectionTimeout => "the connection timed out".into(),
         ErrorCode::ConnectionTerminated => "the connection was closed before the answer was complete".into(),
-        ErrorCode::ConnectionReadTimeout => "no answer (the connection went silent)".into(),
+        ErrorCode::ConnectionReadTimeout => "no complete answer (the connection went silent)".into(),
         ErrorCode::HttpResponseTimeout => "no answer".into(),
         ErrorCode::TlsCertificateError => "the TLS certificate was not accepted".into(),
         ErrorCode::TlsProtocolError | ErrorCode::TlsAlertReceived(_) => "the TLS handshake failed".into(),

@@ -133,6 +133,9 @@ pub enum FaultKind {
     CloseMidBody,
     /// Wait this many milliseconds, then answer normally.
     Delay(u64),
+    /// Handle the request normally (a create does create the video), then
+    /// send only half of the answer and close the connection.
+    ProcessThenClose,
 }
 
 impl FaultKind {
@@ -422,6 +425,16 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
             route(&state, &recorded)
         }
+        Some(FaultKind::ProcessThenClose) => {
+            let mut answer = route(&state, &recorded);
+            let full: Vec<u8> = answer.body.chunks.iter().flat_map(|c| c.iter().copied()).collect();
+            answer.headers.push(("content-length".into(), full.len().to_string()));
+            answer.body = SimBody {
+                chunks: VecDeque::from([Bytes::copy_from_slice(&full[..full.len() / 2])]),
+                end: End::Break,
+            };
+            answer
+        }
         Some(kind) => match faulty(kind).await {
             Some(answer) => answer,
             None => std::future::pending().await,
@@ -479,7 +492,7 @@ async fn faulty(kind: FaultKind) -> Option<Answer> {
                 },
             }
         }
-        FaultKind::Delay(_) => return None,
+        FaultKind::Delay(_) | FaultKind::ProcessThenClose => return None,
     })
 }
 

@@ -4,5 +4,6 @@
 mod common;
 mod config;
 mod legacy;
+mod reliability;
 mod serve;
 mod v3;
