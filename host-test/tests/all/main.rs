@@ -1,9 +1,11 @@
 //! Integration tests: the real component (built by `build.rs`), loaded by
 //! wasmtime, against the HeyGen simulator over real loopback HTTP.
 
+mod cli;
 mod common;
 mod config;
 mod legacy;
 mod reliability;
+mod retries;
 mod serve;
 mod v3;
