@@ -12,13 +12,14 @@ mod limits {
     include!("src/limits.rs");
 }
 
-fn main() {
+fn main() -> anyhow::Result<()> {
     println!("cargo:rerun-if-changed=wit");
     println!("cargo:rerun-if-changed=schemas");
     println!("cargo:rerun-if-changed=src/limits.rs");
-    let manifest = build_manifest().unwrap_or_else(|e| panic!("cannot build the tool manifest: {e:#}"));
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("manifest.json");
-    std::fs::write(out, serde_json::to_string(&manifest).expect("JSON")).expect("write manifest.json");
+    let manifest = build_manifest()?;
+    let out = Path::new(&std::env::var("OUT_DIR")?).join("manifest.json");
+    std::fs::write(out, serde_json::to_string(&manifest)?)?;
+    Ok(())
 }
 
 fn build_manifest() -> anyhow::Result<Value> {
@@ -32,7 +33,9 @@ fn build_manifest() -> anyhow::Result<Value> {
     let mut actions = Vec::new();
     for function in interface.functions.values() {
         let name = function.name.replace('-', "_");
-        let output: Value = serde_json::from_str(&std::fs::read_to_string(format!("schemas/{name}.output.json"))?)?;
+        let output: Value = serde_json::from_str(&std::fs::read_to_string(format!(
+            "schemas/{name}.output.json"
+        ))?)?;
         actions.push(json!({
             "name": name,
             "description": function.docs.contents.clone().unwrap_or_default(),
@@ -86,14 +89,20 @@ fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Valu
     Ok(match ty {
         Type::Bool => json!({"type": "boolean"}),
         Type::F64 | Type::F32 => match name {
-            "scale" => json!({"type": "number", "minimum": limits::MIN_SCALE, "maximum": limits::MAX_SCALE}),
+            "scale" => {
+                json!({"type": "number", "minimum": limits::MIN_SCALE, "maximum": limits::MAX_SCALE})
+            }
             _ => json!({"type": "number"}),
         },
         Type::String => match name {
             // JSON callers may pass the object itself; the WIT face takes its text.
             "variables" => json!({"type": ["object", "string"]}),
-            "input_text" => json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_SCRIPT_CHARS_V3}),
-            n if n.ends_with("_id") => json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS}),
+            "input_text" => {
+                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_SCRIPT_CHARS_V3})
+            }
+            n if n.ends_with("_id") => {
+                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS})
+            }
             _ => json!({"type": "string"}),
         },
         Type::Id(id) => match &resolve.types[*id].kind {
@@ -101,8 +110,12 @@ fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Valu
                 "type": "string",
                 "enum": e.cases.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
             }),
-            other => anyhow::bail!("argument `{name}` has a type the manifest cannot describe: {other:?}"),
+            other => anyhow::bail!(
+                "argument `{name}` has a type the manifest cannot describe: {other:?}"
+            ),
         },
-        other => anyhow::bail!("argument `{name}` has a type the manifest cannot describe: {other:?}"),
+        other => {
+            anyhow::bail!("argument `{name}` has a type the manifest cannot describe: {other:?}")
+        }
     })
 }

@@ -13,12 +13,26 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (cargo features, artifact name)
-const ARTIFACTS: [(&str, &str); 2] = [("", "heygen_plugin.wasm"), ("http-face", "heygen_plugin_http.wasm")];
+const ARTIFACTS: [(&str, &str); 2] = [
+    ("", "heygen_plugin.wasm"),
+    ("http-face", "heygen_plugin_http.wasm"),
+];
 
 fn main() {
-    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest_dir.parent().expect("host-test lives inside the workspace").to_path_buf();
-    for watched in ["src", "wit", "schemas", "build.rs", "Cargo.toml", "Cargo.lock"] {
+    let manifest_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest_dir
+        .parent()
+        .expect("host-test lives inside the workspace")
+        .to_path_buf();
+    for watched in [
+        "src",
+        "wit",
+        "schemas",
+        "build.rs",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -42,7 +56,16 @@ fn build_guest(root: &Path, target_dir: &Path, features: &str) {
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .args(["build", "--quiet", "-p", "heygen-plugin", "--target", "wasm32-wasip2", "--profile", "component"])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "heygen-plugin",
+            "--target",
+            "wasm32-wasip2",
+            "--profile",
+            "component",
+        ])
         .arg("--target-dir")
         .arg(target_dir);
     if !features.is_empty() {
@@ -68,5 +91,6 @@ fn build_guest(root: &Path, target_dir: &Path, features: &str) {
 }
 
 fn copy(from: &Path, to: &Path) {
-    std::fs::copy(from, to).unwrap_or_else(|e| panic!("copy {} to {}: {e}", from.display(), to.display()));
+    std::fs::copy(from, to)
+        .unwrap_or_else(|e| panic!("copy {} to {}: {e}", from.display(), to.display()));
 }

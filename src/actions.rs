@@ -42,9 +42,7 @@ fn call<T: Transport, O>(
 
 /// Reads a create's answer. An unreadable 2xx means HeyGen probably made the
 /// video, so it is reported as possibly created.
-fn created(
-    parsed: Result<Created, Error>,
-) -> Result<Created, Error> {
+fn created(parsed: Result<Created, Error>) -> Result<Created, Error> {
     parsed.map_err(|e| match e {
         Error::BadResponse { .. } => Error::MaybeCreated(Box::new(e)),
         other => other,
@@ -133,20 +131,38 @@ mod tests {
     use crate::client::fake::{Scripted, answer};
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
     fn nothing_is_sent_without_a_key_or_with_bad_input() {
         let lookup = env_of(&[]);
         let mut t = Scripted::new([]);
-        let env = Env { lookup: &lookup, key: None };
+        let env = Env {
+            lookup: &lookup,
+            key: None,
+        };
         let err = list_voice_id_options(&mut t, &env).unwrap_err();
         assert!(err.message.starts_with("missing_credentials: "));
         assert_eq!(err.http_status, 401);
         let lookup = env_of(&[("HEYGEN_API_KEY", "k")]);
-        let env = Env { lookup: &lookup, key: None };
-        let err = retrieve_video_link(&mut t, &env, &VideoLinkArgs { video_id: "../x".into() }).unwrap_err();
+        let env = Env {
+            lookup: &lookup,
+            key: None,
+        };
+        let err = retrieve_video_link(
+            &mut t,
+            &env,
+            &VideoLinkArgs {
+                video_id: "../x".into(),
+            },
+        )
+        .unwrap_err();
         assert!(err.message.starts_with("invalid_input: video_id"));
         assert!(t.sent.is_empty());
     }
@@ -155,19 +171,36 @@ mod tests {
     fn a_header_key_wins_and_is_checked() {
         let lookup = env_of(&[]);
         let mut t = Scripted::new([answer(200, r#"{"data":[],"has_more":false}"#, &[])]);
-        let env = Env { lookup: &lookup, key: Some("from-header") };
+        let env = Env {
+            lookup: &lookup,
+            key: Some("from-header"),
+        };
         assert_eq!(list_voice_id_options(&mut t, &env).unwrap(), vec![]);
-        let env = Env { lookup: &lookup, key: Some("bad key") };
+        let env = Env {
+            lookup: &lookup,
+            key: Some("bad key"),
+        };
         let err = list_voice_id_options(&mut t, &env).unwrap_err();
-        assert!(err.message.starts_with("invalid_credentials: the X-Api-Key header"), "{}", err.message);
+        assert!(
+            err.message
+                .starts_with("invalid_credentials: the X-Api-Key header"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn an_unreadable_create_answer_may_have_created_the_video() {
         let lookup = env_of(&[("HEYGEN_API_KEY", "k"), ("HEYGEN_API_VERSION", "legacy")]);
         let mut t = Scripted::new([answer(200, "<html>", &[])]);
-        let env = Env { lookup: &lookup, key: None };
-        let args = TemplateArgs { template_id: "t".into(), ..Default::default() };
+        let env = Env {
+            lookup: &lookup,
+            key: None,
+        };
+        let args = TemplateArgs {
+            template_id: "t".into(),
+            ..Default::default()
+        };
         let err = create_video_from_template(&mut t, &env, &args).unwrap_err();
         assert!(err.message.starts_with("bad_response: "));
         assert!(err.message.contains("may have created the video"));

@@ -42,7 +42,11 @@ impl<'a, T: Transport> Client<'a, T> {
     /// answer. A v3 create gets an `Idempotency-Key`, the same on every retry.
     /// A create that failed after HeyGen may have acted on it comes back as
     /// [`Error::MaybeCreated`].
-    pub fn exchange(&mut self, mut request: HttpRequest, effect: Effect) -> Result<HttpResponse, Error> {
+    pub fn exchange(
+        &mut self,
+        mut request: HttpRequest,
+        effect: Effect,
+    ) -> Result<HttpResponse, Error> {
         if effect == Effect::IdempotentCreate {
             let key = format!(
                 "heygen-plugin-{:016x}{:016x}",
@@ -54,9 +58,9 @@ impl<'a, T: Transport> Client<'a, T> {
         let mut maybe_created = false;
         let mut retry = 0;
         loop {
-            let outcome = self
-                .transport
-                .send(&self.config.base_url, self.key, &request, self.deadline_ns);
+            let outcome =
+                self.transport
+                    .send(&self.config.base_url, self.key, &request, self.deadline_ns);
             maybe_created |= effect != Effect::Read && retry::ambiguous(&outcome);
             let retry_after = self.retry_after(&outcome);
             let remaining_ms = self.deadline_ns.saturating_sub(self.transport.now_ns()) / NS_PER_MS;
@@ -81,7 +85,10 @@ impl<'a, T: Transport> Client<'a, T> {
 
     /// `Retry-After` of a 429 or 503, in seconds.
     fn retry_after(&mut self, outcome: &Outcome) -> Option<u64> {
-        let resp = outcome.as_ref().ok().filter(|r| matches!(r.status, 429 | 503))?;
+        let resp = outcome
+            .as_ref()
+            .ok()
+            .filter(|r| matches!(r.status, 429 | 503))?;
         let value = resp.header("retry-after")?;
         retry::retry_after_secs(value, self.transport.unix_secs())
     }
@@ -136,7 +143,10 @@ impl<'a, T: Transport> Client<'a, T> {
             match page.next_token {
                 None => return Ok(items),
                 Some(token) if tokens.contains(&token) => {
-                    return Err(bad_response(&resp, format!("a page token that repeats an earlier one ({token})")));
+                    return Err(bad_response(
+                        &resp,
+                        format!("a page token that repeats an earlier one ({token})"),
+                    ));
                 }
                 Some(token) => tokens.push(token),
             }
@@ -190,7 +200,13 @@ pub(crate) mod fake {
     }
 
     impl Transport for Scripted {
-        fn send(&mut self, _: &BaseUrl, _: &ApiKey, request: &HttpRequest, deadline_ns: u64) -> Outcome {
+        fn send(
+            &mut self,
+            _: &BaseUrl,
+            _: &ApiKey,
+            request: &HttpRequest,
+            deadline_ns: u64,
+        ) -> Outcome {
             self.sent.push(request.clone());
             self.now_ns += self.send_ms * NS_PER_MS;
             if self.now_ns > deadline_ns {
@@ -241,7 +257,11 @@ mod tests {
 
     #[test]
     fn v3_create_retries_with_one_idempotency_key() {
-        let mut t = Scripted::new([answer(503, "", &[]), answer(503, "", &[]), answer(200, "{}", &[])]);
+        let mut t = Scripted::new([
+            answer(503, "", &[]),
+            answer(503, "", &[]),
+            answer(200, "{}", &[]),
+        ]);
         let (config, key) = (config(30_000), key());
         let resp = Client::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/v3/videos"), Effect::IdempotentCreate)
@@ -285,7 +305,11 @@ mod tests {
 
     #[test]
     fn reads_give_up_after_two_retries() {
-        let mut t = Scripted::new([answer(500, "", &[]), answer(502, "", &[]), answer(504, "", &[])]);
+        let mut t = Scripted::new([
+            answer(500, "", &[]),
+            answer(502, "", &[]),
+            answer(504, "", &[]),
+        ]);
         let (config, key) = (config(30_000), key());
         let err = Client::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/"), Effect::Read)
@@ -297,7 +321,11 @@ mod tests {
 
     #[test]
     fn a_retry_after_beyond_the_budget_is_not_waited_for() {
-        let mut t = Scripted::new([answer(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#, &[("retry-after", "3600")])]);
+        let mut t = Scripted::new([answer(
+            429,
+            r#"{"error":{"code":"rate_limit_exceeded"}}"#,
+            &[("retry-after", "3600")],
+        )]);
         let (config, key) = (config(5_000), key());
         let err = Client::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/"), Effect::Read)
@@ -316,15 +344,32 @@ mod tests {
         let err = Client::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/"), Effect::Read)
             .unwrap_err();
-        assert!(err.to_string().starts_with("timeout: no answer from api.heygen.com within the call's budget of 1000 ms"), "{err}");
+        assert!(
+            err.to_string().starts_with(
+                "timeout: no answer from api.heygen.com within the call's budget of 1000 ms"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn pages_are_followed_to_the_end() {
         let mut t = Scripted::new([
-            answer(200, r#"{"data":[{"voice_id":"a"}],"has_more":true,"next_token":"p2"}"#, &[]),
-            answer(200, r#"{"data":[{"voice_id":"b"}],"has_more":true,"next_token":"p3"}"#, &[]),
-            answer(200, r#"{"data":[{"voice_id":"c"}],"has_more":false,"next_token":null}"#, &[]),
+            answer(
+                200,
+                r#"{"data":[{"voice_id":"a"}],"has_more":true,"next_token":"p2"}"#,
+                &[],
+            ),
+            answer(
+                200,
+                r#"{"data":[{"voice_id":"b"}],"has_more":true,"next_token":"p3"}"#,
+                &[],
+            ),
+            answer(
+                200,
+                r#"{"data":[{"voice_id":"c"}],"has_more":false,"next_token":null}"#,
+                &[],
+            ),
         ]);
         let (config, key) = (config(30_000), key());
         let voices = Client::new(&mut t, &config, &key)
@@ -333,7 +378,14 @@ mod tests {
         assert_eq!(voices.len(), 3);
         let base = &config.base_url;
         let sent: Vec<String> = t.sent.iter().map(|r| r.path_and_query(base)).collect();
-        assert_eq!(sent, ["/v3/voices?limit=100", "/v3/voices?limit=100&token=p2", "/v3/voices?limit=100&token=p3"]);
+        assert_eq!(
+            sent,
+            [
+                "/v3/voices?limit=100",
+                "/v3/voices?limit=100&token=p2",
+                "/v3/voices?limit=100&token=p3"
+            ]
+        );
     }
 
     #[test]

@@ -147,7 +147,9 @@ impl BaseUrl {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"/-._~".contains(&b))
         {
-            return Err(bad("has a path with characters other than letters, digits and -._~/"));
+            return Err(bad(
+                "has a path with characters other than letters, digits and -._~/",
+            ));
         }
         Ok(BaseUrl {
             scheme,
@@ -292,13 +294,22 @@ mod tests {
             "http://[::1",
         ] {
             let err = BaseUrl::parse(url).expect_err(url);
-            assert!(err.to_string().starts_with("invalid_config: HEYGEN_BASE_URL"), "{url}: {err}");
+            assert!(
+                err.to_string()
+                    .starts_with("invalid_config: HEYGEN_BASE_URL"),
+                "{url}: {err}"
+            );
         }
     }
 
     #[test]
     fn allows_plain_http_only_on_loopback() {
-        for url in ["http://localhost:1", "http://127.0.0.9", "http://[::1]:8080", "HTTP://LOCALHOST"] {
+        for url in [
+            "http://localhost:1",
+            "http://127.0.0.9",
+            "http://[::1]:8080",
+            "HTTP://LOCALHOST",
+        ] {
             assert!(BaseUrl::parse(url).is_ok(), "{url}");
         }
         assert!(BaseUrl::parse("https://[2001:db8::1]:443").is_ok());
@@ -315,10 +326,22 @@ mod tests {
     #[test]
     fn key_is_checked_and_never_shown() {
         assert_eq!(ApiKey::from_env(env(&[])), Err(Error::MissingCredentials));
-        assert_eq!(ApiKey::from_env(env(&[(API_KEY_VAR, "")])), Err(Error::MissingCredentials));
-        for bad in ["abc\r\nX-Evil: 1", "abc def", "abc\u{0}", "k\u{e9}y", "key\n"] {
+        assert_eq!(
+            ApiKey::from_env(env(&[(API_KEY_VAR, "")])),
+            Err(Error::MissingCredentials)
+        );
+        for bad in [
+            "abc\r\nX-Evil: 1",
+            "abc def",
+            "abc\u{0}",
+            "k\u{e9}y",
+            "key\n",
+        ] {
             let err = ApiKey::parse(bad, API_KEY_VAR).unwrap_err();
-            assert!(err.to_string().starts_with("invalid_credentials: HEYGEN_API_KEY"));
+            assert!(
+                err.to_string()
+                    .starts_with("invalid_credentials: HEYGEN_API_KEY")
+            );
             assert!(!err.to_string().contains("abc"));
         }
         let key = ApiKey::parse("sk_SECRET123", API_KEY_VAR).unwrap();

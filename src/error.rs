@@ -260,8 +260,16 @@ mod tests {
 
     #[test]
     fn messages_start_with_stable_prefixes() {
-        assert!(Error::InvalidInput("x".into()).to_string().starts_with("invalid_input: x"));
-        assert!(Error::MissingCredentials.to_string().starts_with("missing_credentials: "));
+        assert!(
+            Error::InvalidInput("x".into())
+                .to_string()
+                .starts_with("invalid_input: x")
+        );
+        assert!(
+            Error::MissingCredentials
+                .to_string()
+                .starts_with("missing_credentials: ")
+        );
         assert_eq!(
             http(404).to_string(),
             "http_404: HeyGen answered HTTP 404 video_not_found: Video not found (request id req_1). Check the id; if every call answers 404, check HEYGEN_BASE_URL and HEYGEN_API_VERSION (legacy endpoints were retired on 2026-11-01)"
@@ -274,7 +282,10 @@ mod tests {
             detail: "no answer within 30 s".into(),
         }));
         let text = err.to_string();
-        assert!(text.starts_with("timeout: no answer within 30 s. "), "{text}");
+        assert!(
+            text.starts_with("timeout: no answer within 30 s. "),
+            "{text}"
+        );
         assert!(text.contains("may have created the video"));
         assert_eq!(err.http_status(), 504);
     }

@@ -77,7 +77,10 @@ pub enum Route {
 /// Routes a request by method and path (a query string is ignored).
 pub fn route(method: &str, path_with_query: &str) -> Route {
     let path = path_with_query.split(['?', '#']).next().unwrap_or("");
-    let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
     match path.strip_prefix("/actions") {
         Some("") => match method {
             "GET" => Route::Manifest,
@@ -118,7 +121,10 @@ impl Reply {
 
     /// `{"success": false, "error": …}`: valid against every card output schema.
     fn error(status: u16, error: String) -> Reply {
-        Reply::json(status, &serde_json::json!({"success": false, "error": error}))
+        Reply::json(
+            status,
+            &serde_json::json!({"success": false, "error": error}),
+        )
     }
 }
 
@@ -147,7 +153,10 @@ pub fn refuse(route: &Route) -> Reply {
             reply.headers.push(("allow", (*allow).to_owned()));
             reply
         }
-        _ => Reply::error(404, "not_found: the routes are GET /actions and POST /actions/{action}".into()),
+        _ => Reply::error(
+            404,
+            "not_found: the routes are GET /actions and POST /actions/{action}".into(),
+        ),
     }
 }
 
@@ -162,7 +171,9 @@ pub fn too_large(action: Action) -> Reply {
         retry_after: None,
     };
     match action {
-        Action::CreateTalkingPhoto | Action::CreateVideoFromTemplate => reply(Err(failure), |r| CreateVideoOutput::from(r)),
+        Action::CreateTalkingPhoto | Action::CreateVideoFromTemplate => {
+            reply(Err(failure), |r| CreateVideoOutput::from(r))
+        }
         Action::ListCustomEventsOptions => reply(Err(failure), |r| EventsOutput::from(r)),
         Action::ListVoiceIdOptions => reply(Err(failure), |r| VoicesOutput::from(r)),
         Action::RetrieveVideoLink => reply(Err(failure), |r| VideoLinkOutput::from(r)),
@@ -207,8 +218,14 @@ pub fn run<T: Transport>(transport: &mut T, action: Action, body: &[u8], env: &E
 
 /// The card output for `result`, with the status its failure calls for and
 /// any `Retry-After` passed on.
-fn reply<S, O: Serialize>(result: Result<S, Failure>, output: impl Fn(&Result<S, Failure>) -> O) -> Reply {
-    let mut reply = Reply::json(result.as_ref().err().map_or(200, |f| f.http_status), &output(&result));
+fn reply<S, O: Serialize>(
+    result: Result<S, Failure>,
+    output: impl Fn(&Result<S, Failure>) -> O,
+) -> Reply {
+    let mut reply = Reply::json(
+        result.as_ref().err().map_or(200, |f| f.http_status),
+        &output(&result),
+    );
     if let Some(secs) = result.as_ref().err().and_then(|f| f.retry_after) {
         reply.headers.push(("retry-after", secs.to_string()));
     }
@@ -224,9 +241,18 @@ mod tests {
     fn routes() {
         assert_eq!(route("GET", "/actions"), Route::Manifest);
         assert_eq!(route("GET", "/actions/?x=1"), Route::Manifest);
-        assert_eq!(route("POST", "/actions/retrieve_video_link"), Route::Run(Action::RetrieveVideoLink));
-        assert_eq!(route("POST", "/actions/nope"), Route::UnknownAction("nope".into()));
-        assert_eq!(route("GET", "/actions/retrieve_video_link"), Route::WrongMethod("POST"));
+        assert_eq!(
+            route("POST", "/actions/retrieve_video_link"),
+            Route::Run(Action::RetrieveVideoLink)
+        );
+        assert_eq!(
+            route("POST", "/actions/nope"),
+            Route::UnknownAction("nope".into())
+        );
+        assert_eq!(
+            route("GET", "/actions/retrieve_video_link"),
+            Route::WrongMethod("POST")
+        );
         assert_eq!(route("POST", "/actions"), Route::WrongMethod("GET"));
         for path in ["/", "/actionsx", "/actions/a/b", "/other", ""] {
             assert_eq!(route("GET", path), Route::NotFound, "{path}");
@@ -236,8 +262,15 @@ mod tests {
     #[test]
     fn statuses_and_shapes() {
         let lookup = |name: &str| (name == "HEYGEN_API_KEY").then(|| "k".to_string());
-        let env = Env { lookup: &lookup, key: None };
-        let mut t = Scripted::new([answer(429, r#"{"error":{"code":"rate_limit_exceeded","message":"slow"}}"#, &[("retry-after", "9999")])]);
+        let env = Env {
+            lookup: &lookup,
+            key: None,
+        };
+        let mut t = Scripted::new([answer(
+            429,
+            r#"{"error":{"code":"rate_limit_exceeded","message":"slow"}}"#,
+            &[("retry-after", "9999")],
+        )]);
         let reply = run(&mut t, Action::ListVoiceIdOptions, b"", &env);
         assert_eq!(reply.status, 502);
         assert_eq!(reply.headers, vec![("retry-after", "9999".to_string())]);
@@ -245,7 +278,11 @@ mod tests {
         assert_eq!(body["voices"], serde_json::json!([]));
         let reply = run(&mut t, Action::RetrieveVideoLink, b"{nope", &env);
         assert_eq!(reply.status, 400);
-        assert!(reply.body.contains("invalid_input: the arguments are not valid JSON"));
+        assert!(
+            reply
+                .body
+                .contains("invalid_input: the arguments are not valid JSON")
+        );
         assert_eq!(too_large(Action::CreateTalkingPhoto).status, 413);
         assert_eq!(refuse(&Route::UnknownAction("x".into())).status, 404);
         let reply = refuse(&Route::WrongMethod("GET"));

@@ -118,7 +118,9 @@ pub fn check_id(field: &str, value: &str) -> Result<String, Error> {
         return bad("is required and must not be blank");
     }
     if id.chars().count() > MAX_ID_CHARS {
-        return bad(&format!("is longer than {MAX_ID_CHARS} characters; pass the id alone"));
+        return bad(&format!(
+            "is longer than {MAX_ID_CHARS} characters; pass the id alone"
+        ));
     }
     if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad("must not contain spaces, line breaks or control characters");
@@ -225,7 +227,10 @@ mod tests {
             (br#"{"video_id":5}"#, "invalid type"),
         ] {
             let err = from_json::<VideoLinkArgs>(body).unwrap_err().to_string();
-            assert!(err.starts_with("invalid_input: ") && err.contains(needle), "{err}");
+            assert!(
+                err.starts_with("invalid_input: ") && err.contains(needle),
+                "{err}"
+            );
         }
         let err = from_json::<TalkingPhotoArgs>(
             br#"{"talking_photo_id":"t","input_text":"x","voice_id":"v","talking_photo_style":"triangle"}"#,
@@ -239,7 +244,9 @@ mod tests {
     #[test]
     fn ids_are_trimmed_and_checked() {
         assert_eq!(check_id("video_id", "  abc123 ").unwrap(), "abc123");
-        for bad in ["", "   ", "a/b", "..", ".", "a?b", "a#b", "a%2F", "a b", "a\r\nb", "a\0", "a\\b"] {
+        for bad in [
+            "", "   ", "a/b", "..", ".", "a?b", "a#b", "a%2F", "a b", "a\r\nb", "a\0", "a\\b",
+        ] {
             assert!(check_id("video_id", bad).is_err(), "{bad:?}");
         }
         assert!(check_id("video_id", &"x".repeat(10_000)).is_err());
@@ -251,7 +258,10 @@ mod tests {
         assert!(check_text("input_text", " \n ", 10).is_err());
         assert!(check_text("input_text", "abcdefghijk", 10).is_err());
         assert!(check_text("input_text", "a\u{0}b", 10).is_err());
-        assert_eq!(check_text("input_text", "line\nline", 10).unwrap(), "line\nline");
+        assert_eq!(
+            check_text("input_text", "line\nline", 10).unwrap(),
+            "line\nline"
+        );
         for bad in [-0.1, 2.01, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             assert!(check_scale(bad).is_err(), "{bad}");
         }
@@ -263,7 +273,11 @@ mod tests {
     fn variables_accept_objects_and_json_text() {
         let text = Value::String(r#"{"a":{"type":"text","content":"x"}}"#.into());
         assert_eq!(variables_object(&text).unwrap().len(), 1);
-        assert!(variables_object(&Value::String(" ".into())).unwrap().is_empty());
+        assert!(
+            variables_object(&Value::String(" ".into()))
+                .unwrap()
+                .is_empty()
+        );
         for bad in [
             Value::String("[1]".into()),
             Value::String("{".into()),

@@ -31,13 +31,27 @@ mod tests {
             ]
         );
         let photo = &manifest["actions"][0];
-        assert!(photo["description"].as_str().unwrap().starts_with("Create a talking-photo video"));
+        assert!(
+            photo["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Create a talking-photo video")
+        );
         let input = &photo["input_schema"];
-        assert_eq!(input["required"], serde_json::json!(["talking_photo_id", "input_text", "voice_id"]));
+        assert_eq!(
+            input["required"],
+            serde_json::json!(["talking_photo_id", "input_text", "voice_id"])
+        );
         assert_eq!(input["additionalProperties"], false);
         assert_eq!(input["properties"]["scale"]["maximum"], 2.0);
-        assert_eq!(input["properties"]["talking_style"]["enum"], serde_json::json!(["stable", "expressive"]));
+        assert_eq!(
+            input["properties"]["talking_style"]["enum"],
+            serde_json::json!(["stable", "expressive"])
+        );
         assert_eq!(photo["output_schema"]["title"], "CreateTalkingPhotoOutput");
-        assert_eq!(manifest["actions"][2]["input_schema"]["properties"], serde_json::json!({}));
+        assert_eq!(
+            manifest["actions"][2]["input_schema"]["properties"],
+            serde_json::json!({})
+        );
     }
 }

@@ -183,7 +183,10 @@ mod tests {
 
     #[test]
     fn json_has_every_card_field_and_nothing_else() {
-        let ok: Result<Created, Failure> = Ok(Created { video_id: "v".into(), status: None });
+        let ok: Result<Created, Failure> = Ok(Created {
+            video_id: "v".into(),
+            status: None,
+        });
         assert_eq!(
             serde_json::to_value(CreateVideoOutput::from(&ok)).unwrap(),
             json!({"success": true, "error": null, "video_id": "v", "status": null})
@@ -192,7 +195,12 @@ mod tests {
         let value = serde_json::to_value(VoicesOutput::from(&failed)).unwrap();
         assert_eq!(value["voices"], json!([]));
         assert_eq!(value["success"], json!(false));
-        let state = VideoState { video_id: "v".into(), status: Some("failed".into()), failure: Some("video_failed: x".into()), ..Default::default() };
+        let state = VideoState {
+            video_id: "v".into(),
+            status: Some("failed".into()),
+            failure: Some("video_failed: x".into()),
+            ..Default::default()
+        };
         let value = serde_json::to_value(VideoLinkOutput::from(&Ok(state))).unwrap();
         assert_eq!(
             value,
@@ -204,7 +212,11 @@ mod tests {
     #[test]
     fn failures_scrub_the_key() {
         let key = ApiKey::parse("sekret-KEY-1", "k").unwrap();
-        let err = Error::Api { code: None, message: Some("bad key sekret-KEY-1".into()), request_id: None };
+        let err = Error::Api {
+            code: None,
+            message: Some("bad key sekret-KEY-1".into()),
+            request_id: None,
+        };
         let failure = Failure::new(&err, Some(&key));
         assert!(!failure.message.contains("sekret-KEY-1"));
         assert!(failure.message.contains("<redacted>"));

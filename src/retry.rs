@@ -38,7 +38,10 @@ pub fn retryable(effect: Effect, outcome: &Outcome) -> bool {
         (Effect::Read | Effect::IdempotentCreate, Ok(resp)) => (500..600).contains(&resp.status),
         (Effect::Create, Ok(_)) => false,
         (_, Err(TransportError::NotSent(_))) => true,
-        (Effect::Read | Effect::IdempotentCreate, Err(TransportError::Broken(_) | TransportError::TimedOut(_))) => true,
+        (
+            Effect::Read | Effect::IdempotentCreate,
+            Err(TransportError::Broken(_) | TransportError::TimedOut(_)),
+        ) => true,
         _ => false,
     }
 }
@@ -89,7 +92,8 @@ pub fn plan(
     retry_after: Option<u64>,
     random: u64,
 ) -> Option<u64> {
-    let allowed = retryable(effect, outcome) || (effect == Effect::IdempotentCreate && in_progress(outcome));
+    let allowed =
+        retryable(effect, outcome) || (effect == Effect::IdempotentCreate && in_progress(outcome));
     if !allowed || retry >= MAX_RETRIES {
         return None;
     }
@@ -105,7 +109,11 @@ mod tests {
     use super::*;
 
     fn status(code: u16) -> Outcome {
-        Ok(HttpResponse { status: code, headers: vec![], body: vec![] })
+        Ok(HttpResponse {
+            status: code,
+            headers: vec![],
+            body: vec![],
+        })
     }
 
     #[test]
@@ -120,7 +128,14 @@ mod tests {
         ] {
             assert!(retryable(Effect::Read, &outcome), "{outcome:?}");
         }
-        for outcome in [status(200), status(400), status(401), status(404), Err(TransportError::Denied), Err(TransportError::TooLarge { status: 200 })] {
+        for outcome in [
+            status(200),
+            status(400),
+            status(401),
+            status(404),
+            Err(TransportError::Denied),
+            Err(TransportError::TooLarge { status: 200 }),
+        ] {
             assert!(!retryable(Effect::Read, &outcome), "{outcome:?}");
         }
     }
@@ -128,8 +143,16 @@ mod tests {
     #[test]
     fn legacy_creates_retry_only_when_nothing_can_have_been_created() {
         assert!(retryable(Effect::Create, &status(429)));
-        assert!(retryable(Effect::Create, &Err(TransportError::NotSent("dns".into()))));
-        for outcome in [status(500), status(503), Err(TransportError::Broken("reset".into())), Err(TransportError::TimedOut("t".into()))] {
+        assert!(retryable(
+            Effect::Create,
+            &Err(TransportError::NotSent("dns".into()))
+        ));
+        for outcome in [
+            status(500),
+            status(503),
+            Err(TransportError::Broken("reset".into())),
+            Err(TransportError::TimedOut("t".into())),
+        ] {
             assert!(!retryable(Effect::Create, &outcome), "{outcome:?}");
             assert!(ambiguous(&outcome));
         }
@@ -150,12 +173,24 @@ mod tests {
 
     #[test]
     fn plan_counts_retries_and_respects_the_budget() {
-        assert_eq!(plan(Effect::Read, &status(503), 0, 10_000, None, 0), Some(200));
-        assert_eq!(plan(Effect::Read, &status(503), 1, 10_000, None, 399), Some(799));
+        assert_eq!(
+            plan(Effect::Read, &status(503), 0, 10_000, None, 0),
+            Some(200)
+        );
+        assert_eq!(
+            plan(Effect::Read, &status(503), 1, 10_000, None, 399),
+            Some(799)
+        );
         assert_eq!(plan(Effect::Read, &status(503), 2, 10_000, None, 0), None);
-        assert_eq!(plan(Effect::Read, &status(429), 0, 10_000, Some(3), 0), Some(3_000));
+        assert_eq!(
+            plan(Effect::Read, &status(429), 0, 10_000, Some(3), 0),
+            Some(3_000)
+        );
         assert_eq!(plan(Effect::Read, &status(429), 0, 3_100, Some(3), 0), None);
-        assert_eq!(plan(Effect::Read, &status(429), 0, 10_000, Some(u64::MAX), 0), None);
+        assert_eq!(
+            plan(Effect::Read, &status(429), 0, 10_000, Some(u64::MAX), 0),
+            None
+        );
         assert_eq!(plan(Effect::Read, &status(404), 0, 10_000, None, 0), None);
     }
 
@@ -173,10 +208,19 @@ mod tests {
     #[test]
     fn retry_after_in_seconds_or_as_a_date() {
         assert_eq!(retry_after_secs(" 7 ", 0), Some(7));
-        assert_eq!(retry_after_secs("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_770), Some(7));
-        assert_eq!(retry_after_secs("Sun, 06 Nov 1994 08:49:37 GMT", 900_000_000), Some(0));
+        assert_eq!(
+            retry_after_secs("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_770),
+            Some(7)
+        );
+        assert_eq!(
+            retry_after_secs("Sun, 06 Nov 1994 08:49:37 GMT", 900_000_000),
+            Some(0)
+        );
         assert_eq!(retry_after_secs("soon", 0), None);
         assert_eq!(retry_after_secs("-3", 0), None);
-        assert_eq!(retry_after_secs("99999999999999999999999", 0), Some(u64::MAX));
+        assert_eq!(
+            retry_after_secs("99999999999999999999999", 0),
+            Some(u64::MAX)
+        );
     }
 }

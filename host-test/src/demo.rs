@@ -20,7 +20,11 @@ const POLL_EVERY: Duration = Duration::from_millis(250);
 pub async fn run(plugin: &Plugin, out: &mut impl Write) -> Result<()> {
     let started = Instant::now();
     let sim = Simulator::start(0, &[DEFAULT_KEY])?;
-    writeln!(out, "HeyGen simulator on {} (a real HTTP server on loopback)\n", sim.url())?;
+    writeln!(
+        out,
+        "HeyGen simulator on {} (a real HTTP server on loopback)\n",
+        sim.url()
+    )?;
     for generation in ["v3", "legacy"] {
         writeln!(out, "=== HEYGEN_API_VERSION={generation} ===")?;
         let settings = Settings::new(vec![
@@ -31,7 +35,10 @@ pub async fn run(plugin: &Plugin, out: &mut impl Write) -> Result<()> {
         // One instance runs every action of this generation.
         let mut session = plugin.session(&settings).await?;
         let voices = step(&mut session, out, "list_voice_id_options", json!({})).await?;
-        let voice = voices["voices"][0]["voice_id"].as_str().unwrap_or_default().to_owned();
+        let voice = voices["voices"][0]["voice_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         step(&mut session, out, "list_custom_events_options", json!({})).await?;
 
         let mut photo = json!({
@@ -47,7 +54,12 @@ pub async fn run(plugin: &Plugin, out: &mut impl Write) -> Result<()> {
             photo["talking_photo_style"] = json!("circle");
         }
         let created = step(&mut session, out, "create_talking_photo", photo).await?;
-        poll(&mut session, out, created["video_id"].as_str().unwrap_or_default()).await?;
+        poll(
+            &mut session,
+            out,
+            created["video_id"].as_str().unwrap_or_default(),
+        )
+        .await?;
 
         let template = json!({
             "template_id": "tpl_welcome",
@@ -58,10 +70,18 @@ pub async fn run(plugin: &Plugin, out: &mut impl Write) -> Result<()> {
             },
         });
         let created = step(&mut session, out, "create_video_from_template", template).await?;
-        poll(&mut session, out, created["video_id"].as_str().unwrap_or_default()).await?;
+        poll(
+            &mut session,
+            out,
+            created["video_id"].as_str().unwrap_or_default(),
+        )
+        .await?;
 
         if generation == "v3" {
-            writeln!(out, "# v3 has no test mode: the plugin refuses it before sending anything")?;
+            writeln!(
+                out,
+                "# v3 has no test mode: the plugin refuses it before sending anything"
+            )?;
             let refused = call(&mut session, out, "create_talking_photo", json!({
                 "talking_photo_id": "tp_anna_office", "input_text": "Hi", "voice_id": voice, "test": true,
             }))
@@ -83,15 +103,28 @@ pub async fn run(plugin: &Plugin, out: &mut impl Write) -> Result<()> {
 }
 
 /// Calls `action` and prints the exchange.
-async fn call(session: &mut Session, out: &mut impl Write, action: &str, args: Value) -> Result<Value> {
+async fn call(
+    session: &mut Session,
+    out: &mut impl Write,
+    action: &str,
+    args: Value,
+) -> Result<Value> {
     writeln!(out, "> {action} {args}")?;
-    let output = session.call(action, &args).await.map_err(|e| anyhow::anyhow!("{action}: {e}"))?;
+    let output = session
+        .call(action, &args)
+        .await
+        .map_err(|e| anyhow::anyhow!("{action}: {e}"))?;
     writeln!(out, "< {}", abridged(&output))?;
     Ok(output)
 }
 
 /// Calls `action`, which must succeed.
-async fn step(session: &mut Session, out: &mut impl Write, action: &str, args: Value) -> Result<Value> {
+async fn step(
+    session: &mut Session,
+    out: &mut impl Write,
+    action: &str,
+    args: Value,
+) -> Result<Value> {
     let output = call(session, out, action, args).await?;
     if output["success"] != json!(true) {
         bail!("{action} failed: {}", output["error"]);
@@ -102,7 +135,10 @@ async fn step(session: &mut Session, out: &mut impl Write, action: &str, args: V
 /// Polls `retrieve_video_link` until the video is completed or failed.
 async fn poll(session: &mut Session, out: &mut impl Write, video_id: &str) -> Result<Value> {
     for _ in 0..20 {
-        let output = session.call("retrieve_video_link", &json!({ "video_id": video_id })).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let output = session
+            .call("retrieve_video_link", &json!({ "video_id": video_id }))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let status = output["status"].as_str().unwrap_or("?").to_owned();
         match status.as_str() {
             "completed" | "failed" => {

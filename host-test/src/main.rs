@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use host_test::runtime::{Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Settings, ACTIONS};
+use host_test::runtime::{
+    ACTIONS, Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Settings,
+};
 use host_test::sim::{DEFAULT_KEY, Simulator};
 use serde_json::Value;
 
@@ -36,7 +38,9 @@ enum Command {
     /// HEYGEN_API_KEY, HEYGEN_BASE_URL, HEYGEN_API_VERSION (v3 or legacy) and
     /// HEYGEN_TIMEOUT_MS. Without HEYGEN_BASE_URL and without --live, the call
     /// goes to a simulator started for this one call.
-    #[command(after_help = "Examples:\n  heygen-host call list_voice_id_options\n  heygen-host call retrieve_video_link '{\"video_id\": \"abc123\"}'\n  HEYGEN_BASE_URL=http://127.0.0.1:8080 heygen-host call create_talking_photo -  < args.json\n  HEYGEN_API_KEY=... heygen-host call --live list_voice_id_options")]
+    #[command(
+        after_help = "Examples:\n  heygen-host call list_voice_id_options\n  heygen-host call retrieve_video_link '{\"video_id\": \"abc123\"}'\n  HEYGEN_BASE_URL=http://127.0.0.1:8080 heygen-host call create_talking_photo -  < args.json\n  HEYGEN_API_KEY=... heygen-host call --live list_voice_id_options"
+    )]
     Call {
         /// One of: create_talking_photo, create_video_from_template,
         /// list_custom_events_options, list_voice_id_options, retrieve_video_link.
@@ -71,7 +75,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("heygen-host: cannot start: {e}");
@@ -91,7 +98,8 @@ fn load_plugin(runtime: &Runtime, path: Option<&PathBuf>) -> Result<Plugin> {
     match path {
         None => Plugin::embedded(runtime),
         Some(path) => {
-            let wasm = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            let wasm =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
             Plugin::new(runtime, &runtime.component(&wasm)?, HostFeatures::default())
         }
     }
@@ -114,7 +122,10 @@ async fn run(command: Command) -> Result<ExitCode> {
         Command::Mock { port, key } => {
             let sim = Simulator::start(port, &[&key])?;
             println!("HeyGen simulator listening on {}", sim.url());
-            println!("  export HEYGEN_BASE_URL={} HEYGEN_API_KEY={key}", sim.url());
+            println!(
+                "  export HEYGEN_BASE_URL={} HEYGEN_API_KEY={key}",
+                sim.url()
+            );
             println!("Press Ctrl-C to stop.");
             tokio::signal::ctrl_c().await?;
             Ok(ExitCode::SUCCESS)
@@ -128,15 +139,24 @@ async fn run(command: Command) -> Result<ExitCode> {
             for case in &figures.unexpected {
                 println!("unexpected: {case}");
             }
-            let clean = figures.unexpected.is_empty() && figures.traps == 0 && figures.key_leaks == 0 && figures.double_creates == 0;
-            Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            let clean = figures.unexpected.is_empty()
+                && figures.traps == 0
+                && figures.key_leaks == 0
+                && figures.double_creates == 0;
+            Ok(if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Tools => {
             let runtime = Runtime::new()?;
             let face = HttpFace::embedded(&runtime)?;
-            let request = http::Request::get("http://localhost/actions").body(bytes::Bytes::new())?;
+            let request =
+                http::Request::get("http://localhost/actions").body(bytes::Bytes::new())?;
             let answer = face.request(&Settings::new(Vec::new()), request).await?;
-            let manifest: Value = serde_json::from_slice(&answer.body).context("the manifest is not JSON")?;
+            let manifest: Value =
+                serde_json::from_slice(&answer.body).context("the manifest is not JSON")?;
             println!("{}", serde_json::to_string_pretty(&manifest)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -155,7 +175,10 @@ async fn call(
         Ok(ExitCode::from(2))
     };
     if !ACTIONS.contains(&action) {
-        return usage(format!("unknown action `{action}`; the actions are {}", ACTIONS.join(", ")));
+        return usage(format!(
+            "unknown action `{action}`; the actions are {}",
+            ACTIONS.join(", ")
+        ));
     }
     let text = match json.as_deref() {
         None => "{}".to_owned(),
@@ -172,14 +195,21 @@ async fn call(
         Err(e) => return usage(format!("the arguments are not valid JSON: {e}")),
     };
 
-    let mut env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("HEYGEN_")).collect();
-    let base_url_set = env.iter().any(|(k, v)| k == "HEYGEN_BASE_URL" && !v.is_empty());
+    let mut env: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("HEYGEN_"))
+        .collect();
+    let base_url_set = env
+        .iter()
+        .any(|(k, v)| k == "HEYGEN_BASE_URL" && !v.is_empty());
     let sim = if live || base_url_set {
         None
     } else {
         let key = std::env::var("HEYGEN_API_KEY").unwrap_or_else(|_| DEFAULT_KEY.into());
         let sim = Simulator::start(0, &[DEFAULT_KEY, &key])?;
-        eprintln!("(calling the built-in simulator at {}; set HEYGEN_BASE_URL or pass --live to call elsewhere)", sim.url());
+        eprintln!(
+            "(calling the built-in simulator at {}; set HEYGEN_BASE_URL or pass --live to call elsewhere)",
+            sim.url()
+        );
         env.retain(|(k, _)| k != "HEYGEN_BASE_URL");
         env.push(("HEYGEN_BASE_URL".into(), sim.url().into()));
         if !env.iter().any(|(k, _)| k == "HEYGEN_API_KEY") {

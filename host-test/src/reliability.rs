@@ -15,7 +15,9 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use wasmtime::component::Val;
 
-use crate::runtime::{Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Session, Settings, ACTIONS};
+use crate::runtime::{
+    ACTIONS, Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Session, Settings,
+};
 use crate::sim::{Fault, FaultKind, Simulator, data};
 
 /// The API key every case uses, to be searched for afterwards.
@@ -81,59 +83,208 @@ fn faults() -> Vec<FaultSpec> {
     ];
     for (status, prefix, code) in statuses {
         let bodies = [
-            ("v3 JSON", format!(r#"{{"error":{{"code":"{code}","message":"simulated {status}","param":"x"}}}}"#)),
-            ("v2 JSON", format!(r#"{{"data":null,"error":{{"code":"{code}","message":"simulated {status}"}}}}"#)),
-            ("v1 JSON", format!(r#"{{"code":{status}00,"message":"simulated {status}"}}"#)),
-            ("HTML", "<!DOCTYPE html><html><body>error</body></html>".to_owned()),
+            (
+                "v3 JSON",
+                format!(
+                    r#"{{"error":{{"code":"{code}","message":"simulated {status}","param":"x"}}}}"#
+                ),
+            ),
+            (
+                "v2 JSON",
+                format!(
+                    r#"{{"data":null,"error":{{"code":"{code}","message":"simulated {status}"}}}}"#
+                ),
+            ),
+            (
+                "v1 JSON",
+                format!(r#"{{"code":{status}00,"message":"simulated {status}"}}"#),
+            ),
+            (
+                "HTML",
+                "<!DOCTYPE html><html><body>error</body></html>".to_owned(),
+            ),
             ("empty", String::new()),
         ];
         for (label, body) in bodies {
-            let content_type = if label == "HTML" { "text/html" } else { "application/json" };
-            add(format!("{status} with {label} body"), Source::Sim(respond(status, content_type, body.as_bytes(), &[])), &[prefix]);
+            let content_type = if label == "HTML" {
+                "text/html"
+            } else {
+                "application/json"
+            };
+            add(
+                format!("{status} with {label} body"),
+                Source::Sim(respond(status, content_type, body.as_bytes(), &[])),
+                &[prefix],
+            );
         }
     }
     let ok = |body: &[u8], content_type: &str| Source::Sim(respond(200, content_type, body, &[]));
-    add("200 with a legacy error envelope".into(), ok(br#"{"error":{"code":"invalid_parameter","message":"bad"},"data":null}"#, "application/json"), &["api_error", "bad_response"]);
-    add("200 with a v1 error code".into(), ok(br#"{"code":40001,"message":"bad","data":null}"#, "application/json"), &["api_error", "bad_response"]);
-    add("200 with invalid JSON".into(), ok(b"{data: nope}", "application/json"), &["bad_response"]);
-    add("200 with truncated JSON".into(), ok(br#"{"data":{"video_id":"abc","sta"#, "application/json"), &["bad_response"]);
-    add("200 with JSON of the wrong shape".into(), ok(br#"{"data":{"unexpected":[1,2,3]},"has_more":"maybe"}"#, "application/json"), &["bad_response"]);
-    add("200 with an array".into(), ok(b"[1,2,3]", "application/json"), &["bad_response"]);
-    add("200 with an empty body".into(), ok(b"", "application/json"), &["bad_response"]);
-    add("200 with non-UTF-8 bytes".into(), ok(&[0xff, 0xfe, 0x00, 0x7b, 0xc3], "application/json"), &["bad_response"]);
-    add("200 with an HTML page".into(), ok(b"<html><body>Maintenance</body></html>", "text/html"), &["bad_response"]);
-    add("200 with a 32 MiB body".into(), Source::Sim(FaultKind::Huge(32 << 20)), &["bad_response"]);
-    add("200 with 2,000 headers".into(), Source::Sim(FaultKind::ManyHeaders { count: 2_000, len: 16 }), &["transport_error", "bad_response"]);
-    add("200 with a 300 KiB header".into(), Source::Sim(FaultKind::ManyHeaders { count: 1, len: 300 << 10 }), &["transport_error", "bad_response"]);
-    add("302 redirect".into(), Source::Sim(respond(302, "text/html", b"", &[("location", "https://evil.example/steal")])), &["http_302"]);
-    add("connection refused".into(), Source::Refused, &["transport_error"]);
-    add("connection closed mid-body".into(), Source::Sim(FaultKind::CloseMidBody), &["transport_error"]);
-    add("first byte never arrives".into(), Source::Sim(FaultKind::NoAnswer), &["timeout"]);
-    add("body stalls midway".into(), Source::Sim(FaultKind::StallBody), &["timeout"]);
-    add("host refuses the request".into(), Source::Denied, &["request_denied"]);
-    add("body stalls on a host without timeout options".into(), Source::StallWithoutHostTimeouts, &["timeout"]);
+    add(
+        "200 with a legacy error envelope".into(),
+        ok(
+            br#"{"error":{"code":"invalid_parameter","message":"bad"},"data":null}"#,
+            "application/json",
+        ),
+        &["api_error", "bad_response"],
+    );
+    add(
+        "200 with a v1 error code".into(),
+        ok(
+            br#"{"code":40001,"message":"bad","data":null}"#,
+            "application/json",
+        ),
+        &["api_error", "bad_response"],
+    );
+    add(
+        "200 with invalid JSON".into(),
+        ok(b"{data: nope}", "application/json"),
+        &["bad_response"],
+    );
+    add(
+        "200 with truncated JSON".into(),
+        ok(br#"{"data":{"video_id":"abc","sta"#, "application/json"),
+        &["bad_response"],
+    );
+    add(
+        "200 with JSON of the wrong shape".into(),
+        ok(
+            br#"{"data":{"unexpected":[1,2,3]},"has_more":"maybe"}"#,
+            "application/json",
+        ),
+        &["bad_response"],
+    );
+    add(
+        "200 with an array".into(),
+        ok(b"[1,2,3]", "application/json"),
+        &["bad_response"],
+    );
+    add(
+        "200 with an empty body".into(),
+        ok(b"", "application/json"),
+        &["bad_response"],
+    );
+    add(
+        "200 with non-UTF-8 bytes".into(),
+        ok(&[0xff, 0xfe, 0x00, 0x7b, 0xc3], "application/json"),
+        &["bad_response"],
+    );
+    add(
+        "200 with an HTML page".into(),
+        ok(b"<html><body>Maintenance</body></html>", "text/html"),
+        &["bad_response"],
+    );
+    add(
+        "200 with a 32 MiB body".into(),
+        Source::Sim(FaultKind::Huge(32 << 20)),
+        &["bad_response"],
+    );
+    add(
+        "200 with 2,000 headers".into(),
+        Source::Sim(FaultKind::ManyHeaders {
+            count: 2_000,
+            len: 16,
+        }),
+        &["transport_error", "bad_response"],
+    );
+    add(
+        "200 with a 300 KiB header".into(),
+        Source::Sim(FaultKind::ManyHeaders {
+            count: 1,
+            len: 300 << 10,
+        }),
+        &["transport_error", "bad_response"],
+    );
+    add(
+        "302 redirect".into(),
+        Source::Sim(respond(
+            302,
+            "text/html",
+            b"",
+            &[("location", "https://evil.example/steal")],
+        )),
+        &["http_302"],
+    );
+    add(
+        "connection refused".into(),
+        Source::Refused,
+        &["transport_error"],
+    );
+    add(
+        "connection closed mid-body".into(),
+        Source::Sim(FaultKind::CloseMidBody),
+        &["transport_error"],
+    );
+    add(
+        "first byte never arrives".into(),
+        Source::Sim(FaultKind::NoAnswer),
+        &["timeout"],
+    );
+    add(
+        "body stalls midway".into(),
+        Source::Sim(FaultKind::StallBody),
+        &["timeout"],
+    );
+    add(
+        "host refuses the request".into(),
+        Source::Denied,
+        &["request_denied"],
+    );
+    add(
+        "body stalls on a host without timeout options".into(),
+        Source::StallWithoutHostTimeouts,
+        &["timeout"],
+    );
     let rate_limited = |retry_after: Option<String>| {
         let headers: Vec<(&str, &str)> = Vec::new();
-        let mut kind = respond(429, "application/json", br#"{"error":{"code":"rate_limit_exceeded","message":"slow down"}}"#, &headers);
+        let mut kind = respond(
+            429,
+            "application/json",
+            br#"{"error":{"code":"rate_limit_exceeded","message":"slow down"}}"#,
+            &headers,
+        );
         if let (FaultKind::Respond { headers, .. }, Some(value)) = (&mut kind, retry_after) {
             headers.push(("retry-after".into(), value));
         }
         Source::Sim(kind)
     };
     let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
-    add("429 with Retry-After: 1".into(), rate_limited(Some("1".into())), &["http_429"]);
-    add("429 with Retry-After as an HTTP date".into(), rate_limited(Some(soon)), &["http_429"]);
-    add("429 without Retry-After".into(), rate_limited(None), &["http_429"]);
-    add("429 with a garbage Retry-After".into(), rate_limited(Some("soon-ish".into())), &["http_429"]);
-    add("429 with a huge Retry-After".into(), rate_limited(Some("99999999999999999999".into())), &["http_429"]);
+    add(
+        "429 with Retry-After: 1".into(),
+        rate_limited(Some("1".into())),
+        &["http_429"],
+    );
+    add(
+        "429 with Retry-After as an HTTP date".into(),
+        rate_limited(Some(soon)),
+        &["http_429"],
+    );
+    add(
+        "429 without Retry-After".into(),
+        rate_limited(None),
+        &["http_429"],
+    );
+    add(
+        "429 with a garbage Retry-After".into(),
+        rate_limited(Some("soon-ish".into())),
+        &["http_429"],
+    );
+    add(
+        "429 with a huge Retry-After".into(),
+        rate_limited(Some("99999999999999999999".into())),
+        &["http_429"],
+    );
     specs
 }
 
 /// Valid arguments for `action`, so that only the fault can make it fail.
 pub fn valid_args(action: &str) -> Value {
     match action {
-        "create_talking_photo" => json!({"talking_photo_id": "tp_anna_office", "input_text": "Hello", "voice_id": data::voice_id(0)}),
-        "create_video_from_template" => json!({"template_id": "tpl_welcome", "variables": {"headline": {"name": "headline", "type": "text", "properties": {"content": "Hi"}}}}),
+        "create_talking_photo" => {
+            json!({"talking_photo_id": "tp_anna_office", "input_text": "Hello", "voice_id": data::voice_id(0)})
+        }
+        "create_video_from_template" => {
+            json!({"template_id": "tpl_welcome", "variables": {"headline": {"name": "headline", "type": "text", "properties": {"content": "Hi"}}}})
+        }
         "retrieve_video_link" => json!({"video_id": "0123456789abcdef0123456789abcdef"}),
         _ => json!({}),
     }
@@ -180,16 +331,40 @@ impl Figures {
     pub fn table(&self) -> String {
         let row = |what: &str, value: String| format!("| {what} | {value} |\n");
         let mut out = String::from("| what | figure |\n|---|---|\n");
-        out += &row("faults x actions x API generations", format!("{} x {} x 2 = {} cases", self.faults, ACTIONS.len(), self.fault_cases));
-        out += &row("bad inputs refused before sending", format!("{} cases, {} requests sent", self.bad_inputs, self.bad_input_requests));
+        out += &row(
+            "faults x actions x API generations",
+            format!(
+                "{} x {} x 2 = {} cases",
+                self.faults,
+                ACTIONS.len(),
+                self.fault_cases
+            ),
+        );
+        out += &row(
+            "bad inputs refused before sending",
+            format!(
+                "{} cases, {} requests sent",
+                self.bad_inputs, self.bad_input_requests
+            ),
+        );
         out += &row("traps", self.traps.to_string());
-        out += &row("key leaks (outputs, errors, guest output, manifest)", self.key_leaks.to_string());
+        out += &row(
+            "key leaks (outputs, errors, guest output, manifest)",
+            self.key_leaks.to_string(),
+        );
         out += &row("double creates", self.double_creates.to_string());
         out += &row(
             "longest failing call",
-            format!("{:.2} s ({})", self.longest_failure.0.as_secs_f64(), self.longest_failure.1),
+            format!(
+                "{:.2} s ({})",
+                self.longest_failure.0.as_secs_f64(),
+                self.longest_failure.1
+            ),
         );
-        out += &row("cases not ending as expected", self.unexpected.len().to_string());
+        out += &row(
+            "cases not ending as expected",
+            self.unexpected.len().to_string(),
+        );
         out
     }
 }
@@ -211,7 +386,13 @@ impl Plugins {
         let component = runtime.component(crate::runtime::PLUGIN_WASM)?;
         Ok(Plugins {
             normal: Plugin::new(runtime, &component, HostFeatures::default())?,
-            without_timeouts: Plugin::new(runtime, &component, HostFeatures { request_timeouts: false })?,
+            without_timeouts: Plugin::new(
+                runtime,
+                &component,
+                HostFeatures {
+                    request_timeouts: false,
+                },
+            )?,
             http_face: HttpFace::embedded(runtime)?,
         })
     }
@@ -228,24 +409,36 @@ fn env(base_url: &str, generation: &str) -> Vec<(String, String)> {
 
 /// Counts the canary in `text`.
 fn leaks(text: &[u8]) -> usize {
-    text.windows(CANARY_KEY.len()).filter(|w| *w == CANARY_KEY.as_bytes()).count()
+    text.windows(CANARY_KEY.len())
+        .filter(|w| *w == CANARY_KEY.as_bytes())
+        .count()
 }
 
 /// Checks one call's outcome: no trap, no leak, the expected error.
-fn judge(figures: &mut Figures, case: &str, session: &Session, outcome: &Result<Value, CallError>, expect: &[&str]) {
+fn judge(
+    figures: &mut Figures,
+    case: &str,
+    session: &Session,
+    outcome: &Result<Value, CallError>,
+    expect: &[&str],
+) {
     match outcome {
         Err(CallError::Host(e)) => {
             figures.traps += 1;
             figures.key_leaks += leaks(format!("{e:#}").as_bytes());
             figures.unexpected.push(format!("{case}: trapped: {e:#}"));
         }
-        Err(CallError::Usage(e)) => figures.unexpected.push(format!("{case}: refused by the host: {e}")),
+        Err(CallError::Usage(e)) => figures
+            .unexpected
+            .push(format!("{case}: refused by the host: {e}")),
         Ok(output) => {
             figures.key_leaks += leaks(output.to_string().as_bytes());
             let error = output["error"].as_str().unwrap_or_default();
             let prefix_ok = expect.iter().any(|p| error.starts_with(&format!("{p}:")));
             if output["success"] != json!(false) || !prefix_ok {
-                figures.unexpected.push(format!("{case}: expected success=false with {expect:?}, got {output}"));
+                figures.unexpected.push(format!(
+                    "{case}: expected success=false with {expect:?}, got {output}"
+                ));
             }
         }
     }
@@ -254,7 +447,12 @@ fn judge(figures: &mut Figures, case: &str, session: &Session, outcome: &Result<
 
 /// Runs one fault on one action and generation, then checks that the same
 /// instance still answers.
-async fn fault_case(plugins: Plugins, spec: FaultSpec, action: &'static str, generation: &'static str) -> Result<Figures> {
+async fn fault_case(
+    plugins: Plugins,
+    spec: FaultSpec,
+    action: &'static str,
+    generation: &'static str,
+) -> Result<Figures> {
     let mut figures = Figures {
         fault_cases: 1,
         ..Figures::default()
@@ -295,11 +493,19 @@ async fn fault_case(plugins: Plugins, spec: FaultSpec, action: &'static str, gen
     if expect_next.is_empty() {
         match &next {
             Ok(output) if output["success"] == json!(true) => {}
-            other => figures.unexpected.push(format!("{case}: the next call on the same instance failed: {other:?}")),
+            other => figures.unexpected.push(format!(
+                "{case}: the next call on the same instance failed: {other:?}"
+            )),
         }
         figures.key_leaks += next.as_ref().map_or(0, |o| leaks(o.to_string().as_bytes()));
     } else {
-        judge(&mut figures, &format!("{case} (next call)"), &session, &next, expect_next);
+        judge(
+            &mut figures,
+            &format!("{case} (next call)"),
+            &session,
+            &next,
+            expect_next,
+        );
     }
     Ok(figures)
 }
@@ -327,7 +533,11 @@ const BOTH: &[&str] = &["v3", "legacy"];
 
 fn bad_inputs() -> Vec<BadInput> {
     let mut cases = Vec::new();
-    let mut add = |name: String, action: &'static str, args: Args, generations: &'static [&'static str], prefix: &'static str| {
+    let mut add = |name: String,
+                   action: &'static str,
+                   args: Args,
+                   generations: &'static [&'static str],
+                   prefix: &'static str| {
         cases.push(BadInput {
             name,
             action,
@@ -355,12 +565,30 @@ fn bad_inputs() -> Vec<BadInput> {
         for field in ["talking_photo_id", "voice_id"] {
             let mut args = photo.clone();
             args[field] = json!(id);
-            add(format!("{field} {label}"), "create_talking_photo", Args::Json(args), BOTH, "invalid_input");
+            add(
+                format!("{field} {label}"),
+                "create_talking_photo",
+                Args::Json(args),
+                BOTH,
+                "invalid_input",
+            );
         }
         let mut template = valid_args("create_video_from_template");
         template["template_id"] = json!(id);
-        add(format!("template_id {label}"), "create_video_from_template", Args::Json(template), BOTH, "invalid_input");
-        add(format!("video_id {label}"), "retrieve_video_link", Args::Json(json!({"video_id": id})), BOTH, "invalid_input");
+        add(
+            format!("template_id {label}"),
+            "create_video_from_template",
+            Args::Json(template),
+            BOTH,
+            "invalid_input",
+        );
+        add(
+            format!("video_id {label}"),
+            "retrieve_video_link",
+            Args::Json(json!({"video_id": id})),
+            BOTH,
+            "invalid_input",
+        );
     }
     for (label, text, generations) in [
         ("empty", String::new(), BOTH),
@@ -371,45 +599,107 @@ fn bad_inputs() -> Vec<BadInput> {
     ] {
         let mut args = valid_args("create_talking_photo");
         args["input_text"] = json!(text);
-        add(format!("input_text {label}"), "create_talking_photo", Args::Json(args), generations, "invalid_input");
+        add(
+            format!("input_text {label}"),
+            "create_talking_photo",
+            Args::Json(args),
+            generations,
+            "invalid_input",
+        );
     }
     for scale in [-0.1, 2.01, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        add(format!("scale {scale}"), "create_talking_photo", Args::Scale(scale), BOTH, "invalid_input");
+        add(
+            format!("scale {scale}"),
+            "create_talking_photo",
+            Args::Scale(scale),
+            BOTH,
+            "invalid_input",
+        );
     }
-    for (field, value) in [("talking_photo_style", "triangle"), ("talking_style", "wild"), ("expression", "sad")] {
+    for (field, value) in [
+        ("talking_photo_style", "triangle"),
+        ("talking_style", "wild"),
+        ("expression", "sad"),
+    ] {
         let mut args = valid_args("create_talking_photo");
         args[field] = json!(value);
-        add(format!("{field} = {value} (JSON)"), "create_talking_photo", Args::HttpBody(args.to_string().into_bytes()), BOTH, "invalid_input");
+        add(
+            format!("{field} = {value} (JSON)"),
+            "create_talking_photo",
+            Args::HttpBody(args.to_string().into_bytes()),
+            BOTH,
+            "invalid_input",
+        );
     }
     for (label, body) in [
         ("malformed JSON", "{\"video_id\":".to_owned()),
         ("an array", "[\"abc\"]".into()),
         ("a number id", "{\"video_id\": 5}".into()),
-        ("an unknown argument", "{\"video_id\": \"abc\", \"format\": \"mp4\"}".into()),
-        ("non-UTF-8", String::from_utf8_lossy(&[0xff, 0xfe]).into_owned()),
+        (
+            "an unknown argument",
+            "{\"video_id\": \"abc\", \"format\": \"mp4\"}".into(),
+        ),
+        (
+            "non-UTF-8",
+            String::from_utf8_lossy(&[0xff, 0xfe]).into_owned(),
+        ),
     ] {
-        add(format!("retrieve_video_link with {label} (JSON)"), "retrieve_video_link", Args::HttpBody(body.into_bytes()), BOTH, "invalid_input");
+        add(
+            format!("retrieve_video_link with {label} (JSON)"),
+            "retrieve_video_link",
+            Args::HttpBody(body.into_bytes()),
+            BOTH,
+            "invalid_input",
+        );
     }
     for (label, variables) in [
         ("a JSON array", json!("[1, 2]")),
         ("not JSON", json!("{headline: Hi}")),
         ("a number", json!("42")),
         ("a string member", json!({"headline": "Hi"})),
-        ("an unknown type", json!({"headline": {"name": "headline", "type": "sticker", "properties": {}}})),
+        (
+            "an unknown type",
+            json!({"headline": {"name": "headline", "type": "sticker", "properties": {}}}),
+        ),
         ("no type", json!({"headline": {"content": "Hi"}})),
-        ("a blank name", json!({" ": {"name": " ", "type": "text", "properties": {"content": "Hi"}}})),
-        ("properties that are not an object", json!({"headline": {"name": "headline", "type": "text", "properties": "Hi"}})),
+        (
+            "a blank name",
+            json!({" ": {"name": " ", "type": "text", "properties": {"content": "Hi"}}}),
+        ),
+        (
+            "properties that are not an object",
+            json!({"headline": {"name": "headline", "type": "text", "properties": "Hi"}}),
+        ),
     ] {
         let mut args = valid_args("create_video_from_template");
         args["variables"] = variables;
-        add(format!("variables: {label}"), "create_video_from_template", Args::Json(args), BOTH, "invalid_input");
+        add(
+            format!("variables: {label}"),
+            "create_video_from_template",
+            Args::Json(args),
+            BOTH,
+            "invalid_input",
+        );
     }
     let mut args = valid_args("create_video_from_template");
     args["variables"] = json!(42);
-    add("variables: a number (JSON)".into(), "create_video_from_template", Args::HttpBody(args.to_string().into_bytes()), BOTH, "invalid_input");
+    add(
+        "variables: a number (JSON)".into(),
+        "create_video_from_template",
+        Args::HttpBody(args.to_string().into_bytes()),
+        BOTH,
+        "invalid_input",
+    );
     let mut args = valid_args("create_video_from_template");
-    args["variables"] = json!({"headline": {"name": "headline", "type": "text", "properties": {"content": ""}}});
-    add("variables: empty text content".into(), "create_video_from_template", Args::Json(args), &["v3"], "invalid_input");
+    args["variables"] =
+        json!({"headline": {"name": "headline", "type": "text", "properties": {"content": ""}}});
+    add(
+        "variables: empty text content".into(),
+        "create_video_from_template",
+        Args::Json(args),
+        &["v3"],
+        "invalid_input",
+    );
     for (label, key, prefix) in [
         ("CR LF", "abc\r\nX-Injected: 1", "invalid_credentials"),
         ("a space", "abc def", "invalid_credentials"),
@@ -448,7 +738,11 @@ fn bad_inputs() -> Vec<BadInput> {
 }
 
 /// Runs one bad input on one generation.
-async fn bad_input_case(plugins: Plugins, input: Arc<BadInput>, generation: &'static str) -> Result<Figures> {
+async fn bad_input_case(
+    plugins: Plugins,
+    input: Arc<BadInput>,
+    generation: &'static str,
+) -> Result<Figures> {
     let mut figures = Figures {
         bad_inputs: 1,
         ..Figures::default()
@@ -466,17 +760,23 @@ async fn bad_input_case(plugins: Plugins, input: Arc<BadInput>, generation: &'st
         Args::Json(args) => session.call(input.action, args).await,
         Args::Scale(scale) => {
             let valid = valid_args(input.action);
-            match session.call_values(input.action, vec![scale_record(&valid, *scale)]).await {
+            match session
+                .call_values(input.action, vec![scale_record(&valid, *scale)])
+                .await
+            {
                 Ok(output) => Ok(crate::values::to_json(&output)),
                 Err(e) => Err(e),
             }
         }
         Args::HttpBody(body) => {
-            let request = http::Request::post(format!("http://localhost/actions/{}", input.action)).body(bytes::Bytes::from(body.clone()))?;
+            let request = http::Request::post(format!("http://localhost/actions/{}", input.action))
+                .body(bytes::Bytes::from(body.clone()))?;
             let answer = plugins.http_face.request(&settings, request).await?;
             figures.key_leaks += leaks(&answer.body);
             if answer.status != 400 {
-                figures.unexpected.push(format!("{case}: HTTP face answered {}", answer.status));
+                figures
+                    .unexpected
+                    .push(format!("{case}: HTTP face answered {}", answer.status));
             }
             Ok(serde_json::from_slice(&answer.body).unwrap_or(Value::Null))
         }
@@ -484,7 +784,10 @@ async fn bad_input_case(plugins: Plugins, input: Arc<BadInput>, generation: &'st
     judge(&mut figures, &case, &session, &outcome, &[input.prefix]);
     figures.bad_input_requests += sim.requests().len();
     if !sim.requests().is_empty() {
-        figures.unexpected.push(format!("{case}: {} request(s) reached HeyGen", sim.requests().len()));
+        figures.unexpected.push(format!(
+            "{case}: {} request(s) reached HeyGen",
+            sim.requests().len()
+        ));
     }
     Ok(figures)
 }
@@ -499,7 +802,10 @@ fn scale_record(valid: &Value, scale: f64) -> Val {
         ("voice-id".into(), text("voice_id")),
         ("test".into(), none()),
         ("caption".into(), none()),
-        ("scale".into(), Val::Option(Some(Box::new(Val::Float64(scale))))),
+        (
+            "scale".into(),
+            Val::Option(Some(Box::new(Val::Float64(scale)))),
+        ),
         ("talking-photo-style".into(), none()),
         ("talking-style".into(), none()),
         ("expression".into(), none()),

@@ -10,7 +10,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde_json::Value;
-use wasmtime::component::{Component, ComponentExportIndex, Instance, InstancePre, Linker, Resource, ResourceTable, Val};
+use wasmtime::component::{
+    Component, ComponentExportIndex, Instance, InstancePre, Linker, Resource, ResourceTable, Val,
+};
 use wasmtime::{Config, Engine, ResourceLimiter, Store};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -23,7 +25,8 @@ use crate::values;
 /// The plugin component (`actions` export), as built by `build.rs`.
 pub const PLUGIN_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/heygen_plugin.wasm"));
 /// The HTTP-face component (`wasi:http/incoming-handler` export).
-pub const HTTP_FACE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/heygen_plugin_http.wasm"));
+pub const HTTP_FACE_WASM: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/heygen_plugin_http.wasm"));
 
 /// The exported interface holding the actions.
 pub const ACTIONS_INTERFACE: &str = "modulex:heygen/actions@0.1.0";
@@ -62,9 +65,21 @@ impl std::fmt::Debug for Settings {
         let env: Vec<(&str, &str)> = self
             .env
             .iter()
-            .map(|(k, v)| (k.as_str(), if k == heygen_plugin::config::API_KEY_VAR { "<redacted>" } else { v.as_str() }))
+            .map(|(k, v)| {
+                (
+                    k.as_str(),
+                    if k == heygen_plugin::config::API_KEY_VAR {
+                        "<redacted>"
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
             .collect();
-        f.debug_struct("Settings").field("env", &env).field("allow", &self.allow).finish()
+        f.debug_struct("Settings")
+            .field("env", &env)
+            .field("allow", &self.allow)
+            .finish()
     }
 }
 
@@ -90,7 +105,9 @@ impl Settings {
                     .map(|(_, v)| v.as_str())
                     .filter(|v| !v.trim().is_empty())
                     .unwrap_or(heygen_plugin::config::DEFAULT_BASE_URL);
-                heygen_plugin::config::BaseUrl::parse(base).ok().map(|b| b.authority)
+                heygen_plugin::config::BaseUrl::parse(base)
+                    .ok()
+                    .map(|b| b.authority)
             }
         }
     }
@@ -137,16 +154,25 @@ impl WasiHttpHooks for Hooks {
         &mut self,
         request: http::Request<wasmtime_wasi_http::WasiBody>,
         options: Option<wasmtime_wasi_http::RequestOptions>,
-        fut: Box<dyn Future<Output = wasmtime_wasi_http::Result<(), wasmtime_wasi_http::Error>> + Send>,
+        fut: Box<
+            dyn Future<Output = wasmtime_wasi_http::Result<(), wasmtime_wasi_http::Error>> + Send,
+        >,
     ) -> Box<
         dyn Future<
                 Output = wasmtime_wasi_http::Result<(
                     http::Response<wasmtime_wasi_http::WasiBody>,
-                    Box<dyn Future<Output = wasmtime_wasi_http::Result<(), wasmtime_wasi_http::Error>> + Send>,
+                    Box<
+                        dyn Future<
+                                Output = wasmtime_wasi_http::Result<(), wasmtime_wasi_http::Error>,
+                            > + Send,
+                    >,
                 )>,
             > + Send,
     > {
-        let authority = request.uri().authority().map(|a| a.as_str().to_ascii_lowercase());
+        let authority = request
+            .uri()
+            .authority()
+            .map(|a| a.as_str().to_ascii_lowercase());
         if authority.is_none() || authority != self.allowed {
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }
@@ -167,7 +193,12 @@ struct MemoryWatch {
 }
 
 impl ResourceLimiter for MemoryWatch {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > MEMORY_LIMIT {
             return Ok(false);
         }
@@ -175,7 +206,12 @@ impl ResourceLimiter for MemoryWatch {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 100_000)
     }
 }
@@ -190,7 +226,9 @@ pub struct HostFeatures {
 
 impl Default for HostFeatures {
     fn default() -> Self {
-        HostFeatures { request_timeouts: true }
+        HostFeatures {
+            request_timeouts: true,
+        }
     }
 }
 
@@ -236,7 +274,9 @@ impl Runtime {
         };
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         wasm.hash(&mut hasher);
-        self.engine.precompile_compatibility_hash().hash(&mut hasher);
+        self.engine
+            .precompile_compatibility_hash()
+            .hash(&mut hasher);
         let path = dir.join(format!("{:016x}.cwasm", hasher.finish()));
         if path.exists() {
             // SAFETY: the file was written by `Component::serialize` below, for
@@ -262,11 +302,18 @@ impl Runtime {
         if !features.request_timeouts {
             linker.allow_shadowing(true);
             let mut types = linker.instance("wasi:http/types@0.2.12")?;
-            for setter in ["set-connect-timeout", "set-first-byte-timeout", "set-between-bytes-timeout"] {
+            for setter in [
+                "set-connect-timeout",
+                "set-first-byte-timeout",
+                "set-between-bytes-timeout",
+            ] {
                 types.func_wrap(
                     &format!("[method]request-options.{setter}"),
                     |mut store: wasmtime::StoreContextMut<'_, HostState>,
-                     (_options, _duration): (Resource<wasmtime_wasi_http::RequestOptions>, Option<u64>)| {
+                     (_options, _duration): (
+                        Resource<wasmtime_wasi_http::RequestOptions>,
+                        Option<u64>,
+                    )| {
                         store.data_mut().refused_options += 1;
                         Ok((Err::<(), ()>(()),))
                     },
@@ -320,7 +367,7 @@ impl Plugin {
             .iter()
             .map(|action| {
                 component
-                    .get_export_index(Some(&interface), &action.replace('_', "-"))
+                    .get_export_index(Some(&interface), action.replace('_', "-").as_str())
                     .map(|index| (*action, index))
                     .ok_or_else(|| anyhow!("the component does not export `{action}`"))
             })
@@ -334,7 +381,11 @@ impl Plugin {
 
     /// The embedded plugin, compiled (or loaded from the cache) on `runtime`.
     pub fn embedded(runtime: &Runtime) -> Result<Plugin> {
-        Plugin::new(runtime, &runtime.component(PLUGIN_WASM)?, HostFeatures::default())
+        Plugin::new(
+            runtime,
+            &runtime.component(PLUGIN_WASM)?,
+            HostFeatures::default(),
+        )
     }
 
     /// A fresh instance with `settings`.
@@ -381,7 +432,9 @@ impl Session {
         let func = self.func(action)?;
         let ty = func.ty(&self.store);
         let params = values::params_from_json(&ty, args).map_err(CallError::Usage)?;
-        self.call_values(action, params).await.map(|result| values::to_json(&result))
+        self.call_values(action, params)
+            .await
+            .map(|result| values::to_json(&result))
     }
 
     /// Runs `action` with component values as they are (e.g. a NaN `scale`,
@@ -394,7 +447,9 @@ impl Session {
             .map_err(|e| CallError::Host(e.into()))?;
         match results.pop() {
             Some(result) if results.is_empty() => Ok(result),
-            _ => Err(CallError::Host(anyhow!("`{action}` did not return one value"))),
+            _ => Err(CallError::Host(anyhow!(
+                "`{action}` did not return one value"
+            ))),
         }
     }
 
@@ -405,7 +460,12 @@ impl Session {
             .iter()
             .find(|(name, _)| *name == action)
             .map(|(_, index)| *index)
-            .ok_or_else(|| CallError::Usage(format!("unknown action `{action}`; the actions are {}", ACTIONS.join(", "))))?;
+            .ok_or_else(|| {
+                CallError::Usage(format!(
+                    "unknown action `{action}`; the actions are {}",
+                    ACTIONS.join(", ")
+                ))
+            })?;
         self.instance
             .get_func(&mut self.store, index)
             .ok_or_else(|| CallError::Host(anyhow!("`{action}` is not a function")))
@@ -450,7 +510,11 @@ impl HttpFace {
     /// Prepares the embedded HTTP-face component on `runtime`.
     pub fn embedded(runtime: &Runtime) -> Result<HttpFace> {
         let component = runtime.component(HTTP_FACE_WASM)?;
-        let pre = ProxyPre::new(runtime.linker(HostFeatures::default())?.instantiate_pre(&component)?)?;
+        let pre = ProxyPre::new(
+            runtime
+                .linker(HostFeatures::default())?
+                .instantiate_pre(&component)?,
+        )?;
         Ok(HttpFace {
             runtime: runtime.clone(),
             pre,
@@ -458,18 +522,33 @@ impl HttpFace {
     }
 
     /// Serves one request on a fresh instance.
-    pub async fn request(&self, settings: &Settings, request: http::Request<Bytes>) -> Result<HttpAnswer> {
+    pub async fn request(
+        &self,
+        settings: &Settings,
+        request: http::Request<Bytes>,
+    ) -> Result<HttpAnswer> {
         let mut store = self.runtime.store(settings);
         let (parts, body) = request.into_parts();
-        let request = hyper::Request::from_parts(parts, Full::new(body).map_err(|never: std::convert::Infallible| -> wasmtime_wasi_http::Error { match never {} }));
+        let request = hyper::Request::from_parts(
+            parts,
+            Full::new(body).map_err(
+                |never: std::convert::Infallible| -> wasmtime_wasi_http::Error { match never {} },
+            ),
+        );
         let (sender, receiver) = tokio::sync::oneshot::channel();
-        let req = store.data_mut().http().new_incoming_request(Scheme::Http, request)?;
+        let req = store
+            .data_mut()
+            .http()
+            .new_incoming_request(Scheme::Http, request)?;
         let out = store.data_mut().http().new_response_outparam(sender)?;
         let pre = self.pre.clone();
         // The guest streams its answer while `handle` runs: read it concurrently.
         let task = tokio::spawn(async move {
             let proxy = pre.instantiate_async(&mut store).await?;
-            proxy.wasi_http_incoming_handler().call_handle(&mut store, req, out).await
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, req, out)
+                .await
         });
         let response = match receiver.await {
             Ok(Ok(response)) => response,
@@ -480,8 +559,14 @@ impl HttpFace {
             }
         };
         let (parts, body) = response.into_parts();
-        let body = body.collect().await.map_err(|e| anyhow!("reading the answer: {e:?}"))?.to_bytes();
-        task.await?.map_err(anyhow::Error::from).context("the HTTP face trapped")?;
+        let body = body
+            .collect()
+            .await
+            .map_err(|e| anyhow!("reading the answer: {e:?}"))?
+            .to_bytes();
+        task.await?
+            .map_err(anyhow::Error::from)
+            .context("the HTTP face trapped")?;
         Ok(HttpAnswer {
             status: parts.status.as_u16(),
             headers: parts.headers,

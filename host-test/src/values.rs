@@ -3,8 +3,8 @@
 //! options are `null` or absent, enums are their case names.
 
 use serde_json::{Map, Number, Value};
-use wasmtime::component::types::{ComponentFunc, Type};
 use wasmtime::component::Val;
+use wasmtime::component::types::{ComponentFunc, Type};
 
 /// The parameters for a function from a JSON object of named arguments. A
 /// function taking one record reads the record's fields from the object; a
@@ -25,9 +25,18 @@ pub fn params_from_json(func: &ComponentFunc, args: &Value) -> Result<Vec<Val>, 
 fn from_json(ty: &Type, value: &Value, path: &str) -> Result<Val, String> {
     let wrong = |expected: &str| Err(format!("{path} must be {expected}, not {value}"));
     match ty {
-        Type::Bool => value.as_bool().map(Val::Bool).map_or_else(|| wrong("true or false"), Ok),
-        Type::Float64 => value.as_f64().map(Val::Float64).map_or_else(|| wrong("a number"), Ok),
-        Type::Float32 => value.as_f64().map(|f| Val::Float32(f as f32)).map_or_else(|| wrong("a number"), Ok),
+        Type::Bool => value
+            .as_bool()
+            .map(Val::Bool)
+            .map_or_else(|| wrong("true or false"), Ok),
+        Type::Float64 => value
+            .as_f64()
+            .map(Val::Float64)
+            .map_or_else(|| wrong("a number"), Ok),
+        Type::Float32 => value
+            .as_f64()
+            .map(|f| Val::Float32(f as f32))
+            .map_or_else(|| wrong("a number"), Ok),
         Type::String => match value {
             Value::String(s) => Ok(Val::String(s.clone())),
             // A JSON argument (e.g. template `variables`) travels as its text.
@@ -36,7 +45,11 @@ fn from_json(ty: &Type, value: &Value, path: &str) -> Result<Val, String> {
         },
         Type::Option(inner) => match value {
             Value::Null => Ok(Val::Option(None)),
-            other => Ok(Val::Option(Some(Box::new(from_json(&inner.ty(), other, path)?)))),
+            other => Ok(Val::Option(Some(Box::new(from_json(
+                &inner.ty(),
+                other,
+                path,
+            )?)))),
         },
         Type::Enum(cases) => {
             let names: Vec<&str> = cases.names().collect();
@@ -59,9 +72,15 @@ fn from_json(ty: &Type, value: &Value, path: &str) -> Result<Val, String> {
                 return wrong("a JSON object");
             };
             let fields: Vec<_> = record.fields().collect();
-            if let Some(unknown) = map.keys().find(|k| !fields.iter().any(|f| f.name.replace('-', "_") == **k)) {
+            if let Some(unknown) = map
+                .keys()
+                .find(|k| !fields.iter().any(|f| f.name.replace('-', "_") == **k))
+            {
                 let known: Vec<String> = fields.iter().map(|f| f.name.replace('-', "_")).collect();
-                return Err(format!("unknown argument `{unknown}`; the arguments are {}", known.join(", ")));
+                return Err(format!(
+                    "unknown argument `{unknown}`; the arguments are {}",
+                    known.join(", ")
+                ));
             }
             fields
                 .iter()
@@ -77,7 +96,9 @@ fn from_json(ty: &Type, value: &Value, path: &str) -> Result<Val, String> {
                 .collect::<Result<_, String>>()
                 .map(Val::Record)
         }
-        other => Err(format!("{path} has a type this host cannot fill from JSON: {other:?}")),
+        other => Err(format!(
+            "{path} has a type this host cannot fill from JSON: {other:?}"
+        )),
     }
 }
 

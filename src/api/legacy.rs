@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::{
-    Created, EventType, Page, VideoState, Voice, bad_response, envelope_error, failure_text, number,
-    parse_body, text,
+    Created, EventType, Page, VideoState, Voice, bad_response, envelope_error, failure_text,
+    number, parse_body, text,
 };
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, encode_component};
@@ -176,7 +176,9 @@ pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 /// `caption_url` (else `video_url_caption`), empty strings read as absent.
 pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState, Error> {
     let data: Value = open(resp)?;
-    let status = Some(text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?);
+    let status = Some(
+        text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?,
+    );
     let failure = (status.as_deref() == Some("failed")).then(|| {
         let error = &data["error"];
         let message = match (text(error, "message"), text(error, "detail")) {
@@ -212,7 +214,8 @@ mod tests {
     #[test]
     fn talking_photo_minimal_and_full_bodies() {
         let args: TalkingPhotoArgs =
-            from_json(br#"{"talking_photo_id":"tp1","input_text":"Hello","voice_id":"v1"}"#).unwrap();
+            from_json(br#"{"talking_photo_id":"tp1","input_text":"Hello","voice_id":"v1"}"#)
+                .unwrap();
         let req = talking_photo(&args).unwrap();
         assert_eq!(req.path, "/v2/video/generate");
         assert_eq!(
@@ -244,7 +247,10 @@ mod tests {
             ..Default::default()
         };
         let err = talking_photo(&args).unwrap_err().to_string();
-        assert!(err.contains("limit on this API generation is 2000"), "{err}");
+        assert!(
+            err.contains("limit on this API generation is 2000"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -260,8 +266,14 @@ mod tests {
             json!({"test":true,"variables":{"title":{"name":"title","type":"text","properties":{"content":"Hi"}}}})
         );
         let base = BaseUrl::parse("https://api.heygen.com").unwrap();
-        let req = video(&VideoLinkArgs { video_id: "a+b=c&d".into() }).unwrap();
-        assert_eq!(req.path_and_query(&base), "/v1/video_status.get?video_id=a%2Bb%3Dc%26d");
+        let req = video(&VideoLinkArgs {
+            video_id: "a+b=c&d".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            req.path_and_query(&base),
+            "/v1/video_status.get?video_id=a%2Bb%3Dc%26d"
+        );
         assert_eq!(voices().path, "/v2/voices");
         assert_eq!(events().path, "/v1/webhook/webhook.list");
     }
@@ -275,23 +287,42 @@ mod tests {
         ] {
             let err = parse_created(&response(200, body)).unwrap_err();
             assert!(matches!(err, Error::Api { .. }), "{body}: {err:?}");
-            assert!(err.to_string().starts_with("api_error: HeyGen reported an error "));
+            assert!(
+                err.to_string()
+                    .starts_with("api_error: HeyGen reported an error ")
+            );
             assert!(err.to_string().contains("request id req_42"));
         }
     }
 
     #[test]
     fn parses_successes() {
-        let created = parse_created(&response(200, r#"{"error":null,"data":{"video_id":"v1"}}"#)).unwrap();
-        assert_eq!(created, Created { video_id: "v1".into(), status: None });
+        let created =
+            parse_created(&response(200, r#"{"error":null,"data":{"video_id":"v1"}}"#)).unwrap();
+        assert_eq!(
+            created,
+            Created {
+                video_id: "v1".into(),
+                status: None
+            }
+        );
         let events = parse_events(&response(200, r#"{"code":100,"data":["avatar_video.success","avatar_video.fail"],"msg":null,"message":null}"#)).unwrap();
-        assert_eq!(events.items, vec!["avatar_video.success", "avatar_video.fail"]);
+        assert_eq!(
+            events.items,
+            vec!["avatar_video.success", "avatar_video.fail"]
+        );
         let voices = parse_voices(&response(
             200,
             r#"{"error":null,"data":{"voices":[{"voice_id":"a","name":"A","language":"English","gender":"FEMALE","preview_audio":null,"support_pause":false}]}}"#,
         ))
         .unwrap();
-        assert_eq!(voices.items, vec![Voice { voice_id: Some("a".into()), name: Some("A".into()) }]);
+        assert_eq!(
+            voices.items,
+            vec![Voice {
+                voice_id: Some("a".into()),
+                name: Some("A".into())
+            }]
+        );
         assert!(parse_voices(&response(200, r#"{"error":null,"data":{}}"#)).is_err());
     }
 

@@ -9,8 +9,8 @@ pub mod legacy;
 pub mod v3;
 pub mod variables;
 
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -102,14 +102,24 @@ pub(crate) fn bad_response(resp: &HttpResponse, detail: impl Into<String>) -> Er
 
 /// Says in a few words what a body that is not JSON looks like.
 pub(crate) fn describe_body(resp: &HttpResponse) -> String {
-    let content_type = resp.header("content-type").unwrap_or("").to_ascii_lowercase();
+    let content_type = resp
+        .header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let Ok(text) = std::str::from_utf8(&resp.body) else {
         return format!("{} bytes that are not UTF-8 text", resp.body.len());
     };
-    let start = text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
+    let start = text
+        .trim_start()
+        .get(..15)
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if text.trim().is_empty() {
         "an empty body instead of JSON".into()
-    } else if content_type.contains("html") || start.starts_with("<!doctype") || start.starts_with("<html") {
+    } else if content_type.contains("html")
+        || start.starts_with("<!doctype")
+        || start.starts_with("<html")
+    {
         "an HTML page instead of JSON".into()
     } else {
         format!("{} bytes of text that is not JSON", resp.body.len())
@@ -245,8 +255,16 @@ mod tests {
                 Some("internal_error"),
                 Some("Unauthorized"),
             ),
-            (r#"{"code":400112,"message":"Unauthorized"}"#, Some("400112"), Some("Unauthorized")),
-            (r#"{"code":400,"msg":"Invlid parameters"}"#, Some("400"), Some("Invlid parameters")),
+            (
+                r#"{"code":400112,"message":"Unauthorized"}"#,
+                Some("400112"),
+                Some("Unauthorized"),
+            ),
+            (
+                r#"{"code":400,"msg":"Invlid parameters"}"#,
+                Some("400"),
+                Some("Invlid parameters"),
+            ),
             (r#"{"error":"boom"}"#, None, Some("boom")),
         ];
         for (body, code, message) in cases {
@@ -264,7 +282,10 @@ mod tests {
         html.headers[0].1 = b"text/html".to_vec();
         let (_, code, message, _) = http_parts(error_from_status(&html, None));
         assert_eq!(code, None);
-        assert_eq!(message.as_deref(), Some("with an HTML page instead of JSON"));
+        assert_eq!(
+            message.as_deref(),
+            Some("with an HTML page instead of JSON")
+        );
         let (_, _, message, _) = http_parts(error_from_status(&response(503, ""), None));
         assert_eq!(message, None);
         let raw = HttpResponse {
@@ -278,7 +299,8 @@ mod tests {
     #[test]
     fn redirects_keep_their_location() {
         let mut resp = response(302, "");
-        resp.headers.push(("location".into(), b"https://elsewhere.example/".to_vec()));
+        resp.headers
+            .push(("location".into(), b"https://elsewhere.example/".to_vec()));
         let Error::Http { location, .. } = error_from_status(&resp, None) else {
             panic!()
         };

@@ -4,7 +4,10 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Created, EventType, Page, VideoState, Voice, bad_response, failure_text, number, parse_body, text};
+use super::{
+    Created, EventType, Page, VideoState, Voice, bad_response, failure_text, number, parse_body,
+    text,
+};
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, encode_component};
 use crate::input::{
@@ -100,7 +103,10 @@ pub fn voices(token: Option<&str>) -> HttpRequest {
 /// `GET /v3/videos/{id}`.
 pub fn video(args: &VideoLinkArgs) -> Result<HttpRequest, Error> {
     let id = check_id("video_id", &args.video_id)?;
-    Ok(HttpRequest::get(format!("/v3/videos/{}", encode_component(&id))))
+    Ok(HttpRequest::get(format!(
+        "/v3/videos/{}",
+        encode_component(&id)
+    )))
 }
 
 fn with_token(req: HttpRequest, token: Option<&str>) -> HttpRequest {
@@ -172,7 +178,9 @@ pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 /// A video's state; captions from `subtitle_url`, else `captioned_video_url`.
 pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState, Error> {
     let data = data(resp)?;
-    let status = Some(text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?);
+    let status = Some(
+        text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?,
+    );
     let failure = (status.as_deref() == Some("failed"))
         .then(|| failure_text(text(&data, "failure_code"), text(&data, "failure_message")));
     Ok(VideoState {
@@ -204,7 +212,8 @@ mod tests {
 
     #[test]
     fn talking_photo_minimal_body() {
-        let req = photo(r#"{"talking_photo_id":" tp1 ","input_text":"Hello","voice_id":"v1"}"#).unwrap();
+        let req =
+            photo(r#"{"talking_photo_id":" tp1 ","input_text":"Hello","voice_id":"v1"}"#).unwrap();
         assert_eq!(req.path, "/v3/videos");
         assert_eq!(
             body(&req),
@@ -237,16 +246,24 @@ mod tests {
         for (extra, needle) in [
             (r#""test":true"#, "test mode does not exist on HeyGen v3"),
             (r#""scale":1.5"#, "scale = 1.5"),
-            (r#""talking_photo_style":"circle""#, "talking_photo_style = circle"),
+            (
+                r#""talking_photo_style":"circle""#,
+                "talking_photo_style = circle",
+            ),
             (r#""expression":"happy""#, "expression = happy"),
             (r#""super_resolution":true"#, "super_resolution = true"),
         ] {
-            let json = format!(r#"{{"talking_photo_id":"t","input_text":"x","voice_id":"v",{extra}}}"#);
+            let json =
+                format!(r#"{{"talking_photo_id":"t","input_text":"x","voice_id":"v",{extra}}}"#);
             let err = photo(&json).unwrap_err().to_string();
-            assert!(err.starts_with("unsupported: ") && err.contains(needle), "{err}");
+            assert!(
+                err.starts_with("unsupported: ") && err.contains(needle),
+                "{err}"
+            );
             assert!(err.contains("HEYGEN_API_VERSION=legacy"));
         }
-        let err = photo(r#"{"talking_photo_id":"t","input_text":"x","voice_id":"v","scale":3}"#).unwrap_err();
+        let err = photo(r#"{"talking_photo_id":"t","input_text":"x","voice_id":"v","scale":3}"#)
+            .unwrap_err();
         assert!(err.to_string().starts_with("invalid_input: scale"));
     }
 
@@ -278,16 +295,30 @@ mod tests {
             test: Some(true),
             ..Default::default()
         };
-        assert!(template(&test).unwrap_err().to_string().starts_with("unsupported: "));
+        assert!(
+            template(&test)
+                .unwrap_err()
+                .to_string()
+                .starts_with("unsupported: ")
+        );
     }
 
     #[test]
     fn list_and_video_requests() {
         let base = crate::config::BaseUrl::parse("https://api.heygen.com").unwrap();
         assert_eq!(voices(None).path_and_query(&base), "/v3/voices?limit=100");
-        assert_eq!(voices(Some("t/2")).path_and_query(&base), "/v3/voices?limit=100&token=t%2F2");
-        assert_eq!(events(None).path_and_query(&base), "/v3/webhooks/event-types");
-        let req = video(&VideoLinkArgs { video_id: "abc".into() }).unwrap();
+        assert_eq!(
+            voices(Some("t/2")).path_and_query(&base),
+            "/v3/voices?limit=100&token=t%2F2"
+        );
+        assert_eq!(
+            events(None).path_and_query(&base),
+            "/v3/webhooks/event-types"
+        );
+        let req = video(&VideoLinkArgs {
+            video_id: "abc".into(),
+        })
+        .unwrap();
         assert_eq!(req.path_and_query(&base), "/v3/videos/abc");
     }
 
@@ -298,12 +329,28 @@ mod tests {
             r#"{"data":{"video_id":"v1","status":"waiting","output_format":"mp4"}}"#,
         ))
         .unwrap();
-        assert_eq!(created, Created { video_id: "v1".into(), status: Some("waiting".into()) });
-        let created = parse_created(&response(200, r#"{"data":{"id":"v2","status":"pending"}}"#)).unwrap();
+        assert_eq!(
+            created,
+            Created {
+                video_id: "v1".into(),
+                status: Some("waiting".into())
+            }
+        );
+        let created =
+            parse_created(&response(200, r#"{"data":{"id":"v2","status":"pending"}}"#)).unwrap();
         assert_eq!(created.video_id, "v2");
-        for bad in [r#"{"data":{}}"#, r#"{"data":null}"#, "[]", "", "{\"data\":{\"id\":\""] {
+        for bad in [
+            r#"{"data":{}}"#,
+            r#"{"data":null}"#,
+            "[]",
+            "",
+            "{\"data\":{\"id\":\"",
+        ] {
             let err = parse_created(&response(200, bad)).unwrap_err();
-            assert!(err.to_string().starts_with("bad_response: "), "{bad}: {err}");
+            assert!(
+                err.to_string().starts_with("bad_response: "),
+                "{bad}: {err}"
+            );
         }
     }
 
@@ -316,9 +363,19 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(page.items.len(), 2);
-        assert_eq!(page.items[1], Voice { voice_id: Some("b".into()), name: None });
+        assert_eq!(
+            page.items[1],
+            Voice {
+                voice_id: Some("b".into()),
+                name: None
+            }
+        );
         assert_eq!(page.next_token.as_deref(), Some("n2"));
-        let last = parse_voices(&response(200, r#"{"data":[],"has_more":false,"next_token":null}"#)).unwrap();
+        let last = parse_voices(&response(
+            200,
+            r#"{"data":[],"has_more":false,"next_token":null}"#,
+        ))
+        .unwrap();
         assert_eq!(last.next_token, None);
         assert!(parse_voices(&response(200, r#"{"data":[],"has_more":true}"#)).is_err());
         assert!(parse_voices(&response(200, r#"{"data":{"voices":[]}}"#)).is_err());
@@ -327,7 +384,10 @@ mod tests {
             r#"{"data":[{"event_type":"avatar_video.success","description":"d"},"avatar_video.fail"],"has_more":false,"next_token":null}"#,
         ))
         .unwrap();
-        assert_eq!(events.items, vec!["avatar_video.success", "avatar_video.fail"]);
+        assert_eq!(
+            events.items,
+            vec!["avatar_video.success", "avatar_video.fail"]
+        );
     }
 
     #[test]
@@ -358,8 +418,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(failed.status.as_deref(), Some("failed"));
-        assert!(failed.failure.unwrap().starts_with("video_failed: HeyGen could not render the video: (avatar_error) No face found."));
-        let waiting = parse_video(&response(200, r#"{"data":{"status":"waiting","duration":null}}"#), " v9 ").unwrap();
+        assert!(failed.failure.unwrap().starts_with(
+            "video_failed: HeyGen could not render the video: (avatar_error) No face found."
+        ));
+        let waiting = parse_video(
+            &response(200, r#"{"data":{"status":"waiting","duration":null}}"#),
+            " v9 ",
+        )
+        .unwrap();
         assert_eq!(waiting.video_id, "v9");
         assert_eq!(waiting.duration, None);
     }

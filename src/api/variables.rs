@@ -20,7 +20,13 @@ fn is_legacy(var: &Map<String, Value>) -> bool {
 fn var_type<'a>(name: &str, var: &'a Map<String, Value>) -> Result<&'a str, Error> {
     match var.get("type").and_then(Value::as_str) {
         Some(t) if TYPES.contains(&t) => Ok(t),
-        Some(t) => Err(bad(name, format!("has unknown type `{t}` (expected one of {})", TYPES.join(", ")))),
+        Some(t) => Err(bad(
+            name,
+            format!(
+                "has unknown type `{t}` (expected one of {})",
+                TYPES.join(", ")
+            ),
+        )),
         None => Err(bad(name, "has no `type`")),
     }
 }
@@ -85,13 +91,19 @@ fn legacy_to_v3(name: &str, var: &Map<String, Value>) -> Result<Value, Error> {
     if let Some(extra) = props.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(bad(
             name,
-            format!("has property `{extra}`, which a {kind} variable cannot carry on v3 (allowed: {})", allowed.join(", ")),
+            format!(
+                "has property `{extra}`, which a {kind} variable cannot carry on v3 (allowed: {})",
+                allowed.join(", ")
+            ),
         ));
     }
     let string = |key: &str| -> Result<Value, Error> {
         match props.get(key) {
             Some(Value::String(s)) if !s.trim().is_empty() => Ok(json!(s)),
-            _ => Err(bad(name, format!("needs a non-empty string `properties.{key}`"))),
+            _ => Err(bad(
+                name,
+                format!("needs a non-empty string `properties.{key}`"),
+            )),
         }
     };
     let mut out = json!({ "type": kind });
@@ -106,7 +118,12 @@ fn legacy_to_v3(name: &str, var: &Map<String, Value>) -> Result<Value, Error> {
             out["asset"] = match (props.get("url"), props.get("asset_id")) {
                 (Some(_), None) => json!({"type": "url", "url": string("url")?}),
                 (None, Some(_)) => json!({"type": "asset_id", "asset_id": string("asset_id")?}),
-                _ => return Err(bad(name, "needs exactly one of `properties.url` and `properties.asset_id`")),
+                _ => {
+                    return Err(bad(
+                        name,
+                        "needs exactly one of `properties.url` and `properties.asset_id`",
+                    ));
+                }
             }
         }
     }
@@ -158,23 +175,47 @@ mod tests {
     #[test]
     fn refuses_what_it_cannot_convert_naming_the_variable() {
         for (vars, needle) in [
-            (json!({"x": {"type": "sticker", "content": "a"}}), "`x` has unknown type `sticker`"),
+            (
+                json!({"x": {"type": "sticker", "content": "a"}}),
+                "`x` has unknown type `sticker`",
+            ),
             (json!({"x": {"content": "a"}}), "`x` has no `type`"),
-            (json!({"x": {"type": "text", "properties": {"content": ""}}}), "`x` needs a non-empty string `properties.content`"),
-            (json!({"x": {"type": "text", "properties": {"content": "a", "font": "b"}}}), "`x` has property `font`"),
-            (json!({"x": {"type": "image", "properties": {"url": "u", "asset_id": "a"}}}), "exactly one of"),
-            (json!({"x": {"type": "text", "properties": "content"}}), "not an object"),
+            (
+                json!({"x": {"type": "text", "properties": {"content": ""}}}),
+                "`x` needs a non-empty string `properties.content`",
+            ),
+            (
+                json!({"x": {"type": "text", "properties": {"content": "a", "font": "b"}}}),
+                "`x` has property `font`",
+            ),
+            (
+                json!({"x": {"type": "image", "properties": {"url": "u", "asset_id": "a"}}}),
+                "exactly one of",
+            ),
+            (
+                json!({"x": {"type": "text", "properties": "content"}}),
+                "not an object",
+            ),
         ] {
             let err = to_v3(map(vars)).unwrap_err().to_string();
-            assert!(err.starts_with("invalid_input: variables: ") && err.contains(needle), "{err}");
+            assert!(
+                err.starts_with("invalid_input: variables: ") && err.contains(needle),
+                "{err}"
+            );
         }
     }
 
     #[test]
     fn legacy_fills_names_and_refuses_v3_shapes() {
-        let out = to_legacy(map(json!({"t": {"type": "text", "properties": {"content": "Hi"}}}))).unwrap();
+        let out = to_legacy(map(
+            json!({"t": {"type": "text", "properties": {"content": "Hi"}}}),
+        ))
+        .unwrap();
         assert_eq!(out["t"]["name"], "t");
-        let kept = to_legacy(map(json!({"t": {"name": "other", "type": "text", "properties": {}}}))).unwrap();
+        let kept = to_legacy(map(
+            json!({"t": {"name": "other", "type": "text", "properties": {}}}),
+        ))
+        .unwrap();
         assert_eq!(kept["t"]["name"], "other");
         assert!(to_legacy(map(json!({"t": {"type": "text", "content": "Hi"}}))).is_err());
     }

@@ -13,5 +13,8 @@ use crate::actions::Env;
 /// Runs `f` with the component's environment as the settings source.
 fn with_env<R>(key: Option<&str>, f: impl FnOnce(&Env<'_>) -> R) -> R {
     let lookup = |name: &str| std::env::var(name).ok();
-    f(&Env { lookup: &lookup, key })
+    f(&Env {
+        lookup: &lookup,
+        key,
+    })
 }

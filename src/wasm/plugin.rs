@@ -3,7 +3,9 @@
 use super::transport::WasiTransport;
 use super::with_env;
 use crate::actions;
-use crate::input::{Expression, TalkingPhotoArgs, TalkingPhotoStyle, TalkingStyle, TemplateArgs, VideoLinkArgs};
+use crate::input::{
+    Expression, TalkingPhotoArgs, TalkingPhotoStyle, TalkingStyle, TemplateArgs, VideoLinkArgs,
+};
 use crate::output::{CreateVideoOutput, EventsOutput, VideoLinkOutput, VoicesOutput};
 
 /// The generated bindings stay private: only this module converts to and from them.
@@ -53,7 +55,9 @@ impl wit::Guest for Plugin {
             super_resolution: input.super_resolution,
             matting: input.matting,
         };
-        let result = with_env(None, |env| actions::create_talking_photo(&mut WasiTransport, env, &args));
+        let result = with_env(None, |env| {
+            actions::create_talking_photo(&mut WasiTransport, env, &args)
+        });
         let out = CreateVideoOutput::from(&result);
         wit::CreateTalkingPhotoOutput {
             success: out.success,
@@ -72,7 +76,9 @@ impl wit::Guest for Plugin {
             caption: input.caption,
             variables: input.variables.map(serde_json::Value::String),
         };
-        let result = with_env(None, |env| actions::create_video_from_template(&mut WasiTransport, env, &args));
+        let result = with_env(None, |env| {
+            actions::create_video_from_template(&mut WasiTransport, env, &args)
+        });
         let out = CreateVideoOutput::from(&result);
         wit::CreateVideoFromTemplateOutput {
             success: out.success,
@@ -83,7 +89,9 @@ impl wit::Guest for Plugin {
     }
 
     fn list_custom_events_options() -> wit::ListCustomEventsOptionsOutput {
-        let result = with_env(None, |env| actions::list_custom_events_options(&mut WasiTransport, env));
+        let result = with_env(None, |env| {
+            actions::list_custom_events_options(&mut WasiTransport, env)
+        });
         let out = EventsOutput::from(&result);
         wit::ListCustomEventsOptionsOutput {
             success: out.success,
@@ -93,7 +101,9 @@ impl wit::Guest for Plugin {
     }
 
     fn list_voice_id_options() -> wit::ListVoiceIdOptionsOutput {
-        let result = with_env(None, |env| actions::list_voice_id_options(&mut WasiTransport, env));
+        let result = with_env(None, |env| {
+            actions::list_voice_id_options(&mut WasiTransport, env)
+        });
         let out = VoicesOutput::from(&result);
         wit::ListVoiceIdOptionsOutput {
             success: out.success,
@@ -113,7 +123,9 @@ impl wit::Guest for Plugin {
         let args = VideoLinkArgs {
             video_id: input.video_id,
         };
-        let result = with_env(None, |env| actions::retrieve_video_link(&mut WasiTransport, env, &args));
+        let result = with_env(None, |env| {
+            actions::retrieve_video_link(&mut WasiTransport, env, &args)
+        });
         let out = VideoLinkOutput::from(&result);
         wit::RetrieveVideoLinkOutput {
             success: out.success,

@@ -100,7 +100,7 @@ fn send(response_out: ResponseOutparam, reply: Reply) {
     ];
     pairs.extend(reply.headers.iter().map(|(n, v)| (*n, v.as_bytes())));
     for (name, value) in pairs {
-        let _ = headers.append(&name.to_owned(), &value.to_vec());
+        let _ = headers.append(name, value);
     }
     let response = OutgoingResponse::new(headers);
     let _ = response.set_status_code(reply.status);
@@ -121,7 +121,9 @@ fn write_all(stream: &OutputStream, mut bytes: &[u8]) -> Result<(), StreamError>
             stream.subscribe().block();
             continue;
         }
-        let n = bytes.len().min(usize::try_from(permitted).unwrap_or(usize::MAX));
+        let n = bytes
+            .len()
+            .min(usize::try_from(permitted).unwrap_or(usize::MAX));
         stream.write(&bytes[..n])?;
         bytes = &bytes[n..];
     }

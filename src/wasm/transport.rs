@@ -8,8 +8,8 @@
 use wasip2::clocks::{monotonic_clock, wall_clock};
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{
-    ErrorCode, Fields, FutureIncomingResponse, IncomingBody, IncomingResponse, Method, OutgoingBody,
-    OutgoingRequest, RequestOptions, Scheme,
+    ErrorCode, Fields, FutureIncomingResponse, IncomingBody, IncomingResponse, Method,
+    OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
 };
 use wasip2::io::poll::{Pollable, poll};
 use wasip2::io::streams::{InputStream, OutputStream, StreamError};
@@ -46,7 +46,9 @@ impl Transport for WasiTransport {
     ) -> Result<HttpResponse, TransportError> {
         let now = monotonic_clock::now();
         if now >= deadline_ns {
-            return Err(TransportError::TimedOut("no time left to ask for an answer".into()));
+            return Err(TransportError::TimedOut(
+                "no time left to ask for an answer".into(),
+            ));
         }
         let outgoing = outgoing_request(base, key, request)?;
         let body = outgoing
@@ -67,7 +69,9 @@ impl Transport for WasiTransport {
                 // A refused or failed request closes the body stream: report
                 // the request's own outcome when it has one.
                 drop(stream);
-                let grace = monotonic_clock::now().saturating_add(WRITE_FAILURE_GRACE_NS).min(deadline_ns);
+                let grace = monotonic_clock::now()
+                    .saturating_add(WRITE_FAILURE_GRACE_NS)
+                    .min(deadline_ns);
                 return match wait_for_response(&future, grace) {
                     // The server answered before taking the whole body.
                     Ok(response) => read_response(response, deadline_ns),
@@ -120,9 +124,14 @@ fn outgoing_request(
         config::Scheme::Http => Scheme::Http,
         config::Scheme::Https => Scheme::Https,
     };
-    let refused = |what: &str| TransportError::NotSent(format!("the host refused the request's {what}"));
-    outgoing.set_method(&method).map_err(|()| refused("method"))?;
-    outgoing.set_scheme(Some(&scheme)).map_err(|()| refused("scheme"))?;
+    let refused =
+        |what: &str| TransportError::NotSent(format!("the host refused the request's {what}"));
+    outgoing
+        .set_method(&method)
+        .map_err(|()| refused("method"))?;
+    outgoing
+        .set_scheme(Some(&scheme))
+        .map_err(|()| refused("scheme"))?;
     outgoing
         .set_authority(Some(&base.authority))
         .map_err(|()| refused("host"))?;
@@ -133,17 +142,27 @@ fn outgoing_request(
 }
 
 /// Writes `bytes` to `stream` as fast as it accepts them, then flushes.
-fn write_all(stream: &OutputStream, mut bytes: &[u8], deadline_ns: u64) -> Result<(), TransportError> {
-    let broken = |e: StreamError| TransportError::Broken(format!("sending the body failed: {}", stream_error(e)));
+fn write_all(
+    stream: &OutputStream,
+    mut bytes: &[u8],
+    deadline_ns: u64,
+) -> Result<(), TransportError> {
+    let broken = |e: StreamError| {
+        TransportError::Broken(format!("sending the body failed: {}", stream_error(e)))
+    };
     while !bytes.is_empty() {
         let permitted = stream.check_write().map_err(broken)?;
         if permitted == 0 {
             if !wait(&stream.subscribe(), deadline_ns) {
-                return Err(TransportError::TimedOut("the request body could not be sent in time".into()));
+                return Err(TransportError::TimedOut(
+                    "the request body could not be sent in time".into(),
+                ));
             }
             continue;
         }
-        let n = bytes.len().min(usize::try_from(permitted).unwrap_or(usize::MAX));
+        let n = bytes
+            .len()
+            .min(usize::try_from(permitted).unwrap_or(usize::MAX));
         stream.write(&bytes[..n]).map_err(broken)?;
         bytes = &bytes[n..];
     }
@@ -158,7 +177,9 @@ fn write_all(stream: &OutputStream, mut bytes: &[u8], deadline_ns: u64) -> Resul
         match stream.check_write() {
             Ok(0) => {
                 if !wait(&stream.subscribe(), deadline_ns) {
-                    return Err(TransportError::TimedOut("the request body could not be sent in time".into()));
+                    return Err(TransportError::TimedOut(
+                        "the request body could not be sent in time".into(),
+                    ));
                 }
             }
             Ok(_) | Err(StreamError::Closed) => return Ok(()),
@@ -175,7 +196,11 @@ fn wait_for_response(
         match future.get() {
             Some(Ok(Ok(response))) => return Ok(response),
             Some(Ok(Err(code))) => return Err(from_error_code(code)),
-            Some(Err(())) => return Err(TransportError::Broken("the answer was already taken".into())),
+            Some(Err(())) => {
+                return Err(TransportError::Broken(
+                    "the answer was already taken".into(),
+                ));
+            }
             None => {
                 if !wait(&future.subscribe(), deadline_ns) {
                     return Err(TransportError::TimedOut("no answer".into()));
@@ -186,7 +211,10 @@ fn wait_for_response(
 }
 
 /// Status, headers and the whole body (at most [`MAX_BODY_BYTES`]).
-fn read_response(response: IncomingResponse, deadline_ns: u64) -> Result<HttpResponse, TransportError> {
+fn read_response(
+    response: IncomingResponse,
+    deadline_ns: u64,
+) -> Result<HttpResponse, TransportError> {
     let status = response.status();
     let headers = response
         .headers()
@@ -210,13 +238,19 @@ fn read_response(response: IncomingResponse, deadline_ns: u64) -> Result<HttpRes
     })
 }
 
-fn read_all(stream: &InputStream, status: u16, deadline_ns: u64) -> Result<Vec<u8>, TransportError> {
+fn read_all(
+    stream: &InputStream,
+    status: u16,
+    deadline_ns: u64,
+) -> Result<Vec<u8>, TransportError> {
     let mut bytes = Vec::new();
     loop {
         match stream.read(READ_CHUNK) {
             Ok(chunk) if chunk.is_empty() => {
                 if !wait(&stream.subscribe(), deadline_ns) {
-                    return Err(TransportError::TimedOut("no complete answer (the body stalled)".into()));
+                    return Err(TransportError::TimedOut(
+                        "no complete answer (the body stalled)".into(),
+                    ));
                 }
             }
             Ok(chunk) => {
@@ -234,7 +268,9 @@ fn read_all(stream: &InputStream, status: u16, deadline_ns: u64) -> Result<Vec<u
                         let text = e.to_debug_string();
                         let lower = text.to_ascii_lowercase();
                         if lower.contains("timeout") || lower.contains("timed out") {
-                            TransportError::TimedOut("no complete answer (the connection went silent)".into())
+                            TransportError::TimedOut(
+                                "no complete answer (the connection went silent)".into(),
+                            )
                         } else {
                             TransportError::Broken(format!("reading the answer failed: {text}"))
                         }
@@ -278,7 +314,9 @@ fn from_error_code(code: ErrorCode) -> TransportError {
         | ErrorCode::HttpRequestHeaderSectionSize(_)
         | ErrorCode::HttpRequestHeaderSize(_)
         | ErrorCode::LoopDetected => TransportError::NotSent(text),
-        ErrorCode::ConnectionReadTimeout | ErrorCode::HttpResponseTimeout => TransportError::TimedOut(text),
+        ErrorCode::ConnectionReadTimeout | ErrorCode::HttpResponseTimeout => {
+            TransportError::TimedOut(text)
+        }
         _ => TransportError::Broken(text),
     }
 }
@@ -289,17 +327,26 @@ fn describe(code: &ErrorCode) -> String {
         ErrorCode::DnsTimeout => "the DNS lookup timed out".into(),
         ErrorCode::DnsError(e) => format!(
             "the DNS lookup failed{}",
-            e.rcode.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+            e.rcode
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
         ),
         ErrorCode::DestinationNotFound => "the host was not found".into(),
         ErrorCode::DestinationUnavailable => "the host is unavailable".into(),
         ErrorCode::ConnectionRefused => "the connection was refused".into(),
         ErrorCode::ConnectionTimeout => "the connection timed out".into(),
-        ErrorCode::ConnectionTerminated => "the connection was closed before the answer was complete".into(),
-        ErrorCode::ConnectionReadTimeout => "no complete answer (the connection went silent)".into(),
+        ErrorCode::ConnectionTerminated => {
+            "the connection was closed before the answer was complete".into()
+        }
+        ErrorCode::ConnectionReadTimeout => {
+            "no complete answer (the connection went silent)".into()
+        }
         ErrorCode::HttpResponseTimeout => "no answer".into(),
         ErrorCode::TlsCertificateError => "the TLS certificate was not accepted".into(),
-        ErrorCode::TlsProtocolError | ErrorCode::TlsAlertReceived(_) => "the TLS handshake failed".into(),
+        ErrorCode::TlsProtocolError | ErrorCode::TlsAlertReceived(_) => {
+            "the TLS handshake failed".into()
+        }
         ErrorCode::HttpProtocolError => "the answer was not valid HTTP".into(),
         ErrorCode::HttpResponseIncomplete => "the answer was cut off".into(),
         ErrorCode::HttpResponseHeaderSectionSize(_) | ErrorCode::HttpResponseHeaderSize(_) => {

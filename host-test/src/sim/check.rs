@@ -24,14 +24,21 @@ pub fn problem(param: &str, message: impl Into<String>) -> Problem {
 }
 
 fn at(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// `value` must be an object.
 pub fn object<'a>(value: &'a Value, path: &str) -> Check<&'a Map<String, Value>> {
-    value
-        .as_object()
-        .ok_or_else(|| problem(if path.is_empty() { "body" } else { path }, "Input should be a valid dictionary or object"))
+    value.as_object().ok_or_else(|| {
+        problem(
+            if path.is_empty() { "body" } else { path },
+            "Input should be a valid dictionary or object",
+        )
+    })
 }
 
 /// No keys but `allowed`.
@@ -46,14 +53,21 @@ pub fn only(map: &Map<String, Value>, allowed: &[&str], path: &str) -> Check<()>
 pub fn string<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Check<&'a str> {
     match map.get(key) {
         None | Some(Value::Null) => Err(problem(&at(path, key), "Field required")),
-        Some(Value::String(s)) if s.trim().is_empty() => Err(problem(&at(path, key), "String should have at least 1 character")),
+        Some(Value::String(s)) if s.trim().is_empty() => Err(problem(
+            &at(path, key),
+            "String should have at least 1 character",
+        )),
         Some(Value::String(s)) => Ok(s),
         Some(_) => Err(problem(&at(path, key), "Input should be a valid string")),
     }
 }
 
 /// An optional string.
-pub fn opt_string<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Check<Option<&'a str>> {
+pub fn opt_string<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Check<Option<&'a str>> {
     match map.get(key) {
         None => Ok(None),
         Some(_) => string(map, key, path).map(Some),
@@ -70,7 +84,12 @@ pub fn opt_bool(map: &Map<String, Value>, key: &str, path: &str) -> Check<Option
 }
 
 /// An optional number (a JSON number; strings are refused) within `range`.
-pub fn opt_number(map: &Map<String, Value>, key: &str, path: &str, range: (f64, f64)) -> Check<Option<f64>> {
+pub fn opt_number(
+    map: &Map<String, Value>,
+    key: &str,
+    path: &str,
+    range: (f64, f64),
+) -> Check<Option<f64>> {
     match map.get(key) {
         None => Ok(None),
         Some(Value::Number(n)) => {
@@ -78,7 +97,10 @@ pub fn opt_number(map: &Map<String, Value>, key: &str, path: &str, range: (f64, 
             if n >= range.0 && n <= range.1 {
                 Ok(Some(n))
             } else {
-                Err(problem(&at(path, key), format!("Input should be between {} and {}", range.0, range.1)))
+                Err(problem(
+                    &at(path, key),
+                    format!("Input should be between {} and {}", range.0, range.1),
+                ))
             }
         }
         Some(_) => Err(problem(&at(path, key), "Input should be a valid number")),
@@ -86,23 +108,44 @@ pub fn opt_number(map: &Map<String, Value>, key: &str, path: &str, range: (f64, 
 }
 
 /// An optional string that must be one of `allowed`.
-pub fn opt_choice<'a>(map: &'a Map<String, Value>, key: &str, path: &str, allowed: &[&str]) -> Check<Option<&'a str>> {
+pub fn opt_choice<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+    allowed: &[&str],
+) -> Check<Option<&'a str>> {
     match opt_string(map, key, path)? {
         Some(v) if !allowed.contains(&v) => Err(problem(
             &at(path, key),
-            format!("Input should be {}", allowed.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(" or ")),
+            format!(
+                "Input should be {}",
+                allowed
+                    .iter()
+                    .map(|a| format!("'{a}'"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
         )),
         other => Ok(other),
     }
 }
 
 /// A required string that must be one of `allowed`.
-pub fn choice<'a>(map: &'a Map<String, Value>, key: &str, path: &str, allowed: &[&str]) -> Check<&'a str> {
+pub fn choice<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+    allowed: &[&str],
+) -> Check<&'a str> {
     opt_choice(map, key, path, allowed)?.ok_or_else(|| problem(&at(path, key), "Field required"))
 }
 
 /// The nested object at `key` (required).
-pub fn child<'a>(map: &'a Map<String, Value>, key: &str, path: &str) -> Check<&'a Map<String, Value>> {
+pub fn child<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Check<&'a Map<String, Value>> {
     match map.get(key) {
         None | Some(Value::Null) => Err(problem(&at(path, key), "Field required")),
         Some(v) => object(v, &at(path, key)),

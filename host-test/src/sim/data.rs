@@ -5,7 +5,12 @@ use serde_json::{Value, json};
 
 /// Talking photos (v3: photo avatar looks) that exist. Videos of the last one
 /// fail to render ("no face").
-pub const TALKING_PHOTOS: [&str; 4] = ["tp_anna_office", "tp_ben_studio", "tp_chloe_garden", "tp_fails_no_face"];
+pub const TALKING_PHOTOS: [&str; 4] = [
+    "tp_anna_office",
+    "tp_ben_studio",
+    "tp_chloe_garden",
+    "tp_fails_no_face",
+];
 /// The talking photo whose videos fail.
 pub const FAILING_TALKING_PHOTO: &str = "tp_fails_no_face";
 /// How many voices the account has (v3 pages them 100 at a time).
@@ -13,14 +18,23 @@ pub const VOICE_COUNT: usize = 230;
 
 /// Webhook event types, in HeyGen's order.
 pub const EVENT_TYPES: [(&str, &str); 8] = [
-    ("avatar_video.success", "An avatar video finished rendering."),
+    (
+        "avatar_video.success",
+        "An avatar video finished rendering.",
+    ),
     ("avatar_video.fail", "An avatar video failed to render."),
-    ("avatar_video_gif.success", "A GIF preview finished rendering."),
+    (
+        "avatar_video_gif.success",
+        "A GIF preview finished rendering.",
+    ),
     ("avatar_video_gif.fail", "A GIF preview failed to render."),
     ("video_translate.success", "A video translation finished."),
     ("video_translate.fail", "A video translation failed."),
     ("personalized_video", "A personalized video was generated."),
-    ("photo_avatar_generation.success", "Photo avatar looks were generated."),
+    (
+        "photo_avatar_generation.success",
+        "Photo avatar looks were generated.",
+    ),
 ];
 
 /// The id of voice number `i`.
@@ -28,7 +42,9 @@ pub fn voice_id(i: usize) -> String {
     format!("{:08x}a1b2c3d4e5f6{:012x}", 0x5eed_0000 + i, i * 7919)
 }
 
-const NAMES: [&str; 10] = ["Aria", "Brian", "Chen", "Dalia", "Emeka", "Freya", "Goro", "Hana", "Ivan", "Jade"];
+const NAMES: [&str; 10] = [
+    "Aria", "Brian", "Chen", "Dalia", "Emeka", "Freya", "Goro", "Hana", "Ivan", "Jade",
+];
 const LANGUAGES: [(&str, &str); 5] = [
     ("English", "en-US"),
     ("Spanish", "es-ES"),
@@ -44,10 +60,10 @@ pub fn voice_v3(i: usize) -> Value {
         "voice_id": voice_id(i),
         "name": format!("{} - {}", NAMES[i % NAMES.len()], i),
         "language": language,
-        "gender": if i % 2 == 0 { "female" } else { "male" },
-        "preview_audio_url": if i % 7 == 0 { Value::Null } else { json!(format!("https://files.sim.heygen.test/voices/{i}.mp3")) },
-        "support_pause": i % 3 != 0,
-        "support_locale": i % 4 == 0,
+        "gender": if i.is_multiple_of(2) { "female" } else { "male" },
+        "preview_audio_url": if i.is_multiple_of(7) { Value::Null } else { json!(format!("https://files.sim.heygen.test/voices/{i}.mp3")) },
+        "support_pause": !i.is_multiple_of(3),
+        "support_locale": i.is_multiple_of(4),
         "type": if i < 200 { "public" } else { "private" },
         "locale": locale,
     })
@@ -62,9 +78,9 @@ pub fn voice_legacy(i: usize) -> Value {
         "language": language,
         "gender": (["Female", "male", "FEMALE", "Male"][i % 4]),
         "name": if i == 17 { Value::Null } else { json!(format!("{} - {}", NAMES[i % NAMES.len()], i)) },
-        "preview_audio": if i % 7 == 0 { Value::Null } else { json!(format!("https://files.sim.heygen.test/voices/{i}.mp3")) },
-        "support_pause": i % 3 != 0,
-        "emotion_support": i % 5 == 0,
+        "preview_audio": if i.is_multiple_of(7) { Value::Null } else { json!(format!("https://files.sim.heygen.test/voices/{i}.mp3")) },
+        "support_pause": !i.is_multiple_of(3),
+        "emotion_support": i.is_multiple_of(5),
         "support_interactive_avatar": false,
     })
 }
@@ -77,8 +93,17 @@ pub fn is_voice(id: &str) -> bool {
 /// A template's variables: (name, type).
 pub fn template_variables(id: &str) -> Option<&'static [(&'static str, &'static str)]> {
     match id {
-        "tpl_welcome" => Some(&[("headline", "text"), ("presenter", "character"), ("backdrop", "image")]),
-        "tpl_product" => Some(&[("title", "text"), ("clip", "video"), ("music", "audio"), ("narrator", "voice")]),
+        "tpl_welcome" => Some(&[
+            ("headline", "text"),
+            ("presenter", "character"),
+            ("backdrop", "image"),
+        ]),
+        "tpl_product" => Some(&[
+            ("title", "text"),
+            ("clip", "video"),
+            ("music", "audio"),
+            ("narrator", "voice"),
+        ]),
         _ => None,
     }
 }

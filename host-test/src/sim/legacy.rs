@@ -3,20 +3,33 @@
 
 use serde_json::{Map, Value, json};
 
-use super::check::{self, Check, Problem, child, choice, object, only, opt_bool, opt_choice, opt_number, opt_string, string};
+use super::check::{
+    self, Check, Problem, child, choice, object, only, opt_bool, opt_choice, opt_number,
+    opt_string, string,
+};
 use super::data::{self, Stage, Video};
 use super::{Answer, Recorded, State, authorized, json_content_type, query, segment};
 
 fn v2_error(status: u16, code: &str, message: &str) -> Answer {
-    Answer::json(status, &json!({"data": null, "error": {"code": code, "message": message}}))
+    Answer::json(
+        status,
+        &json!({"data": null, "error": {"code": code, "message": message}}),
+    )
 }
 
 fn v2_invalid(problem: Problem) -> Answer {
-    v2_error(400, "invalid_parameter", &format!("{} is invalid: {}", problem.param, problem.message))
+    v2_error(
+        400,
+        "invalid_parameter",
+        &format!("{} is invalid: {}", problem.param, problem.message),
+    )
 }
 
 fn v1_error(status: u16, code: u64, message: &str) -> Answer {
-    Answer::json(status, &json!({"code": code, "message": message, "data": null}))
+    Answer::json(
+        status,
+        &json!({"code": code, "message": message, "data": null}),
+    )
 }
 
 pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
@@ -24,7 +37,10 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
     let template = segment(path, "/v2/template/", "/generate");
     let known = matches!(
         (req.method.as_str(), path),
-        ("POST", "/v2/video/generate") | ("GET", "/v2/voices") | ("GET", "/v1/webhook/webhook.list") | ("GET", "/v1/video_status.get")
+        ("POST", "/v2/video/generate")
+            | ("GET", "/v2/voices")
+            | ("GET", "/v1/webhook/webhook.list")
+            | ("GET", "/v1/video_status.get")
     ) || (req.method == "POST" && template.is_some());
     if !known {
         return Answer::html_404();
@@ -53,9 +69,13 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
 
 fn json_body(req: &Recorded) -> Check<Value> {
     if !json_content_type(req) {
-        return Err(check::problem("body", "Content-Type must be application/json"));
+        return Err(check::problem(
+            "body",
+            "Content-Type must be application/json",
+        ));
     }
-    serde_json::from_slice(&req.body).map_err(|e| check::problem("body", format!("not valid JSON ({e})")))
+    serde_json::from_slice(&req.body)
+        .map_err(|e| check::problem("body", format!("not valid JSON ({e})")))
 }
 
 /// `POST /v2/video/generate` with talking-photo scenes.
@@ -63,13 +83,27 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
     let checked = (|| {
         let body = json_body(req)?;
         let map = object(&body, "")?;
-        only(map, &["video_inputs", "test", "caption", "title", "dimension", "callback_id", "folder_id"], "")?;
+        only(
+            map,
+            &[
+                "video_inputs",
+                "test",
+                "caption",
+                "title",
+                "dimension",
+                "callback_id",
+                "folder_id",
+            ],
+            "",
+        )?;
         let test = opt_bool(map, "test", "")?.unwrap_or(false);
         let caption = opt_bool(map, "caption", "")?.unwrap_or(false);
         let title = opt_string(map, "title", "")?.map(str::to_owned);
         let inputs = match map.get("video_inputs") {
             Some(Value::Array(inputs)) if !inputs.is_empty() && inputs.len() <= 50 => inputs,
-            Some(Value::Array(_)) => return Err(check::problem("video_inputs", "must hold 1 to 50 scenes")),
+            Some(Value::Array(_)) => {
+                return Err(check::problem("video_inputs", "must hold 1 to 50 scenes"));
+            }
             Some(_) => return Err(check::problem("video_inputs", "value is not a valid list")),
             None => return Err(check::problem("video_inputs", "field required")),
         };
@@ -84,7 +118,16 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
             choice(character, "type", &at, &["talking_photo"])?;
             only(
                 character,
-                &["type", "talking_photo_id", "scale", "talking_photo_style", "talking_style", "expression", "super_resolution", "matting"],
+                &[
+                    "type",
+                    "talking_photo_id",
+                    "scale",
+                    "talking_photo_style",
+                    "talking_style",
+                    "expression",
+                    "super_resolution",
+                    "matting",
+                ],
                 &at,
             )?;
             photos.push(string(character, "talking_photo_id", &at)?.to_owned());
@@ -97,15 +140,25 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
             let voice = child(input, "voice", &path)?;
             let at = check::join(&path, "voice");
             choice(voice, "type", &at, &["text"])?;
-            only(voice, &["type", "input_text", "voice_id", "speed", "pitch"], &at)?;
+            only(
+                voice,
+                &["type", "input_text", "voice_id", "speed", "pitch"],
+                &at,
+            )?;
             let text = string(voice, "input_text", &at)?;
             if text.chars().count() > 2000 {
-                return Err(check::problem(&check::join(&at, "input_text"), "ensure this value has at most 2000 characters"));
+                return Err(check::problem(
+                    &check::join(&at, "input_text"),
+                    "ensure this value has at most 2000 characters",
+                ));
             }
             chars += text.chars().count();
             let voice_id = string(voice, "voice_id", &at)?;
             if !data::is_voice(voice_id) {
-                return Err(check::problem(&check::join(&at, "voice_id"), format!("voice {voice_id} not found")));
+                return Err(check::problem(
+                    &check::join(&at, "voice_id"),
+                    format!("voice {voice_id} not found"),
+                ));
             }
         }
         Ok((test, caption, title, photos, chars))
@@ -114,8 +167,15 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
         Ok(v) => v,
         Err(problem) => return v2_invalid(problem),
     };
-    if let Some(unknown) = photos.iter().find(|p| !data::TALKING_PHOTOS.contains(&p.as_str())) {
-        return v2_error(404, "talking_photo_not_found", &format!("Talking photo {unknown} not found"));
+    if let Some(unknown) = photos
+        .iter()
+        .find(|p| !data::TALKING_PHOTOS.contains(&p.as_str()))
+    {
+        return v2_error(
+            404,
+            "talking_photo_not_found",
+            &format!("Talking photo {unknown} not found"),
+        );
     }
     let id = state.create_video(Video {
         id: String::new(),
@@ -133,12 +193,28 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
 /// `POST /v2/template/{id}/generate` with legacy-shaped variables.
 fn template_generate(state: &mut State, req: &Recorded, template: &str) -> Answer {
     let Some(declared) = data::template_variables(template) else {
-        return v2_error(404, "template_not_found", &format!("Template {template} not found"));
+        return v2_error(
+            404,
+            "template_not_found",
+            &format!("Template {template} not found"),
+        );
     };
     let checked = (|| {
         let body = json_body(req)?;
         let map = object(&body, "")?;
-        only(map, &["test", "caption", "title", "variables", "dimension", "callback_id", "folder_id"], "")?;
+        only(
+            map,
+            &[
+                "test",
+                "caption",
+                "title",
+                "variables",
+                "dimension",
+                "callback_id",
+                "folder_id",
+            ],
+            "",
+        )?;
         let test = opt_bool(map, "test", "")?.unwrap_or(false);
         let caption = opt_bool(map, "caption", "")?.unwrap_or(false);
         let title = opt_string(map, "title", "")?.map(str::to_owned);
@@ -147,15 +223,24 @@ fn template_generate(state: &mut State, req: &Recorded, template: &str) -> Answe
             for (name, variable) in child(map, "variables", "")? {
                 let path = check::join("variables", name);
                 let Some((_, kind)) = declared.iter().find(|(n, _)| n == name) else {
-                    return Err(check::problem(&path, format!("template {template} has no variable {name}")));
+                    return Err(check::problem(
+                        &path,
+                        format!("template {template} has no variable {name}"),
+                    ));
                 };
                 let variable = object(variable, &path)?;
                 only(variable, &["name", "type", "properties"], &path)?;
                 if string(variable, "name", &path)? != name {
-                    return Err(check::problem(&check::join(&path, "name"), "must equal the variable's key"));
+                    return Err(check::problem(
+                        &check::join(&path, "name"),
+                        "must equal the variable's key",
+                    ));
                 }
                 if choice(variable, "type", &path, &[kind])? != *kind {
-                    return Err(check::problem(&check::join(&path, "type"), format!("must be {kind}")));
+                    return Err(check::problem(
+                        &check::join(&path, "type"),
+                        format!("must be {kind}"),
+                    ));
                 }
                 let properties = child(variable, "properties", &path)?;
                 chars += check_properties(properties, kind, &check::join(&path, "properties"))?;
@@ -189,7 +274,10 @@ fn check_properties(props: &Map<String, Value>, kind: &str, path: &str) -> Check
         match (props.get("url"), props.get("asset_id")) {
             (Some(_), None) => string(props, "url", path).map(|_| ()),
             (None, Some(_)) => string(props, "asset_id", path).map(|_| ()),
-            _ => Err(check::problem(path, "needs exactly one of url and asset_id")),
+            _ => Err(check::problem(
+                path,
+                "needs exactly one of url and asset_id",
+            )),
         }
     };
     match kind {
@@ -203,7 +291,12 @@ fn check_properties(props: &Map<String, Value>, kind: &str, path: &str) -> Check
         }
         "video" => {
             media(&["fit", "play_style", "volume"])?;
-            opt_choice(props, "play_style", path, &["fit_to_scene", "freeze", "loop", "full_video"])?;
+            opt_choice(
+                props,
+                "play_style",
+                path,
+                &["fit_to_scene", "freeze", "loop", "full_video"],
+            )?;
             opt_number(props, "volume", path, (0.0, 1.0))?;
         }
         "audio" => media(&[])?,
@@ -224,7 +317,11 @@ fn check_properties(props: &Map<String, Value>, kind: &str, path: &str) -> Check
 /// `GET /v1/video_status.get?video_id=…`.
 fn status(state: &mut State, req: &Recorded) -> Answer {
     let params = query(req);
-    let Some((_, id)) = params.iter().find(|(k, _)| k == "video_id").filter(|(_, v)| !v.is_empty()) else {
+    let Some((_, id)) = params
+        .iter()
+        .find(|(k, _)| k == "video_id")
+        .filter(|(_, v)| !v.is_empty())
+    else {
         return v1_error(400, 400, "Invlid parameters");
     };
     let Some(video) = state.poll_video(id) else {
@@ -254,5 +351,8 @@ fn status(state: &mut State, req: &Recorded) -> Answer {
             }
         }
     }
-    Answer::json(200, &json!({"code": 100, "data": data, "message": "Success"}))
+    Answer::json(
+        200,
+        &json!({"code": 100, "data": data, "message": "Success"}),
+    )
 }

@@ -173,7 +173,10 @@ impl State {
     /// Records a new video and returns its id.
     fn create_video(&mut self, mut video: Video) -> String {
         self.next_id += 1;
-        video.id = format!("{:032x}", 0x5eed_cafe_0000_0000_0000_0000_u128 + u128::from(self.next_id));
+        video.id = format!(
+            "{:032x}",
+            0x5eed_cafe_0000_0000_0000_0000_u128 + u128::from(self.next_id)
+        );
         video.created_at = unix_now();
         let id = video.id.clone();
         self.videos.insert(id.clone(), video);
@@ -242,7 +245,10 @@ impl Simulator {
 
     /// Its address.
     pub fn addr(&self) -> SocketAddr {
-        self.url.trim_start_matches("http://").parse().expect("own address")
+        self.url
+            .trim_start_matches("http://")
+            .parse()
+            .expect("own address")
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -291,7 +297,11 @@ impl Drop for Simulator {
     }
 }
 
-async fn serve(listener: std::net::TcpListener, state: Arc<Mutex<State>>, mut stopped: tokio::sync::oneshot::Receiver<()>) {
+async fn serve(
+    listener: std::net::TcpListener,
+    state: Arc<Mutex<State>>,
+    mut stopped: tokio::sync::oneshot::Receiver<()>,
+) {
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
@@ -338,7 +348,10 @@ impl Body for SimBody {
     type Data = Bytes;
     type Error = std::io::Error;
 
-    fn poll_frame(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         let this = self.get_mut();
         if let Some(chunk) = this.chunks.pop_front() {
             return Poll::Ready(Some(Ok(Frame::data(chunk))));
@@ -346,7 +359,9 @@ impl Body for SimBody {
         match this.end {
             End::Finish => Poll::Ready(None),
             End::Stall => Poll::Pending,
-            End::Break => Poll::Ready(Some(Err(std::io::Error::other("simulated connection break")))),
+            End::Break => Poll::Ready(Some(Err(std::io::Error::other(
+                "simulated connection break",
+            )))),
         }
     }
 }
@@ -373,7 +388,9 @@ impl Answer {
         Answer {
             status: 404,
             headers: vec![("content-type".into(), "text/html; charset=utf-8".into())],
-            body: SimBody::full("<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on the server.</p></body></html>"),
+            body: SimBody::full(
+                "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on the server.</p></body></html>",
+            ),
         }
     }
 
@@ -384,11 +401,25 @@ impl Answer {
     }
 }
 
-async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Response<SimBody>, Infallible> {
+async fn handle(
+    state: Arc<Mutex<State>>,
+    req: Request<Incoming>,
+) -> Result<Response<SimBody>, Infallible> {
     let (parts, body) = req.into_parts();
-    let body = match http_body_util::Limited::new(body, MAX_REQUEST_BODY).collect().await {
+    let body = match http_body_util::Limited::new(body, MAX_REQUEST_BODY)
+        .collect()
+        .await
+    {
         Ok(collected) => collected.to_bytes().to_vec(),
-        Err(_) => return Ok(finish(Answer::json(413, &serde_json::json!({"error": {"code": "invalid_parameter", "message": "Request body too large"}})), 0)),
+        Err(_) => {
+            return Ok(finish(
+                Answer::json(
+                    413,
+                    &serde_json::json!({"error": {"code": "invalid_parameter", "message": "Request body too large"}}),
+                ),
+                0,
+            ));
+        }
     };
     let recorded = Recorded {
         method: parts.method.as_str().to_owned(),
@@ -397,7 +428,12 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
         headers: parts
             .headers
             .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body,
     };
@@ -407,7 +443,9 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
         state.next_request += 1;
         let number = state.next_request;
         let position = state.faults.iter().position(|f| {
-            f.path_prefix.as_deref().is_none_or(|p| recorded.path.starts_with(p))
+            f.path_prefix
+                .as_deref()
+                .is_none_or(|p| recorded.path.starts_with(p))
         });
         let fault = position.and_then(|i| {
             let fault = state.faults.get_mut(i)?;
@@ -427,8 +465,15 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
         }
         Some(FaultKind::ProcessThenClose) => {
             let mut answer = route(&state, &recorded);
-            let full: Vec<u8> = answer.body.chunks.iter().flat_map(|c| c.iter().copied()).collect();
-            answer.headers.push(("content-length".into(), full.len().to_string()));
+            let full: Vec<u8> = answer
+                .body
+                .chunks
+                .iter()
+                .flat_map(|c| c.iter().copied())
+                .collect();
+            answer
+                .headers
+                .push(("content-length".into(), full.len().to_string()));
             answer.body = SimBody {
                 chunks: VecDeque::from([Bytes::copy_from_slice(&full[..full.len() / 2])]),
                 end: End::Break,
@@ -447,18 +492,24 @@ async fn handle(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
 /// The answer a fault gives (`None`: never answer).
 async fn faulty(kind: FaultKind) -> Option<Answer> {
     let half_json = || {
-        let text = br#"{"data":{"video_id":"0123456789abcdef","status":"waiting","output_format":"mp4"}}"#;
+        let text =
+            br#"{"data":{"video_id":"0123456789abcdef","status":"waiting","output_format":"mp4"}}"#;
         (text.len(), Bytes::from_static(&text[..text.len() / 2]))
     };
     Some(match kind {
-        FaultKind::Respond { status, headers, body } => Answer {
+        FaultKind::Respond {
+            status,
+            headers,
+            body,
+        } => Answer {
             status,
             headers,
             body: SimBody::full(body),
         },
         FaultKind::Huge(bytes) => {
             let chunk = Bytes::from(vec![b' '; 64 * 1024]);
-            let mut chunks: VecDeque<Bytes> = std::iter::repeat_n(chunk, bytes / (64 * 1024)).collect();
+            let mut chunks: VecDeque<Bytes> =
+                std::iter::repeat_n(chunk, bytes / (64 * 1024)).collect();
             chunks.push_back(Bytes::from(vec![b' '; bytes % (64 * 1024)]));
             Answer {
                 status: 200,
@@ -466,20 +517,29 @@ async fn faulty(kind: FaultKind) -> Option<Answer> {
                     ("content-type".into(), "application/json".into()),
                     ("content-length".into(), bytes.to_string()),
                 ],
-                body: SimBody { chunks, end: End::Finish },
+                body: SimBody {
+                    chunks,
+                    end: End::Finish,
+                },
             }
         }
         FaultKind::ManyHeaders { count, len } => {
             let mut answer = Answer::json(200, &serde_json::json!({"data": {}}));
             for i in 0..count {
-                answer.headers.push((format!("x-filler-{i}"), "a".repeat(len)));
+                answer
+                    .headers
+                    .push((format!("x-filler-{i}"), "a".repeat(len)));
             }
             answer
         }
         FaultKind::NoAnswer => return None,
         FaultKind::StallBody | FaultKind::CloseMidBody => {
             let (declared, half) = half_json();
-            let end = if matches!(kind, FaultKind::StallBody) { End::Stall } else { End::Break };
+            let end = if matches!(kind, FaultKind::StallBody) {
+                End::Stall
+            } else {
+                End::Break
+            };
             Answer {
                 status: 200,
                 headers: vec![
@@ -523,12 +583,17 @@ fn route(state: &Arc<Mutex<State>>, req: &Recorded) -> Answer {
 
 /// Whether the request carries an accepted `X-Api-Key`.
 fn authorized(state: &State, req: &Recorded) -> bool {
-    req.header("x-api-key").is_some_and(|key| state.keys.iter().any(|k| k == key))
+    req.header("x-api-key")
+        .is_some_and(|key| state.keys.iter().any(|k| k == key))
 }
 
 /// Query parameters, percent-decoded.
 fn query(req: &Recorded) -> Vec<(String, String)> {
-    let decode = |s: &str| percent_encoding::percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned();
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     req.query
         .as_deref()
         .unwrap_or("")
@@ -548,11 +613,18 @@ fn segment(path: &str, prefix: &str, suffix: &str) -> Option<String> {
     if raw.is_empty() || raw.contains('/') {
         return None;
     }
-    Some(percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned())
+    Some(
+        percent_encoding::percent_decode_str(raw)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Whether a POST declares a JSON body.
 fn json_content_type(req: &Recorded) -> bool {
-    req.header("content-type")
-        .is_some_and(|ct| ct.trim().to_ascii_lowercase().starts_with("application/json"))
+    req.header("content-type").is_some_and(|ct| {
+        ct.trim()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    })
 }

@@ -3,7 +3,10 @@
 
 use serde_json::{Map, Value, json};
 
-use super::check::{self, Check, Problem, choice, child, object, only, opt_bool, opt_choice, opt_number, opt_string, string};
+use super::check::{
+    self, Check, Problem, child, choice, object, only, opt_bool, opt_choice, opt_number,
+    opt_string, string,
+};
 use super::data::{self, Stage, Video};
 use super::{Answer, Recorded, Replay, State, authorized, json_content_type, query, segment};
 
@@ -16,7 +19,12 @@ fn error(status: u16, code: &str, message: &str, param: Option<&str>) -> Answer 
 }
 
 fn invalid(problem: Problem) -> Answer {
-    error(400, "invalid_parameter", &problem.message, Some(&problem.param))
+    error(
+        400,
+        "invalid_parameter",
+        &problem.message,
+        Some(&problem.param),
+    )
 }
 
 pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
@@ -30,7 +38,12 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
         return Answer::html_404();
     }
     if !authorized(state, req) {
-        return error(401, "unauthorized", "Invalid or missing API key. Pass your key in the X-Api-Key header.", None);
+        return error(
+            401,
+            "unauthorized",
+            "Invalid or missing API key. Pass your key in the X-Api-Key header.",
+            None,
+        );
     }
     match (req.method.as_str(), path) {
         ("POST", "/v3/videos") => idempotent(state, req, create_video),
@@ -38,32 +51,67 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
         ("GET", "/v3/webhooks/event-types") => event_types(),
         ("GET", _) => video(state, segment(path, "/v3/videos/", "").unwrap_or_default()),
         _ => idempotent(state, req, |state, req| {
-            create_from_template(state, req, &segment(path, "/v3/templates/", "").unwrap_or_default())
+            create_from_template(
+                state,
+                req,
+                &segment(path, "/v3/templates/", "").unwrap_or_default(),
+            )
         }),
     }
 }
 
 /// Runs a creating request under its `Idempotency-Key`: a repeat of a key
 /// replays the first answer; the same key with another body is refused.
-fn idempotent(state: &mut State, req: &Recorded, create: impl FnOnce(&mut State, &Recorded) -> Answer) -> Answer {
+fn idempotent(
+    state: &mut State,
+    req: &Recorded,
+    create: impl FnOnce(&mut State, &Recorded) -> Answer,
+) -> Answer {
     let Some(key) = req.header("idempotency-key").map(str::to_owned) else {
         return create(state, req);
     };
-    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(&b)) {
-        return error(400, "invalid_parameter", "Idempotency-Key must be 1-255 characters of [A-Za-z0-9_:.-]", Some("Idempotency-Key"));
+    if key.is_empty()
+        || key.len() > 255
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(&b))
+    {
+        return error(
+            400,
+            "invalid_parameter",
+            "Idempotency-Key must be 1-255 characters of [A-Za-z0-9_:.-]",
+            Some("Idempotency-Key"),
+        );
     }
     let fingerprint = format!("{} {}", req.path, String::from_utf8_lossy(&req.body));
     if let Some(replay) = state.replays.get(&key) {
         if replay.fingerprint != fingerprint {
-            return error(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request", Some("Idempotency-Key"));
+            return error(
+                422,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with a different request",
+                Some("Idempotency-Key"),
+            );
         }
-        return Answer::json(replay.status, &replay.body).with_header("idempotent-replayed", "true");
+        return Answer::json(replay.status, &replay.body)
+            .with_header("idempotent-replayed", "true");
     }
     let answer = create(state, req);
     if answer.status < 500 {
-        let body = answer.body.chunks.front().and_then(|b| serde_json::from_slice(b).ok());
+        let body = answer
+            .body
+            .chunks
+            .front()
+            .and_then(|b| serde_json::from_slice(b).ok());
         if let Some(body) = body {
-            state.replays.insert(key, Replay { fingerprint, status: answer.status, body });
+            state.replays.insert(
+                key,
+                Replay {
+                    fingerprint,
+                    status: answer.status,
+                    body,
+                },
+            );
         }
     }
     answer
@@ -71,9 +119,13 @@ fn idempotent(state: &mut State, req: &Recorded, create: impl FnOnce(&mut State,
 
 fn json_body(req: &Recorded) -> Check<Value> {
     if !json_content_type(req) {
-        return Err(check::problem("Content-Type", "Content-Type must be application/json"));
+        return Err(check::problem(
+            "Content-Type",
+            "Content-Type must be application/json",
+        ));
     }
-    serde_json::from_slice(&req.body).map_err(|e| check::problem("body", format!("Invalid JSON: {e}")))
+    serde_json::from_slice(&req.body)
+        .map_err(|e| check::problem("body", format!("Invalid JSON: {e}")))
 }
 
 /// `POST /v3/videos`.
@@ -84,8 +136,18 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
         only(
             map,
             &[
-                "type", "avatar_id", "script", "voice_id", "title", "caption", "expressiveness", "remove_background",
-                "resolution", "aspect_ratio", "callback_url", "callback_id",
+                "type",
+                "avatar_id",
+                "script",
+                "voice_id",
+                "title",
+                "caption",
+                "expressiveness",
+                "remove_background",
+                "resolution",
+                "aspect_ratio",
+                "callback_url",
+                "callback_id",
             ],
             "",
         )?;
@@ -106,7 +168,12 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
         opt_choice(map, "expressiveness", "", &["low", "medium", "high"])?;
         opt_bool(map, "remove_background", "")?;
         opt_choice(map, "resolution", "", &["720p", "1080p", "4k"])?;
-        opt_choice(map, "aspect_ratio", "", &["16:9", "9:16", "1:1", "4:5", "5:4"])?;
+        opt_choice(
+            map,
+            "aspect_ratio",
+            "",
+            &["16:9", "9:16", "1:1", "4:5", "5:4"],
+        )?;
         opt_string(map, "callback_url", "")?;
         opt_string(map, "callback_id", "")?;
         Ok((avatar, script, voice, title, caption))
@@ -116,10 +183,20 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
         Err(problem) => return invalid(problem),
     };
     if !data::TALKING_PHOTOS.contains(&avatar.as_str()) {
-        return error(404, "avatar_not_found", &format!("Avatar {avatar} not found"), Some("avatar_id"));
+        return error(
+            404,
+            "avatar_not_found",
+            &format!("Avatar {avatar} not found"),
+            Some("avatar_id"),
+        );
     }
     if !data::is_voice(&voice) {
-        return error(404, "voice_not_found", &format!("Voice {voice} not found"), Some("voice_id"));
+        return error(
+            404,
+            "voice_not_found",
+            &format!("Voice {voice} not found"),
+            Some("voice_id"),
+        );
     }
     let id = state.create_video(Video {
         id: String::new(),
@@ -131,23 +208,46 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
         polls: 0,
         created_at: 0,
     });
-    Answer::json(200, &json!({"data": {"video_id": id, "status": "waiting", "output_format": "mp4"}}))
+    Answer::json(
+        200,
+        &json!({"data": {"video_id": id, "status": "waiting", "output_format": "mp4"}}),
+    )
 }
 
 /// `POST /v3/templates/{id}`.
 fn create_from_template(state: &mut State, req: &Recorded, template: &str) -> Answer {
     let Some(declared) = data::template_variables(template) else {
-        return error(404, "not_found", &format!("Template {template} not found"), Some("template_id"));
+        return error(
+            404,
+            "not_found",
+            &format!("Template {template} not found"),
+            Some("template_id"),
+        );
     };
     let checked = (|| {
         let body = json_body(req)?;
         let map = object(&body, "")?;
-        only(map, &["variables", "title", "caption", "dimension", "callback_url", "callback_id", "folder_id"], "")?;
+        only(
+            map,
+            &[
+                "variables",
+                "title",
+                "caption",
+                "dimension",
+                "callback_url",
+                "callback_id",
+                "folder_id",
+            ],
+            "",
+        )?;
         let variables = child(map, "variables", "")?;
         for (name, variable) in variables {
             let path = check::join("variables", name);
             let Some((_, kind)) = declared.iter().find(|(n, _)| n == name) else {
-                return Err(check::problem(&path, format!("Template {template} has no variable `{name}`")));
+                return Err(check::problem(
+                    &path,
+                    format!("Template {template} has no variable `{name}`"),
+                ));
             };
             check_variable(object(variable, &path)?, kind, &path)?;
         }
@@ -188,9 +288,17 @@ fn create_from_template(state: &mut State, req: &Recorded, template: &str) -> An
 
 /// One template variable in v3's shape, of the declared `kind`.
 fn check_variable(var: &Map<String, Value>, kind: &str, path: &str) -> Check<()> {
-    let given = choice(var, "type", path, &["text", "image", "video", "audio", "character", "voice"])?;
+    let given = choice(
+        var,
+        "type",
+        path,
+        &["text", "image", "video", "audio", "character", "voice"],
+    )?;
     if given != kind {
-        return Err(check::problem(&check::join(path, "type"), format!("This variable is of type '{kind}'")));
+        return Err(check::problem(
+            &check::join(path, "type"),
+            format!("This variable is of type '{kind}'"),
+        ));
     }
     let asset = |var: &Map<String, Value>| -> Check<()> {
         let asset = child(var, "asset", path)?;
@@ -220,7 +328,12 @@ fn check_variable(var: &Map<String, Value>, kind: &str, path: &str) -> Check<()>
             only(var, &["type", "asset", "fit", "play_style", "volume"], path)?;
             asset(var)?;
             opt_choice(var, "fit", path, &["cover", "contain", "crop", "none"])?;
-            opt_choice(var, "play_style", path, &["fit_to_scene", "freeze", "loop", "full_video"])?;
+            opt_choice(
+                var,
+                "play_style",
+                path,
+                &["fit_to_scene", "freeze", "loop", "full_video"],
+            )?;
             opt_number(var, "volume", path, (0.0, 1.0))?;
         }
         "audio" => {
@@ -249,14 +362,38 @@ fn voices(req: &Recorded) -> Answer {
         match name.as_str() {
             "limit" => match value.parse::<usize>() {
                 Ok(n) if (1..=100).contains(&n) => limit = n,
-                _ => return error(400, "invalid_parameter", "Input should be between 1 and 100", Some("limit")),
+                _ => {
+                    return error(
+                        400,
+                        "invalid_parameter",
+                        "Input should be between 1 and 100",
+                        Some("limit"),
+                    );
+                }
             },
-            "token" => match value.strip_prefix("voices-after-").and_then(|n| n.parse::<usize>().ok()) {
+            "token" => match value
+                .strip_prefix("voices-after-")
+                .and_then(|n| n.parse::<usize>().ok())
+            {
                 Some(n) if n < data::VOICE_COUNT => start = n,
-                _ => return error(400, "invalid_parameter", "Invalid pagination token", Some("token")),
+                _ => {
+                    return error(
+                        400,
+                        "invalid_parameter",
+                        "Invalid pagination token",
+                        Some("token"),
+                    );
+                }
             },
             "type" | "language" | "gender" | "engine" => {}
-            other => return error(400, "invalid_parameter", "Extra inputs are not permitted", Some(other)),
+            other => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Extra inputs are not permitted",
+                    Some(other),
+                );
+            }
         }
     }
     let end = (start + limit).min(data::VOICE_COUNT);
@@ -277,13 +414,21 @@ fn event_types() -> Answer {
         .iter()
         .map(|(event_type, description)| json!({"event_type": event_type, "description": description}))
         .collect();
-    Answer::json(200, &json!({"data": data, "has_more": false, "next_token": null}))
+    Answer::json(
+        200,
+        &json!({"data": data, "has_more": false, "next_token": null}),
+    )
 }
 
 /// `GET /v3/videos/{id}`.
 fn video(state: &mut State, id: String) -> Answer {
     let Some(video) = state.poll_video(&id) else {
-        return error(404, "video_not_found", &format!("Video {id} not found"), Some("video_id"));
+        return error(
+            404,
+            "video_not_found",
+            &format!("Video {id} not found"),
+            Some("video_id"),
+        );
     };
     let mut data = json!({
         "id": video.id, "title": video.title, "status": "waiting", "created_at": video.created_at,

@@ -9,7 +9,11 @@ use serde_json::Value;
 
 fn heygen_host(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_heygen-host"));
-    command.args(args).env_remove("HEYGEN_API_KEY").env_remove("HEYGEN_BASE_URL").env_remove("HEYGEN_API_VERSION");
+    command
+        .args(args)
+        .env_remove("HEYGEN_API_KEY")
+        .env_remove("HEYGEN_BASE_URL")
+        .env_remove("HEYGEN_API_VERSION");
     for (k, v) in env {
         command.env(k, v);
     }
@@ -17,29 +21,55 @@ fn heygen_host(args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout)))
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
 }
 
 #[test]
 fn call_exits_0_1_or_2() {
     let ok = heygen_host(&["call", "list_custom_events_options"], &[]);
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert_eq!(json(&ok)["success"], Value::Bool(true));
 
-    let failed = heygen_host(&["call", "retrieve_video_link", r#"{"video_id": "nope"}"#], &[]);
+    let failed = heygen_host(
+        &["call", "retrieve_video_link", r#"{"video_id": "nope"}"#],
+        &[],
+    );
     assert_eq!(failed.status.code(), Some(1));
-    assert!(json(&failed)["error"].as_str().is_some_and(|e| e.starts_with("http_404: ")));
+    assert!(
+        json(&failed)["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("http_404: "))
+    );
 
     for args in [
         &["call", "make_coffee"][..],
         &["call", "retrieve_video_link", "{not json"],
         &["call", "retrieve_video_link", r#"{"video": "x"}"#],
-        &["call", "create_talking_photo", r#"{"talking_photo_id": "t", "input_text": "x", "voice_id": "v", "expression": "sad"}"#],
+        &[
+            "call",
+            "create_talking_photo",
+            r#"{"talking_photo_id": "t", "input_text": "x", "voice_id": "v", "expression": "sad"}"#,
+        ],
         &["call"],
         &["frobnicate"],
     ] {
         let usage = heygen_host(args, &[]);
-        assert_eq!(usage.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&usage.stderr));
+        assert_eq!(
+            usage.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&usage.stderr)
+        );
         assert!(usage.stdout.is_empty());
     }
 }
@@ -47,18 +77,38 @@ fn call_exits_0_1_or_2() {
 #[test]
 fn call_reads_the_environment_and_keeps_the_key_to_itself() {
     let sim = Simulator::start(0, &[CANARY_KEY]).expect("simulator");
-    let env = [("HEYGEN_BASE_URL", sim.url()), ("HEYGEN_API_KEY", CANARY_KEY), ("HEYGEN_API_VERSION", "legacy")];
+    let env = [
+        ("HEYGEN_BASE_URL", sim.url()),
+        ("HEYGEN_API_KEY", CANARY_KEY),
+        ("HEYGEN_API_VERSION", "legacy"),
+    ];
     let voice = data::voice_id(1);
-    let args = format!(r#"{{"talking_photo_id": "tp_anna_office", "input_text": "Hi", "voice_id": "{voice}", "test": true}}"#);
+    let args = format!(
+        r#"{{"talking_photo_id": "tp_anna_office", "input_text": "Hi", "voice_id": "{voice}", "test": true}}"#
+    );
     let ok = heygen_host(&["call", "create_talking_photo", &args], &env);
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert_eq!(sim.requests()[0].path, "/v2/video/generate");
-    let wrong = heygen_host(&["call", "list_voice_id_options"], &[("HEYGEN_BASE_URL", sim.url()), ("HEYGEN_API_KEY", "hg_CANARY_wrong_key_42")]);
+    let wrong = heygen_host(
+        &["call", "list_voice_id_options"],
+        &[
+            ("HEYGEN_BASE_URL", sim.url()),
+            ("HEYGEN_API_KEY", "hg_CANARY_wrong_key_42"),
+        ],
+    );
     assert_eq!(wrong.status.code(), Some(1));
     for output in [&ok, &wrong] {
         for stream in [&output.stdout, &output.stderr] {
             let text = String::from_utf8_lossy(stream);
-            assert!(!text.contains(CANARY_KEY) && !text.contains("hg_CANARY_wrong_key_42"), "{text}");
+            assert!(
+                !text.contains(CANARY_KEY) && !text.contains("hg_CANARY_wrong_key_42"),
+                "{text}"
+            );
         }
     }
 }
@@ -67,7 +117,8 @@ fn call_reads_the_environment_and_keeps_the_key_to_itself() {
 fn tools_prints_the_components_manifest() {
     let out = heygen_host(&["tools"], &[("HEYGEN_API_KEY", CANARY_KEY)]);
     assert_eq!(out.status.code(), Some(0));
-    let expected: Value = serde_json::from_str(heygen_plugin::manifest::MANIFEST_JSON).expect("manifest");
+    let expected: Value =
+        serde_json::from_str(heygen_plugin::manifest::MANIFEST_JSON).expect("manifest");
     assert_eq!(json(&out), expected);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(CANARY_KEY));
 }
@@ -77,13 +128,20 @@ fn every_subcommand_has_help() {
     for sub in ["demo", "call", "mock", "tools", "reliability"] {
         let out = heygen_host(&[sub, "--help"], &[]);
         assert_eq!(out.status.code(), Some(0), "{sub}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: heygen-host"), "{sub}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage: heygen-host"),
+            "{sub}"
+        );
     }
 }
 
 #[test]
 fn settings_debug_hides_the_key() {
-    let settings = host_test::runtime::Settings::new(vec![("HEYGEN_API_KEY".into(), CANARY_KEY.into())]);
+    let settings =
+        host_test::runtime::Settings::new(vec![("HEYGEN_API_KEY".into(), CANARY_KEY.into())]);
     let text = format!("{settings:?}");
-    assert!(!text.contains(CANARY_KEY) && text.contains("<redacted>"), "{text}");
+    assert!(
+        !text.contains(CANARY_KEY) && text.contains("<redacted>"),
+        "{text}"
+    );
 }

@@ -18,9 +18,15 @@ pub fn plugin() -> &'static Plugin {
 pub fn output_schema(action: &str) -> Value {
     let text = match action {
         "create_talking_photo" => include_str!("../../../schemas/create_talking_photo.output.json"),
-        "create_video_from_template" => include_str!("../../../schemas/create_video_from_template.output.json"),
-        "list_custom_events_options" => include_str!("../../../schemas/list_custom_events_options.output.json"),
-        "list_voice_id_options" => include_str!("../../../schemas/list_voice_id_options.output.json"),
+        "create_video_from_template" => {
+            include_str!("../../../schemas/create_video_from_template.output.json")
+        }
+        "list_custom_events_options" => {
+            include_str!("../../../schemas/list_custom_events_options.output.json")
+        }
+        "list_voice_id_options" => {
+            include_str!("../../../schemas/list_voice_id_options.output.json")
+        }
         "retrieve_video_link" => include_str!("../../../schemas/retrieve_video_link.output.json"),
         other => panic!("no schema for {other}"),
     };
@@ -70,7 +76,10 @@ impl Case {
     /// Runs `action` on a fresh instance; checks the output's shape.
     pub async fn call(&self, action: &str, args: Value) -> Value {
         let mut session = plugin().session(&self.settings()).await.expect("instance");
-        let output = session.call(action, &args).await.unwrap_or_else(|e| panic!("{action}: {e}"));
+        let output = session
+            .call(action, &args)
+            .await
+            .unwrap_or_else(|e| panic!("{action}: {e}"));
         assert_card_shape(action, &output);
         output
     }
@@ -92,10 +101,16 @@ impl Case {
 pub fn assert_standard_headers(req: &Recorded) {
     assert_eq!(req.header("x-api-key"), Some(DEFAULT_KEY));
     assert_eq!(req.header("accept"), Some("application/json"));
-    assert!(req.header("user-agent").is_some_and(|ua| ua.starts_with("heygen-plugin/")));
+    assert!(
+        req.header("user-agent")
+            .is_some_and(|ua| ua.starts_with("heygen-plugin/"))
+    );
     if req.method == "POST" {
         assert_eq!(req.header("content-type"), Some("application/json"));
-        assert_eq!(req.header("content-length"), Some(req.body.len().to_string().as_str()));
+        assert_eq!(
+            req.header("content-length"),
+            Some(req.body.len().to_string().as_str())
+        );
     } else {
         assert!(req.body.is_empty());
     }
@@ -105,7 +120,10 @@ pub fn assert_standard_headers(req: &Recorded) {
 pub fn assert_failed(output: &Value, prefix: &str) {
     assert_eq!(output["success"], json!(false), "{output:#}");
     let error = output["error"].as_str().unwrap_or_default();
-    assert!(error.starts_with(prefix), "expected an error starting with {prefix:?}, got {error:?}");
+    assert!(
+        error.starts_with(prefix),
+        "expected an error starting with {prefix:?}, got {error:?}"
+    );
 }
 
 /// The `n`th video id the simulator hands out (1-based).

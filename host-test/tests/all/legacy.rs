@@ -18,9 +18,15 @@ async fn create_talking_photo_sends_every_card_option() {
                    "expression": "happy", "super_resolution": true, "matting": false}),
         )
         .await;
-    assert_eq!(output, json!({"success": true, "error": null, "video_id": sim_video_id(1), "status": null}));
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "video_id": sim_video_id(1), "status": null})
+    );
     let req = case.only_request();
-    assert_eq!((req.method.as_str(), req.target().as_str()), ("POST", "/v2/video/generate"));
+    assert_eq!(
+        (req.method.as_str(), req.target().as_str()),
+        ("POST", "/v2/video/generate")
+    );
     assert_standard_headers(&req);
     assert_eq!(req.header("idempotency-key"), None);
     assert_eq!(
@@ -38,8 +44,11 @@ async fn create_talking_photo_sends_every_card_option() {
 async fn unset_options_are_left_out() {
     let case = Case::new("legacy");
     let voice = data::voice_id(5);
-    case.call("create_talking_photo", json!({"talking_photo_id": "tp_ben_studio", "input_text": "Hi", "voice_id": voice}))
-        .await;
+    case.call(
+        "create_talking_photo",
+        json!({"talking_photo_id": "tp_ben_studio", "input_text": "Hi", "voice_id": voice}),
+    )
+    .await;
     assert_eq!(
         case.only_request().json(),
         json!({"video_inputs": [{"character": {"type": "talking_photo", "talking_photo_id": "tp_ben_studio"},
@@ -58,13 +67,22 @@ async fn create_video_from_template_sends_variables_as_given() {
     let output = case
         .call("create_video_from_template", json!({"template_id": "tpl_product", "test": true, "caption": true, "variables": variables}))
         .await;
-    assert_eq!(output, json!({"success": true, "error": null, "video_id": sim_video_id(1), "status": null}));
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "video_id": sim_video_id(1), "status": null})
+    );
     let req = case.only_request();
-    assert_eq!((req.method.as_str(), req.target().as_str()), ("POST", "/v2/template/tpl_product/generate"));
+    assert_eq!(
+        (req.method.as_str(), req.target().as_str()),
+        ("POST", "/v2/template/tpl_product/generate")
+    );
     assert_standard_headers(&req);
     let mut expected = variables;
     expected["narrator"]["name"] = json!("narrator");
-    assert_eq!(req.json(), json!({"test": true, "caption": true, "variables": expected}));
+    assert_eq!(
+        req.json(),
+        json!({"test": true, "caption": true, "variables": expected})
+    );
 }
 
 #[tokio::test]
@@ -72,9 +90,15 @@ async fn list_custom_events_options_reads_the_v1_list() {
     let case = Case::new("legacy");
     let output = case.call("list_custom_events_options", json!({})).await;
     let events: Vec<&str> = data::EVENT_TYPES.iter().map(|(e, _)| *e).collect();
-    assert_eq!(output, json!({"success": true, "error": null, "events": events}));
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "events": events})
+    );
     let req = case.only_request();
-    assert_eq!((req.method.as_str(), req.target().as_str()), ("GET", "/v1/webhook/webhook.list"));
+    assert_eq!(
+        (req.method.as_str(), req.target().as_str()),
+        ("GET", "/v1/webhook/webhook.list")
+    );
     assert_standard_headers(&req);
 }
 
@@ -89,9 +113,15 @@ async fn list_voice_id_options_reads_one_answer_with_nulls() {
         })
         .collect();
     assert_eq!(voices[17]["name"], Value::Null);
-    assert_eq!(output, json!({"success": true, "error": null, "voices": voices}));
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "voices": voices})
+    );
     let req = case.only_request();
-    assert_eq!((req.method.as_str(), req.target().as_str()), ("GET", "/v2/voices"));
+    assert_eq!(
+        (req.method.as_str(), req.target().as_str()),
+        ("GET", "/v2/voices")
+    );
     assert_standard_headers(&req);
 }
 
@@ -108,11 +138,19 @@ async fn retrieve_video_link_reads_data_id_and_caption_url() {
     let mut statuses = Vec::new();
     let mut output = Value::Null;
     for _ in 0..3 {
-        output = case.call("retrieve_video_link", json!({"video_id": id})).await;
+        output = case
+            .call("retrieve_video_link", json!({"video_id": id}))
+            .await;
         statuses.push(output["status"].as_str().unwrap_or_default().to_owned());
     }
     assert_eq!(statuses, ["pending", "processing", "completed"]);
-    let expires = output["video_url"].as_str().unwrap_or_default().split("Expires=").nth(1).unwrap_or_default().to_owned();
+    let expires = output["video_url"]
+        .as_str()
+        .unwrap_or_default()
+        .split("Expires=")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
     let url = |file: &str| format!("https://files.sim.heygen.test/{id}/{file}?Expires={expires}");
     assert_eq!(
         output,
@@ -120,7 +158,10 @@ async fn retrieve_video_link_reads_data_id_and_caption_url() {
                "thumbnail_url": url("thumbnail.jpg"), "duration": 2.0, "caption_url": url("captions.ass")})
     );
     let polls: Vec<String> = case.requests().iter().skip(1).map(|r| r.target()).collect();
-    assert_eq!(polls, vec![format!("/v1/video_status.get?video_id={id}"); 3]);
+    assert_eq!(
+        polls,
+        vec![format!("/v1/video_status.get?video_id={id}"); 3]
+    );
 }
 
 #[tokio::test]
@@ -132,11 +173,17 @@ async fn a_failed_render_carries_the_legacy_error_detail() {
     let id = created["video_id"].as_str().expect("id");
     let mut output = Value::Null;
     for _ in 0..3 {
-        output = case.call("retrieve_video_link", json!({"video_id": id})).await;
+        output = case
+            .call("retrieve_video_link", json!({"video_id": id}))
+            .await;
     }
     assert_eq!(output["success"], json!(true));
     assert_eq!(output["status"], json!("failed"));
-    assert_eq!(output["caption_url"], Value::Null, "an empty caption_url reads as null");
+    assert_eq!(
+        output["caption_url"],
+        Value::Null,
+        "an empty caption_url reads as null"
+    );
     assert!(
         output["error"].as_str().unwrap_or_default().starts_with(
             "video_failed: HeyGen could not render the video: (40119) Photo error: No face was detected in the talking photo. Fix"
@@ -148,9 +195,17 @@ async fn a_failed_render_carries_the_legacy_error_detail() {
 #[tokio::test]
 async fn ids_are_percent_encoded_in_the_query() {
     let case = Case::new("legacy");
-    let output = case.call("retrieve_video_link", json!({"video_id": "a&b=c+d"})).await;
-    assert_failed(&output, "http_404: HeyGen answered HTTP 404 40104: Video not found");
-    assert_eq!(case.only_request().target(), "/v1/video_status.get?video_id=a%26b%3Dc%2Bd");
+    let output = case
+        .call("retrieve_video_link", json!({"video_id": "a&b=c+d"}))
+        .await;
+    assert_failed(
+        &output,
+        "http_404: HeyGen answered HTTP 404 40104: Video not found",
+    );
+    assert_eq!(
+        case.only_request().target(),
+        "/v1/video_status.get?video_id=a%26b%3Dc%2Bd"
+    );
 }
 
 #[tokio::test]
@@ -163,7 +218,10 @@ async fn an_error_inside_a_2xx_is_a_failure() {
     let output = case
         .call("create_talking_photo", json!({"talking_photo_id": "tp_anna_office", "input_text": "Hi", "voice_id": data::voice_id(1)}))
         .await;
-    assert_failed(&output, "api_error: HeyGen reported an error invalid_parameter: input_text is invalid");
+    assert_failed(
+        &output,
+        "api_error: HeyGen reported an error invalid_parameter: input_text is invalid",
+    );
     assert_eq!(output["video_id"], Value::Null);
 }
 
@@ -176,5 +234,8 @@ async fn a_legacy_400_is_reported_with_its_message() {
             json!({"template_id": "tpl_product", "variables": {"title": {"name": "title", "type": "text", "properties": {"content": "x", "font": "y"}}}}),
         )
         .await;
-    assert_failed(&output, "http_400: HeyGen answered HTTP 400 invalid_parameter: variables.title.properties.font is invalid: Extra inputs are not permitted");
+    assert_failed(
+        &output,
+        "http_400: HeyGen answered HTTP 400 invalid_parameter: variables.title.properties.font is invalid: Extra inputs are not permitted",
+    );
 }

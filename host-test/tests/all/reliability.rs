@@ -14,11 +14,23 @@ async fn the_matrix_holds() {
     let figures = run(&plugins).await.expect("matrix");
     println!("{}", figures.table());
     assert!(figures.unexpected.is_empty(), "{:#?}", figures.unexpected);
-    assert!(figures.fault_cases >= 600, "{} fault cases", figures.fault_cases);
-    assert!(figures.bad_inputs >= 100, "{} bad inputs", figures.bad_inputs);
+    assert!(
+        figures.fault_cases >= 600,
+        "{} fault cases",
+        figures.fault_cases
+    );
+    assert!(
+        figures.bad_inputs >= 100,
+        "{} bad inputs",
+        figures.bad_inputs
+    );
     assert_eq!(figures.traps, 0);
     assert_eq!(figures.key_leaks, 0);
     assert_eq!(figures.double_creates, 0);
     assert_eq!(figures.bad_input_requests, 0);
-    assert!(figures.longest_failure.0 < Duration::from_secs(10), "{:?}", figures.longest_failure);
+    assert!(
+        figures.longest_failure.0 < Duration::from_secs(10),
+        "{:?}",
+        figures.longest_failure
+    );
 }

@@ -15,11 +15,17 @@ fn photo() -> Value {
 }
 
 fn status(code: u16) -> FaultKind {
-    FaultKind::json(code, r#"{"error":{"code":"service_unavailable","message":"try later"}}"#)
+    FaultKind::json(
+        code,
+        r#"{"error":{"code":"service_unavailable","message":"try later"}}"#,
+    )
 }
 
 fn keys(case: &Case) -> Vec<String> {
-    case.requests().iter().map(|r| r.header("idempotency-key").unwrap_or_default().to_owned()).collect()
+    case.requests()
+        .iter()
+        .map(|r| r.header("idempotency-key").unwrap_or_default().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -31,7 +37,10 @@ async fn a_v3_create_meeting_503_503_200_makes_one_video_with_one_key() {
     assert_eq!(case.sim.videos_created(), 1);
     let keys = keys(&case);
     assert_eq!(keys.len(), 3);
-    assert!(!keys[0].is_empty() && keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    assert!(
+        !keys[0].is_empty() && keys.iter().all(|k| *k == keys[0]),
+        "{keys:?}"
+    );
 }
 
 #[tokio::test]
@@ -40,7 +49,12 @@ async fn a_legacy_create_meeting_503_is_sent_once_and_says_how_to_check() {
     case.sim.push_fault(Fault::times(2, status(503)));
     let output = case.call("create_talking_photo", photo()).await;
     assert_failed(&output, "http_503: ");
-    assert!(output["error"].as_str().unwrap_or_default().contains("HeyGen may have created the video anyway"));
+    assert!(
+        output["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("HeyGen may have created the video anyway")
+    );
     assert_eq!(case.requests().len(), 1);
     assert_eq!(keys(&case), [""]);
 }
@@ -49,8 +63,13 @@ async fn a_legacy_create_meeting_503_is_sent_once_and_says_how_to_check() {
 async fn a_lost_v3_answer_is_replayed_not_rendered_twice() {
     for action in ["create_talking_photo", "create_video_from_template"] {
         let case = Case::new("v3");
-        case.sim.push_fault(Fault::once(FaultKind::ProcessThenClose));
-        let args = if action == "create_talking_photo" { photo() } else { host_test::reliability::valid_args(action) };
+        case.sim
+            .push_fault(Fault::once(FaultKind::ProcessThenClose));
+        let args = if action == "create_talking_photo" {
+            photo()
+        } else {
+            host_test::reliability::valid_args(action)
+        };
         let output = case.call(action, args).await;
         assert_eq!(output["success"], json!(true), "{output:#}");
         assert_eq!(case.sim.videos_created(), 1, "{action}");
@@ -64,10 +83,16 @@ async fn a_lost_v3_answer_is_replayed_not_rendered_twice() {
 #[tokio::test]
 async fn a_lost_legacy_answer_is_not_retried() {
     let case = Case::new("legacy");
-    case.sim.push_fault(Fault::once(FaultKind::ProcessThenClose));
+    case.sim
+        .push_fault(Fault::once(FaultKind::ProcessThenClose));
     let output = case.call("create_talking_photo", photo()).await;
     assert_failed(&output, "transport_error: ");
-    assert!(output["error"].as_str().unwrap_or_default().contains("may have created the video"));
+    assert!(
+        output["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("may have created the video")
+    );
     assert_eq!(case.requests().len(), 1);
     assert_eq!(case.sim.videos_created(), 1);
 }
@@ -78,12 +103,17 @@ async fn a_legacy_create_waits_out_a_429() {
     case.sim.push_fault(Fault::once(FaultKind::Respond {
         status: 429,
         headers: vec![("retry-after".into(), "1".into())],
-        body: br#"{"data":null,"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#.to_vec(),
+        body:
+            br#"{"data":null,"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#
+                .to_vec(),
     }));
     let started = Instant::now();
     let output = case.call("create_talking_photo", photo()).await;
     assert_eq!(output["success"], json!(true), "{output:#}");
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After was honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
     assert_eq!(case.requests().len(), 2);
     assert_eq!(case.sim.videos_created(), 1);
 }
@@ -115,7 +145,12 @@ async fn reads_retry_twice_at_most() {
     case.sim.push_fault(Fault::times(5, status(502)));
     let output = case.call("list_voice_id_options", json!({})).await;
     assert_failed(&output, "http_502: ");
-    assert!(!output["error"].as_str().unwrap_or_default().contains("may have created"));
+    assert!(
+        !output["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("may have created")
+    );
     assert_eq!(case.requests().len(), 3);
 }
 
@@ -129,9 +164,19 @@ async fn a_retry_after_beyond_the_budget_fails_at_once() {
         body: br#"{"error":{"code":"rate_limit_exceeded","message":"Too many requests"}}"#.to_vec(),
     }));
     let started = Instant::now();
-    let output = case.call("retrieve_video_link", json!({"video_id": "abc"})).await;
+    let output = case
+        .call("retrieve_video_link", json!({"video_id": "abc"}))
+        .await;
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert_failed(&output, "http_429: HeyGen answered HTTP 429 rate_limit_exceeded: Too many requests");
-    assert!(output["error"].as_str().unwrap_or_default().contains("wait 3600 s"));
+    assert_failed(
+        &output,
+        "http_429: HeyGen answered HTTP 429 rate_limit_exceeded: Too many requests",
+    );
+    assert!(
+        output["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("wait 3600 s")
+    );
     assert_eq!(case.requests().len(), 1);
 }

@@ -21,10 +21,20 @@ fn wasmtime() -> &'static str {
         if let Ok(path) = std::env::var("WASMTIME") {
             return path;
         }
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/install-wasmtime.sh");
-        let out = Command::new("bash").arg(script).stderr(Stdio::inherit()).output().expect("run install-wasmtime.sh");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scripts/install-wasmtime.sh"
+        );
+        let out = Command::new("bash")
+            .arg(script)
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run install-wasmtime.sh");
         assert!(out.status.success(), "installing the wasmtime CLI failed");
-        String::from_utf8(out.stdout).expect("a path").trim().to_owned()
+        String::from_utf8(out.stdout)
+            .expect("a path")
+            .trim()
+            .to_owned()
     })
 }
 
@@ -32,7 +42,8 @@ fn wasmtime() -> &'static str {
 fn http_face_file() -> &'static std::path::Path {
     static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("heygen_plugin_http-{}.wasm", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("heygen_plugin_http-{}.wasm", std::process::id()));
         std::fs::write(&path, host_test::runtime::HTTP_FACE_WASM).expect("write the component");
         path
     })
@@ -52,7 +63,10 @@ impl Drop for Served {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// Starts `wasmtime serve -S cli --env …` for the HTTP face and waits until it accepts.
@@ -75,7 +89,10 @@ async fn serve(env: &[(&str, &str)]) -> Served {
     };
     let started = Instant::now();
     while tokio::net::TcpStream::connect(served.addr).await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "wasmtime serve did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "wasmtime serve did not start"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     served
@@ -85,7 +102,11 @@ async fn serve(env: &[(&str, &str)]) -> Served {
 /// environment unless `with_key` is false.
 async fn setup(generation: &str, with_key: bool) -> (Simulator, Served) {
     let sim = Simulator::start(0, &[DEFAULT_KEY]).expect("simulator");
-    let mut env = vec![("HEYGEN_BASE_URL", sim.url()), ("HEYGEN_API_VERSION", generation), ("HEYGEN_TIMEOUT_MS", "3000")];
+    let mut env = vec![
+        ("HEYGEN_BASE_URL", sim.url()),
+        ("HEYGEN_API_VERSION", generation),
+        ("HEYGEN_TIMEOUT_MS", "3000"),
+    ];
     if with_key {
         env.push(("HEYGEN_API_KEY", DEFAULT_KEY));
     }
@@ -102,28 +123,59 @@ struct Answer {
 
 impl Answer {
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
     }
 }
 
-async fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+async fn send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Answer {
     let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.expect("handshake");
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .expect("handshake");
     tokio::spawn(connection);
-    let mut request = http::Request::builder().method(method).uri(path).header("host", addr.to_string());
+    let mut request = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr.to_string());
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let request = request.body(Full::new(Bytes::copy_from_slice(body))).expect("request");
+    let request = request
+        .body(Full::new(Bytes::copy_from_slice(body)))
+        .expect("request");
     let response = sender.send_request(request).await.expect("response");
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.into_body().collect().await.expect("body").to_bytes();
-    Answer { status, headers, body }
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 async fn post(addr: SocketAddr, action: &str, args: Value) -> Answer {
-    send(addr, "POST", &format!("/actions/{action}"), &[("content-type", "application/json")], args.to_string().as_bytes()).await
+    send(
+        addr,
+        "POST",
+        &format!("/actions/{action}"),
+        &[("content-type", "application/json")],
+        args.to_string().as_bytes(),
+    )
+    .await
 }
 
 /// The manifest's output schema for `action`.
@@ -142,27 +194,51 @@ async fn the_manifest_lists_valid_schemas_and_the_wit_docs() {
     assert_eq!(answer.status, 200);
     assert_eq!(answer.headers["content-type"], "application/json");
     let manifest = answer.json();
-    let expected: Value = serde_json::from_str(heygen_plugin::manifest::MANIFEST_JSON).expect("manifest");
+    let expected: Value =
+        serde_json::from_str(heygen_plugin::manifest::MANIFEST_JSON).expect("manifest");
     assert_eq!(manifest, expected);
     let actions = manifest["actions"].as_array().expect("actions");
     assert_eq!(actions.len(), 5);
     for action in actions {
         let name = action["name"].as_str().expect("name");
-        assert!(action["description"].as_str().is_some_and(|d| d.len() > 80), "{name} needs a description");
+        assert!(
+            action["description"].as_str().is_some_and(|d| d.len() > 80),
+            "{name} needs a description"
+        );
         for schema in ["input_schema", "output_schema"] {
-            jsonschema::meta::validate(&action[schema]).unwrap_or_else(|e| panic!("{name} {schema}: {e}"));
+            jsonschema::meta::validate(&action[schema])
+                .unwrap_or_else(|e| panic!("{name} {schema}: {e}"));
         }
-        assert_eq!(action["output_schema"], crate::common::output_schema(name), "{name}: the card's schema, exactly");
-        for (field, spec) in action["input_schema"]["properties"].as_object().expect("properties") {
-            assert!(spec["description"].as_str().is_some_and(|d| !d.is_empty()), "{name}.{field} needs a description");
+        assert_eq!(
+            action["output_schema"],
+            crate::common::output_schema(name),
+            "{name}: the card's schema, exactly"
+        );
+        for (field, spec) in action["input_schema"]["properties"]
+            .as_object()
+            .expect("properties")
+        {
+            assert!(
+                spec["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{name}.{field} needs a description"
+            );
         }
     }
     // The same words as the WIT docs.
     let wit = include_str!("../../../wit/heygen.wit");
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let wit_text = squash(&wit.lines().map(|l| l.trim().trim_start_matches("///").trim()).collect::<Vec<_>>().join(" "));
+    let wit_text = squash(
+        &wit.lines()
+            .map(|l| l.trim().trim_start_matches("///").trim())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     for action in actions {
-        assert!(wit_text.contains(&squash(action["description"].as_str().unwrap_or_default())), "{}", action["name"]);
+        assert!(
+            wit_text.contains(&squash(action["description"].as_str().unwrap_or_default())),
+            "{}",
+            action["name"]
+        );
     }
 }
 
@@ -188,24 +264,43 @@ async fn every_action_on_both_generations() {
             let output = answer.json();
             assert_eq!(answer.status, 200, "{generation} {action}: {output:#}");
             assert_eq!(output["success"], json!(true));
-            jsonschema::validate(&output_schema(&manifest, action), &output).unwrap_or_else(|e| panic!("{action}: {e}"));
+            jsonschema::validate(&output_schema(&manifest, action), &output)
+                .unwrap_or_else(|e| panic!("{action}: {e}"));
             outputs.push(output);
         }
-        assert_eq!(outputs[0]["events"].as_array().map(Vec::len), Some(data::EVENT_TYPES.len()));
-        assert_eq!(outputs[1]["voices"].as_array().map(Vec::len), Some(data::VOICE_COUNT));
-        let id = outputs[2]["video_id"].as_str().expect("a video id").to_owned();
+        assert_eq!(
+            outputs[0]["events"].as_array().map(Vec::len),
+            Some(data::EVENT_TYPES.len())
+        );
+        assert_eq!(
+            outputs[1]["voices"].as_array().map(Vec::len),
+            Some(data::VOICE_COUNT)
+        );
+        let id = outputs[2]["video_id"]
+            .as_str()
+            .expect("a video id")
+            .to_owned();
         let mut statuses = Vec::new();
         for _ in 0..3 {
             let answer = post(served.addr, "retrieve_video_link", json!({"video_id": id})).await;
             assert_eq!(answer.status, 200);
             let output = answer.json();
-            jsonschema::validate(&output_schema(&manifest, "retrieve_video_link"), &output).expect("shape");
+            jsonschema::validate(&output_schema(&manifest, "retrieve_video_link"), &output)
+                .expect("shape");
             statuses.push(output["status"].as_str().unwrap_or_default().to_owned());
             if statuses.len() == 3 {
-                assert!(output["video_url"].as_str().is_some_and(|u| u.contains(&id)));
+                assert!(
+                    output["video_url"]
+                        .as_str()
+                        .is_some_and(|u| u.contains(&id))
+                );
             }
         }
-        assert_eq!(statuses.last().map(String::as_str), Some("completed"), "{generation}: {statuses:?}");
+        assert_eq!(
+            statuses.last().map(String::as_str),
+            Some("completed"),
+            "{generation}: {statuses:?}"
+        );
         assert_eq!(sim.videos_created(), 2);
     }
 }
@@ -215,29 +310,76 @@ async fn the_key_can_come_per_request_and_is_never_echoed() {
     let (sim, served) = setup("v3", false).await;
     let missing = post(served.addr, "list_custom_events_options", json!({})).await;
     assert_eq!(missing.status, 401);
-    assert!(missing.json()["error"].as_str().unwrap_or_default().starts_with("missing_credentials: "));
+    assert!(
+        missing.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("missing_credentials: ")
+    );
     assert!(sim.requests().is_empty());
 
-    let headers = [("content-type", "application/json"), ("x-api-key", DEFAULT_KEY)];
-    let ok = send(served.addr, "POST", "/actions/list_custom_events_options", &headers, b"{}").await;
+    let headers = [
+        ("content-type", "application/json"),
+        ("x-api-key", DEFAULT_KEY),
+    ];
+    let ok = send(
+        served.addr,
+        "POST",
+        "/actions/list_custom_events_options",
+        &headers,
+        b"{}",
+    )
+    .await;
     assert_eq!(ok.status, 200);
     assert_eq!(sim.requests()[0].header("x-api-key"), Some(DEFAULT_KEY));
 
-    let wrong = send(served.addr, "POST", "/actions/list_voice_id_options", &[("x-api-key", "tenant-key-WRONG-123")], b"").await;
+    let wrong = send(
+        served.addr,
+        "POST",
+        "/actions/list_voice_id_options",
+        &[("x-api-key", "tenant-key-WRONG-123")],
+        b"",
+    )
+    .await;
     assert_eq!(wrong.status, 401);
     let text = String::from_utf8_lossy(&wrong.body);
-    assert!(text.contains("http_401") && !text.contains("tenant-key-WRONG-123"), "{text}");
+    assert!(
+        text.contains("http_401") && !text.contains("tenant-key-WRONG-123"),
+        "{text}"
+    );
 
-    let bad = send(served.addr, "POST", "/actions/list_voice_id_options", &[("x-api-key", "two words")], b"").await;
+    let bad = send(
+        served.addr,
+        "POST",
+        "/actions/list_voice_id_options",
+        &[("x-api-key", "two words")],
+        b"",
+    )
+    .await;
     assert_eq!(bad.status, 401);
-    assert!(bad.json()["error"].as_str().unwrap_or_default().starts_with("invalid_credentials: the X-Api-Key header"));
+    assert!(
+        bad.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("invalid_credentials: the X-Api-Key header")
+    );
 }
 
 #[tokio::test]
 async fn the_header_key_wins_over_the_environment() {
     let (sim, served) = setup("legacy", true).await;
-    let answer = send(served.addr, "POST", "/actions/list_custom_events_options", &[("x-api-key", "other-tenant")], b"{}").await;
-    assert_eq!(answer.status, 401, "the simulator only knows the environment's key");
+    let answer = send(
+        served.addr,
+        "POST",
+        "/actions/list_custom_events_options",
+        &[("x-api-key", "other-tenant")],
+        b"{}",
+    )
+    .await;
+    assert_eq!(
+        answer.status, 401,
+        "the simulator only knows the environment's key"
+    );
     assert_eq!(sim.requests()[0].header("x-api-key"), Some("other-tenant"));
 }
 
@@ -251,41 +393,106 @@ async fn every_error_status() {
         let output = answer.json();
         assert_eq!(output["success"], json!(false));
         let error = output["error"].as_str().unwrap_or_default();
-        assert!(error.starts_with(prefix), "expected {prefix:?}, got {error:?}");
+        assert!(
+            error.starts_with(prefix),
+            "expected {prefix:?}, got {error:?}"
+        );
         output
     };
 
-    let output = check(&post(addr, "retrieve_video_link", json!({"video_id": ""})).await, 400, "invalid_input: video_id");
-    jsonschema::validate(&crate::common::output_schema("retrieve_video_link"), &output).expect("card shape");
+    let output = check(
+        &post(addr, "retrieve_video_link", json!({"video_id": ""})).await,
+        400,
+        "invalid_input: video_id",
+    );
+    jsonschema::validate(
+        &crate::common::output_schema("retrieve_video_link"),
+        &output,
+    )
+    .expect("card shape");
     check(
-        &send(addr, "POST", "/actions/create_talking_photo", &[], b"{\"talking_photo_id\":").await,
+        &send(
+            addr,
+            "POST",
+            "/actions/create_talking_photo",
+            &[],
+            b"{\"talking_photo_id\":",
+        )
+        .await,
         400,
         "invalid_input: the arguments are not valid JSON",
     );
     check(
-        &post(addr, "create_talking_photo", json!({"talking_photo_id": "t", "input_text": "x", "voice_id": "v", "test": true})).await,
+        &post(
+            addr,
+            "create_talking_photo",
+            json!({"talking_photo_id": "t", "input_text": "x", "voice_id": "v", "test": true}),
+        )
+        .await,
         400,
         "unsupported: ",
     );
-    check(&post(addr, "list_voice_id_options", json!({"page": 2})).await, 400, "invalid_input: unknown field `page`");
-    let output = check(&post(addr, "make_coffee", json!({})).await, 404, "not_found: there is no action `make_coffee`");
+    check(
+        &post(addr, "list_voice_id_options", json!({"page": 2})).await,
+        400,
+        "invalid_input: unknown field `page`",
+    );
+    let output = check(
+        &post(addr, "make_coffee", json!({})).await,
+        404,
+        "not_found: there is no action `make_coffee`",
+    );
     assert_eq!(output.as_object().map(|o| o.len()), Some(2));
-    check(&send(addr, "GET", "/actions/retrieve_video_link", &[], b"").await, 405, "method_not_allowed");
-    check(&send(addr, "DELETE", "/actions", &[], b"").await, 405, "method_not_allowed");
+    check(
+        &send(addr, "GET", "/actions/retrieve_video_link", &[], b"").await,
+        405,
+        "method_not_allowed",
+    );
+    check(
+        &send(addr, "DELETE", "/actions", &[], b"").await,
+        405,
+        "method_not_allowed",
+    );
     check(&send(addr, "GET", "/", &[], b"").await, 404, "not_found");
     let big = vec![b' '; heygen_plugin::http_face::MAX_REQUEST_BYTES + 1];
-    let output = check(&send(addr, "POST", "/actions/list_voice_id_options", &[], &big).await, 413, "invalid_input: the request body is larger");
+    let output = check(
+        &send(addr, "POST", "/actions/list_voice_id_options", &[], &big).await,
+        413,
+        "invalid_input: the request body is larger",
+    );
     assert_eq!(output["voices"], json!([]));
     assert!(sim.requests().is_empty(), "nothing reached HeyGen");
 
-    check(&post(addr, "retrieve_video_link", json!({"video_id": "missing"})).await, 502, "http_404: ");
-    sim.push_fault(Fault::once(FaultKind::json(500, r#"{"error":{"code":"internal_error","message":"boom"}}"#)));
-    sim.push_fault(Fault::once(FaultKind::json(500, r#"{"error":{"code":"internal_error","message":"boom"}}"#)));
-    sim.push_fault(Fault::once(FaultKind::Respond { status: 503, headers: vec![], body: b"<html>busy</html>".to_vec() }));
-    check(&post(addr, "list_custom_events_options", json!({})).await, 502, "http_503: HeyGen answered HTTP 503 with an HTML page");
+    check(
+        &post(addr, "retrieve_video_link", json!({"video_id": "missing"})).await,
+        502,
+        "http_404: ",
+    );
+    sim.push_fault(Fault::once(FaultKind::json(
+        500,
+        r#"{"error":{"code":"internal_error","message":"boom"}}"#,
+    )));
+    sim.push_fault(Fault::once(FaultKind::json(
+        500,
+        r#"{"error":{"code":"internal_error","message":"boom"}}"#,
+    )));
+    sim.push_fault(Fault::once(FaultKind::Respond {
+        status: 503,
+        headers: vec![],
+        body: b"<html>busy</html>".to_vec(),
+    }));
+    check(
+        &post(addr, "list_custom_events_options", json!({})).await,
+        502,
+        "http_503: HeyGen answered HTTP 503 with an HTML page",
+    );
     sim.push_fault(Fault::once(FaultKind::NoAnswer));
     let started = Instant::now();
-    check(&post(addr, "list_custom_events_options", json!({})).await, 504, "timeout: ");
+    check(
+        &post(addr, "list_custom_events_options", json!({})).await,
+        504,
+        "timeout: ",
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
     // After all that, the server still answers normally.
     let answer = post(addr, "list_custom_events_options", json!({})).await;
@@ -295,7 +502,9 @@ async fn every_error_status() {
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_refused_unread() {
     let (sim, served) = setup("v3", true).await;
-    let mut stream = tokio::net::TcpStream::connect(served.addr).await.expect("connect");
+    let mut stream = tokio::net::TcpStream::connect(served.addr)
+        .await
+        .expect("connect");
     let head = "POST /actions/create_talking_photo HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
     stream.write_all(head.as_bytes()).await.expect("head");
     let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));

@@ -22,10 +22,18 @@ async fn create_talking_photo_sends_an_avatar_video() {
         json!({"success": true, "error": null, "video_id": sim_video_id(1), "status": "waiting"})
     );
     let req = case.only_request();
-    assert_eq!((req.method.as_str(), req.target().as_str()), ("POST", "/v3/videos"));
+    assert_eq!(
+        (req.method.as_str(), req.target().as_str()),
+        ("POST", "/v3/videos")
+    );
     assert_standard_headers(&req);
     let key = req.header("idempotency-key").expect("an Idempotency-Key");
-    assert!(key.len() <= 255 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(&b)));
+    assert!(
+        key.len() <= 255
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(&b))
+    );
     assert_eq!(
         req.json(),
         json!({"type": "avatar", "avatar_id": "tp_anna_office", "script": "Hello there", "voice_id": voice,
@@ -42,14 +50,20 @@ async fn create_video_from_template_converts_legacy_variables() {
         "backdrop": {"type": "image", "asset": {"type": "url", "url": "https://example.com/b.png"}, "fit": "cover"},
     });
     let output = case
-        .call("create_video_from_template", json!({"template_id": "tpl_welcome", "caption": false, "variables": variables}))
+        .call(
+            "create_video_from_template",
+            json!({"template_id": "tpl_welcome", "caption": false, "variables": variables}),
+        )
         .await;
     assert_eq!(
         output,
         json!({"success": true, "error": null, "video_id": sim_video_id(1), "status": "waiting"})
     );
     let req = case.only_request();
-    assert_eq!((req.method.as_str(), req.target().as_str()), ("POST", "/v3/templates/tpl_welcome"));
+    assert_eq!(
+        (req.method.as_str(), req.target().as_str()),
+        ("POST", "/v3/templates/tpl_welcome")
+    );
     assert_standard_headers(&req);
     assert!(req.header("idempotency-key").is_some());
     assert_eq!(
@@ -65,12 +79,19 @@ async fn create_video_from_template_converts_legacy_variables() {
 #[tokio::test]
 async fn template_variables_may_come_as_json_text() {
     let case = Case::new("v3");
-    let text = r#"{"title": {"name": "title", "type": "text", "properties": {"content": "Launch"}}}"#;
+    let text =
+        r#"{"title": {"name": "title", "type": "text", "properties": {"content": "Launch"}}}"#;
     let output = case
-        .call("create_video_from_template", json!({"template_id": "tpl_product", "variables": text}))
+        .call(
+            "create_video_from_template",
+            json!({"template_id": "tpl_product", "variables": text}),
+        )
         .await;
     assert_eq!(output["success"], json!(true), "{output:#}");
-    assert_eq!(case.only_request().json(), json!({"variables": {"title": {"type": "text", "content": "Launch"}}}));
+    assert_eq!(
+        case.only_request().json(),
+        json!({"variables": {"title": {"type": "text", "content": "Launch"}}})
+    );
 }
 
 #[tokio::test]
@@ -78,9 +99,15 @@ async fn list_custom_events_options_reads_event_types() {
     let case = Case::new("v3");
     let output = case.call("list_custom_events_options", json!({})).await;
     let events: Vec<&str> = data::EVENT_TYPES.iter().map(|(e, _)| *e).collect();
-    assert_eq!(output, json!({"success": true, "error": null, "events": events}));
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "events": events})
+    );
     let req = case.only_request();
-    assert_eq!((req.method.as_str(), req.target().as_str()), ("GET", "/v3/webhooks/event-types"));
+    assert_eq!(
+        (req.method.as_str(), req.target().as_str()),
+        ("GET", "/v3/webhooks/event-types")
+    );
     assert_standard_headers(&req);
 }
 
@@ -94,7 +121,10 @@ async fn list_voice_id_options_pages_to_the_end() {
             json!({"voice_id": v["voice_id"], "name": v["name"]})
         })
         .collect();
-    assert_eq!(output, json!({"success": true, "error": null, "voices": voices}));
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "voices": voices})
+    );
     let targets: Vec<String> = case.requests().iter().map(|r| r.target()).collect();
     assert_eq!(
         targets,
@@ -118,10 +148,16 @@ async fn retrieve_video_link_follows_a_render_to_completion() {
         .await;
     let id = created["video_id"].as_str().expect("an id").to_owned();
     // One instance polls: it stays usable across calls.
-    let mut session = crate::common::plugin().session(&case.settings()).await.expect("instance");
+    let mut session = crate::common::plugin()
+        .session(&case.settings())
+        .await
+        .expect("instance");
     let mut statuses = Vec::new();
     let done = loop {
-        let output = session.call("retrieve_video_link", &json!({"video_id": id})).await.expect("call");
+        let output = session
+            .call("retrieve_video_link", &json!({"video_id": id}))
+            .await
+            .expect("call");
         crate::common::assert_card_shape("retrieve_video_link", &output);
         let status = output["status"].as_str().unwrap_or_default().to_owned();
         statuses.push(status.clone());
@@ -133,7 +169,13 @@ async fn retrieve_video_link_follows_a_render_to_completion() {
     };
     assert_eq!(statuses, ["waiting", "processing", "completed"]);
     let url = |file: &str| {
-        let created_at = done["video_url"].as_str().unwrap_or_default().split("Expires=").nth(1).unwrap_or_default().to_owned();
+        let created_at = done["video_url"]
+            .as_str()
+            .unwrap_or_default()
+            .split("Expires=")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
         format!("https://files.sim.heygen.test/{id}/{file}?Expires={created_at}")
     };
     assert_eq!(
@@ -155,22 +197,34 @@ async fn a_failed_render_is_a_successful_call_with_the_reason() {
     let id = created["video_id"].as_str().expect("id");
     let mut output = Value::Null;
     for _ in 0..3 {
-        output = case.call("retrieve_video_link", json!({"video_id": id})).await;
+        output = case
+            .call("retrieve_video_link", json!({"video_id": id}))
+            .await;
     }
     assert_eq!(output["success"], json!(true));
     assert_eq!(output["status"], json!("failed"));
     assert_eq!(
         output["error"],
-        json!("video_failed: HeyGen could not render the video: (avatar_face_not_detected) No face was detected in the talking photo. Fix the cause (photo, script, voice or template), then create the video again")
+        json!(
+            "video_failed: HeyGen could not render the video: (avatar_face_not_detected) No face was detected in the talking photo. Fix the cause (photo, script, voice or template), then create the video again"
+        )
     );
 }
 
 #[tokio::test]
 async fn ids_are_percent_encoded_in_paths() {
     let case = Case::new("v3");
-    let output = case.call("retrieve_video_link", json!({"video_id": "ab:c@d+é"})).await;
-    assert_failed(&output, "http_404: HeyGen answered HTTP 404 video_not_found");
-    assert_eq!(case.only_request().target(), "/v3/videos/ab%3Ac%40d%2B%C3%A9");
+    let output = case
+        .call("retrieve_video_link", json!({"video_id": "ab:c@d+é"}))
+        .await;
+    assert_failed(
+        &output,
+        "http_404: HeyGen answered HTTP 404 video_not_found",
+    );
+    assert_eq!(
+        case.only_request().target(),
+        "/v3/videos/ab%3Ac%40d%2B%C3%A9"
+    );
 }
 
 #[tokio::test]
@@ -181,7 +235,9 @@ async fn heygen_errors_are_reported_with_code_message_and_request_id() {
         .await;
     assert_eq!(
         output["error"],
-        json!("http_404: HeyGen answered HTTP 404 avatar_not_found: Avatar tp_nobody not found (parameter `avatar_id`) (request id sim-req-000001). Check the id; if every call answers 404, check HEYGEN_BASE_URL and HEYGEN_API_VERSION (legacy endpoints were retired on 2026-11-01)")
+        json!(
+            "http_404: HeyGen answered HTTP 404 avatar_not_found: Avatar tp_nobody not found (parameter `avatar_id`) (request id sim-req-000001). Check the id; if every call answers 404, check HEYGEN_BASE_URL and HEYGEN_API_VERSION (legacy endpoints were retired on 2026-11-01)"
+        )
     );
     assert_eq!(output["video_id"], Value::Null);
 }
