@@ -125,7 +125,8 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.prefix())?;
         match self {
-            Error::InvalidInput(msg) | Error::Unsupported(msg) => f.write_str(msg),
+            // These can quote the caller's own text (e.g. an unknown field name).
+            Error::InvalidInput(msg) | Error::Unsupported(msg) => f.write_str(&quote_long(msg)),
             Error::InvalidCredentials(msg) | Error::InvalidConfig(msg) => f.write_str(msg),
             Error::MissingCredentials => f.write_str(
                 "no HeyGen API key is configured. The host's operator must set HEYGEN_API_KEY in the plugin's environment (or send an X-Api-Key header to its HTTP face) to the key from app.heygen.com/settings (Settings > API)",
@@ -230,14 +231,26 @@ fn advice(status: u16, code: Option<&str>, retry_after: Option<u64>) -> String {
     }
 }
 
+/// Longest argument-error message, in characters.
+const MAX_INPUT_MESSAGE_CHARS: usize = 1_000;
+
+/// A message quoting the caller's text, kept on one line and bounded.
+fn quote_long(text: &str) -> String {
+    bounded(text, MAX_INPUT_MESSAGE_CHARS)
+}
+
 /// HeyGen's text, cut to a sane length and kept on one line.
 fn quote(text: &str) -> String {
+    bounded(text, MAX_QUOTED_CHARS)
+}
+
+fn bounded(text: &str, max_chars: usize) -> String {
     let mut out: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_QUOTED_CHARS)
+        .take(max_chars)
         .collect();
-    if text.chars().count() > MAX_QUOTED_CHARS {
+    if text.chars().count() > max_chars {
         out.push('…');
     }
     out
@@ -297,6 +310,13 @@ mod tests {
         assert_eq!(http(401).http_status(), 401);
         assert_eq!(http(500).http_status(), 502);
         assert_eq!(Error::Timeout { detail: "x".into() }.http_status(), 504);
+    }
+
+    #[test]
+    fn input_errors_are_one_bounded_line() {
+        let err = Error::InvalidInput(format!("unknown field `a\nb{}`", "x".repeat(5000)));
+        let text = err.to_string();
+        assert!(!text.contains('\n') && text.chars().count() < 1_100, "{}", text.len());
     }
 
     #[test]
