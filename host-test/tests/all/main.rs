@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod component;
 mod config;
 mod legacy;
 mod reliability;
