@@ -24,20 +24,14 @@ pub struct Env<'a> {
     pub key: Option<&'a str>,
 }
 
-/// Runs `action` with the configuration and key from `env`; nothing is sent
-/// when either is wrong.
-fn call<T: Transport, O>(
-    transport: &mut T,
-    env: &Env<'_>,
-    action: impl FnOnce(&mut Client<'_, T>, Generation) -> Result<O, Error>,
-) -> Result<O, Failure> {
+/// The configuration and key from `env`: nothing is sent when either is wrong.
+fn settings(env: &Env<'_>) -> Result<(Config, ApiKey), Failure> {
     let config = Config::from_env(env.lookup)?;
     let key = match env.key.filter(|k| !k.is_empty()) {
         Some(key) => ApiKey::parse(key, "the X-Api-Key header")?,
         None => ApiKey::from_env(env.lookup)?,
     };
-    let mut client = Client::new(transport, &config, &key);
-    action(&mut client, config.generation).map_err(|e| Failure::new(&e, Some(&key)))
+    Ok((config, key))
 }
 
 /// Reads a create's answer. An unreadable 2xx means HeyGen probably made the
@@ -55,7 +49,10 @@ pub fn create_talking_photo<T: Transport>(
     env: &Env<'_>,
     args: &TalkingPhotoArgs,
 ) -> Result<Created, Failure> {
-    call(transport, env, |client, generation| match generation {
+    let (config, key) = settings(env)?;
+    let client = &mut Client::new(transport, &config, &key);
+    // A closure, so that `?` gives an `Error`, flattened below with the key scrubbed.
+    let result = (|| match config.generation {
         Generation::V3 => {
             let resp = client.exchange(v3::talking_photo(args)?, Effect::IdempotentCreate)?;
             created(v3::parse_created(&resp))
@@ -64,7 +61,8 @@ pub fn create_talking_photo<T: Transport>(
             let resp = client.exchange(legacy::talking_photo(args)?, Effect::Create)?;
             created(legacy::parse_created(&resp))
         }
-    })
+    })();
+    result.map_err(|e| Failure::new(&e, Some(&key)))
 }
 
 /// `create_video_from_template`.
@@ -73,7 +71,10 @@ pub fn create_video_from_template<T: Transport>(
     env: &Env<'_>,
     args: &TemplateArgs,
 ) -> Result<Created, Failure> {
-    call(transport, env, |client, generation| match generation {
+    let (config, key) = settings(env)?;
+    let client = &mut Client::new(transport, &config, &key);
+    // A closure, so that `?` gives an `Error`, flattened below with the key scrubbed.
+    let result = (|| match config.generation {
         Generation::V3 => {
             let resp = client.exchange(v3::template(args)?, Effect::IdempotentCreate)?;
             created(v3::parse_created(&resp))
@@ -82,7 +83,8 @@ pub fn create_video_from_template<T: Transport>(
             let resp = client.exchange(legacy::template(args)?, Effect::Create)?;
             created(legacy::parse_created(&resp))
         }
-    })
+    })();
+    result.map_err(|e| Failure::new(&e, Some(&key)))
 }
 
 /// `list_custom_events_options`.
@@ -90,10 +92,13 @@ pub fn list_custom_events_options<T: Transport>(
     transport: &mut T,
     env: &Env<'_>,
 ) -> Result<Vec<String>, Failure> {
-    call(transport, env, |client, generation| match generation {
+    let (config, key) = settings(env)?;
+    let client = &mut Client::new(transport, &config, &key);
+    let result = match config.generation {
         Generation::V3 => client.all_pages(v3::events, v3::parse_events, MAX_EVENT_PAGES),
         Generation::Legacy => client.all_pages(|_| legacy::events(), legacy::parse_events, 1),
-    })
+    };
+    result.map_err(|e| Failure::new(&e, Some(&key)))
 }
 
 /// `list_voice_id_options`.
@@ -101,10 +106,13 @@ pub fn list_voice_id_options<T: Transport>(
     transport: &mut T,
     env: &Env<'_>,
 ) -> Result<Vec<Voice>, Failure> {
-    call(transport, env, |client, generation| match generation {
+    let (config, key) = settings(env)?;
+    let client = &mut Client::new(transport, &config, &key);
+    let result = match config.generation {
         Generation::V3 => client.all_pages(v3::voices, v3::parse_voices, MAX_VOICE_PAGES),
         Generation::Legacy => client.all_pages(|_| legacy::voices(), legacy::parse_voices, 1),
-    })
+    };
+    result.map_err(|e| Failure::new(&e, Some(&key)))
 }
 
 /// `retrieve_video_link`.
@@ -113,7 +121,10 @@ pub fn retrieve_video_link<T: Transport>(
     env: &Env<'_>,
     args: &VideoLinkArgs,
 ) -> Result<VideoState, Failure> {
-    call(transport, env, |client, generation| match generation {
+    let (config, key) = settings(env)?;
+    let client = &mut Client::new(transport, &config, &key);
+    // A closure, so that `?` gives an `Error`, flattened below with the key scrubbed.
+    let result = (|| match config.generation {
         Generation::V3 => {
             let resp = client.exchange(v3::video(args)?, Effect::Read)?;
             v3::parse_video(&resp, &args.video_id)
@@ -122,7 +133,8 @@ pub fn retrieve_video_link<T: Transport>(
             let resp = client.exchange(legacy::video(args)?, Effect::Read)?;
             legacy::parse_video(&resp, &args.video_id)
         }
-    })
+    })();
+    result.map_err(|e| Failure::new(&e, Some(&key)))
 }
 
 #[cfg(test)]

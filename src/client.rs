@@ -130,8 +130,8 @@ impl<'a, T: Transport> Client<'a, T> {
     /// or when HeyGen hands back a token it already gave.
     pub fn all_pages<I>(
         &mut self,
-        build: impl Fn(Option<&str>) -> HttpRequest,
-        parse: impl Fn(&HttpResponse) -> Result<Page<I>, Error>,
+        build: fn(Option<&str>) -> HttpRequest,
+        parse: fn(&HttpResponse) -> Result<Page<I>, Error>,
         max_pages: usize,
     ) -> Result<Vec<I>, Error> {
         let mut items = Vec::new();

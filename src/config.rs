@@ -166,7 +166,13 @@ fn host_of(authority: &str) -> Option<&str> {
         _ => (authority, None),
     };
     let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+        // An IPv6 literal: hex digits, colons and (for a mapped v4 tail) dots.
+        Some(v6) => {
+            v6.contains(':')
+                && v6
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        }
         None => {
             !host.is_empty()
                 && host
@@ -178,13 +184,17 @@ fn host_of(authority: &str) -> Option<&str> {
     (host_ok && port_ok).then_some(host)
 }
 
+/// `localhost`, `[::1]` or an IPv4 address in 127.0.0.0/8.
 fn is_loopback(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
+    let octets: Vec<&str> = host.split('.').collect();
     host == "localhost"
         || host == "[::1]"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
+        || (octets.len() == 4
+            && octets[0] == "127"
+            && octets
+                .iter()
+                .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok()))
 }
 
 /// Everything the plugin reads from its environment except the key, which the
@@ -292,6 +302,9 @@ mod tests {
             "https://api heygen.com",
             "https://api.heygen.com/a b",
             "http://[::1",
+            "https://[]",
+            "http://127.0.0.1.evil.com",
+            "http://127.0.0.256",
         ] {
             let err = BaseUrl::parse(url).expect_err(url);
             assert!(

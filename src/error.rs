@@ -316,7 +316,11 @@ mod tests {
     fn input_errors_are_one_bounded_line() {
         let err = Error::InvalidInput(format!("unknown field `a\nb{}`", "x".repeat(5000)));
         let text = err.to_string();
-        assert!(!text.contains('\n') && text.chars().count() < 1_100, "{}", text.len());
+        assert!(
+            !text.contains('\n') && text.chars().count() < 1_100,
+            "{}",
+            text.len()
+        );
     }
 
     #[test]

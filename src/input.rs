@@ -159,9 +159,10 @@ pub fn check_scale(scale: f64) -> Result<f64, Error> {
     if scale.is_finite() && (MIN_SCALE..=MAX_SCALE).contains(&scale) {
         Ok(scale)
     } else {
-        Err(Error::InvalidInput(format!(
-            "scale must be a number from {MIN_SCALE:.1} to {MAX_SCALE:.1} (1.0 is the default)"
-        )))
+        // Spelled out: formatting floats would add kilobytes to the component.
+        Err(Error::InvalidInput(
+            "scale must be a number from 0.0 to 2.0 (1.0 is the default)".into(),
+        ))
     }
 }
 
@@ -266,6 +267,11 @@ mod tests {
             assert!(check_scale(bad).is_err(), "{bad}");
         }
         assert_eq!(check_scale(0.0), Ok(0.0));
+        let message = check_scale(9.0).unwrap_err().to_string();
+        assert!(
+            message.contains(&format!("from {MIN_SCALE:.1} to {MAX_SCALE:.1}")),
+            "{message}"
+        );
         assert_eq!(check_scale(2.0), Ok(2.0));
     }
 

@@ -64,15 +64,59 @@ pub fn ambiguous(outcome: &Outcome) -> bool {
 }
 
 /// `Retry-After` in seconds: a number of seconds, or an HTTP date (`now_unix`
-/// resolves it). Garbage gives `None`.
+/// resolves it). Garbage gives `None`; a huge number saturates.
 pub fn retry_after_secs(value: &str, now_unix: u64) -> Option<u64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(value.parse().unwrap_or(u64::MAX));
     }
-    let when = httpdate::parse_http_date(value).ok()?;
-    let when = when.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-    Some(when.saturating_sub(now_unix))
+    Some(imf_fixdate(value)?.saturating_sub(now_unix))
+}
+
+/// Seconds since the Unix epoch of an IMF-fixdate (`Sun, 06 Nov 1994
+/// 08:49:37 GMT`), the only date format HTTP senders may generate.
+fn imf_fixdate(value: &str) -> Option<u64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<&str> = value.split(' ').collect();
+    let [weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().ok())
+            .flatten()
+    };
+    let (day, year) = (number(day, 2)?, number(year, 4)?);
+    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
+    let clock: Vec<&str> = time.split(':').collect();
+    let [h, m, s] = clock.as_slice() else {
+        return None;
+    };
+    let (h, m, s) = (number(h, 2)?, number(m, 2)?, number(s, 2)?);
+    if weekday.len() != 4
+        || !weekday.ends_with(',')
+        || !(1..=31).contains(&day)
+        || year < 1970
+        || h > 23
+        || m > 59
+        || s > 60
+    {
+        return None;
+    }
+    // Days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
+    let (y, mp) = if month > 2 {
+        (year, month - 3)
+    } else {
+        (year - 1, month + 9)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3_600 + m * 60 + s)
 }
 
 /// Exponential backoff with jitter before retry number `retry` (0-based).
@@ -217,6 +261,24 @@ mod tests {
             Some(0)
         );
         assert_eq!(retry_after_secs("soon", 0), None);
+        assert_eq!(imf_fixdate("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            imf_fixdate("Sat, 29 Feb 2020 12:00:00 GMT"),
+            Some(1_582_977_600)
+        );
+        assert_eq!(
+            imf_fixdate("Sat, 31 Oct 2026 00:00:00 GMT"),
+            Some(1_793_404_800)
+        );
+        for bad in [
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+        ] {
+            assert_eq!(imf_fixdate(bad), None, "{bad}");
+        }
         assert_eq!(retry_after_secs("-3", 0), None);
         assert_eq!(
             retry_after_secs("99999999999999999999999", 0),

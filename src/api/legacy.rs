@@ -2,13 +2,11 @@
 //! against. A 2xx can still carry an error: success needs `error == null` (v2)
 //! or `code == 100` (v1) as well.
 
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::{
-    Created, EventType, Page, VideoState, Voice, bad_response, envelope_error, failure_text,
-    number, parse_body, text,
+    Created, Page, VideoState, Voice, bad_response, envelope_error, event_names, failure_text,
+    number, parse_body, text, voice_list,
 };
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, encode_component};
@@ -98,48 +96,36 @@ pub fn video(args: &VideoLinkArgs) -> Result<HttpRequest, Error> {
     Ok(HttpRequest::get("/v1/video_status.get").with_query("video_id", id))
 }
 
-/// Either legacy envelope: v2 `{error, data}` or v1 `{code, message, data}`.
-#[derive(Deserialize)]
-struct Envelope<T> {
-    #[serde(default)]
-    error: Value,
-    #[serde(default)]
-    code: Value,
-    #[serde(default)]
-    message: Value,
-    #[serde(default)]
-    msg: Value,
-    data: Option<T>,
-}
-
-/// The `data` of a legacy answer, or the error its envelope carries.
-fn open<T: DeserializeOwned>(resp: &HttpResponse) -> Result<T, Error> {
-    let envelope: Envelope<T> = parse_body(resp)?;
-    let v1_failed = match &envelope.code {
+/// The `data` of a legacy answer (v2 `{error, data}` or v1 `{code, message,
+/// data}`), or the error its envelope carries.
+fn open(resp: &HttpResponse) -> Result<Value, Error> {
+    let Value::Object(mut body) = parse_body::<Value>(resp)? else {
+        return Err(bad_response(resp, "JSON that is not an object"));
+    };
+    let error = body.get("error").unwrap_or(&Value::Null);
+    let v1_failed = match body.get("code").unwrap_or(&Value::Null) {
         Value::Null => false,
         Value::Number(n) => n.as_u64() != Some(100),
         Value::String(s) => s != "100",
         _ => true,
     };
-    if !envelope.error.is_null() || v1_failed {
-        let (code, message) = envelope_error(&json!({
-            "error": envelope.error, "code": envelope.code,
-            "message": envelope.message, "msg": envelope.msg,
-        }));
+    if !error.is_null() || v1_failed {
+        let (code, message) = envelope_error(&Value::Object(body));
         return Err(Error::Api {
             code,
             message,
             request_id: resp.request_id(),
         });
     }
-    envelope
-        .data
-        .ok_or_else(|| bad_response(resp, "a legacy envelope without `data`"))
+    match body.remove("data") {
+        Some(Value::Null) | None => Err(bad_response(resp, "a legacy envelope without `data`")),
+        Some(data) => Ok(data),
+    }
 }
 
 /// A created video: `data.video_id`. Legacy answers carry no status.
 pub fn parse_created(resp: &HttpResponse) -> Result<Created, Error> {
-    let data: Value = open(resp)?;
+    let data = open(resp)?;
     let video_id = text(&data, "video_id")
         .or_else(|| text(&data, "id"))
         .ok_or_else(|| bad_response(resp, "no `video_id` in `data`"))?;
@@ -151,23 +137,24 @@ pub fn parse_created(resp: &HttpResponse) -> Result<Created, Error> {
 
 /// The event types: `data` is a list of names.
 pub fn parse_events(resp: &HttpResponse) -> Result<Page<String>, Error> {
-    let events: Vec<EventType> = open(resp)?;
+    let Value::Array(events) = open(resp)? else {
+        return Err(bad_response(resp, "`data` that is not a list"));
+    };
     Ok(Page {
-        items: events.into_iter().map(EventType::into_name).collect(),
+        items: event_names(&events)
+            .ok_or_else(|| bad_response(resp, "an event type without a name"))?,
         next_token: None,
     })
 }
 
-#[derive(Deserialize)]
-struct Voices {
-    voices: Vec<Voice>,
-}
-
 /// Every voice: `data.voices`.
 pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
-    let data: Voices = open(resp)?;
+    let Some(Value::Array(items)) = open(resp)?.get_mut("voices").map(Value::take) else {
+        return Err(bad_response(resp, "no `voices` list in `data`"));
+    };
     Ok(Page {
-        items: data.voices,
+        items: voice_list(&items)
+            .ok_or_else(|| bad_response(resp, "a voice that is not an object"))?,
         next_token: None,
     })
 }
@@ -175,7 +162,7 @@ pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 /// A video's state: `data.id` (not `data.video_id`), captions from
 /// `caption_url` (else `video_url_caption`), empty strings read as absent.
 pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState, Error> {
-    let data: Value = open(resp)?;
+    let data = open(resp)?;
     let status = Some(
         text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?,
     );

@@ -9,8 +9,8 @@ pub mod legacy;
 pub mod v3;
 pub mod variables;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -26,14 +26,26 @@ pub struct Created {
 }
 
 /// One voice, as the card's `VoiceInfo`.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Voice {
     /// Id to pass as `voice_id`.
-    #[serde(default)]
     pub voice_id: Option<String>,
     /// Display name.
-    #[serde(default)]
     pub name: Option<String>,
+}
+
+/// Voices from listed items (objects with `voice_id` and `name`, either of
+/// which may be null); `None` if an item is not an object.
+pub(crate) fn voice_list(items: &[Value]) -> Option<Vec<Voice>> {
+    items
+        .iter()
+        .map(|item| {
+            item.is_object().then(|| Voice {
+                voice_id: text(item, "voice_id"),
+                name: text(item, "name"),
+            })
+        })
+        .collect()
 }
 
 /// One page of a list, with the token of the next page if there is one.
@@ -45,21 +57,18 @@ pub struct Page<T> {
     pub next_token: Option<String>,
 }
 
-/// A webhook event type as listed: an object with `event_type`, or a bare string.
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub(crate) enum EventType {
-    Object { event_type: String },
-    Name(String),
+/// The name of a webhook event type as listed: an object with `event_type`,
+/// or a bare string.
+pub(crate) fn event_name(item: &Value) -> Option<String> {
+    match item {
+        Value::String(name) => Some(name.clone()),
+        other => other.get("event_type")?.as_str().map(str::to_owned),
+    }
 }
 
-impl EventType {
-    /// The event type's name.
-    pub(crate) fn into_name(self) -> String {
-        match self {
-            EventType::Object { event_type } | EventType::Name(event_type) => event_type,
-        }
-    }
+/// Every item's event name, or `None` if one has none.
+pub(crate) fn event_names(items: &[Value]) -> Option<Vec<String>> {
+    items.iter().map(event_name).collect()
 }
 
 /// What HeyGen says about a video.
@@ -184,13 +193,9 @@ pub(crate) fn text(data: &Value, key: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A number field of `data` (numbers in strings are accepted too).
+/// A number field of `data`.
 pub(crate) fn number(data: &Value, key: &str) -> Option<f64> {
-    match data.get(key)? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok().filter(|d: &f64| d.is_finite()),
-        _ => None,
-    }
+    data.get(key)?.as_f64()
 }
 
 /// The `video_failed:` line for a failed render.
@@ -309,7 +314,7 @@ mod tests {
 
     #[test]
     fn field_helpers_tolerate_nulls_and_strings() {
-        let data = serde_json::json!({"a": "", "b": null, "c": "x", "d": "12.5", "e": 3});
+        let data = serde_json::json!({"a": "", "b": null, "c": "x", "d": 12.5, "e": 3});
         assert_eq!(text(&data, "a"), None);
         assert_eq!(text(&data, "b"), None);
         assert_eq!(text(&data, "c").as_deref(), Some("x"));

@@ -1,12 +1,11 @@
 //! HeyGen v3 (the default): `{"data": …}` envelopes, success decided by the
 //! HTTP status, lists paged with `has_more` / `next_token`.
 
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Created, EventType, Page, VideoState, Voice, bad_response, failure_text, number, parse_body,
-    text,
+    Created, Page, VideoState, Voice, bad_response, event_names, failure_text, number, parse_body,
+    text, voice_list,
 };
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, encode_component};
@@ -36,8 +35,8 @@ pub fn talking_photo(args: &TalkingPhotoArgs) -> Result<HttpRequest, Error> {
     if args.test == Some(true) {
         return Err(Error::Unsupported(TEST_MODE.into()));
     }
-    if let Some(scale) = scale.filter(|s| *s != 1.0) {
-        return Err(legacy_only("scale", &scale.to_string()));
+    if scale.is_some_and(|s| s != 1.0) {
+        return Err(legacy_only("scale", "anything but 1.0"));
     }
     if args.talking_photo_style == Some(TalkingPhotoStyle::Circle) {
         return Err(legacy_only("talking_photo_style", "circle"));
@@ -139,40 +138,45 @@ pub fn parse_created(resp: &HttpResponse) -> Result<Created, Error> {
     })
 }
 
-/// A v3 list page.
-#[derive(Deserialize)]
-struct ListPage<T> {
-    data: Option<Vec<T>>,
-    #[serde(default)]
-    has_more: bool,
-    next_token: Option<String>,
-}
-
-fn page<T: for<'de> Deserialize<'de>>(resp: &HttpResponse) -> Result<Page<T>, Error> {
-    let page: ListPage<T> = parse_body(resp)?;
-    let items = page
-        .data
-        .ok_or_else(|| bad_response(resp, "a list without a `data` array"))?;
-    let next_token = match (page.has_more, page.next_token) {
-        (false, _) => None,
-        (true, Some(token)) if !token.is_empty() => Some(token),
-        (true, _) => return Err(bad_response(resp, "`has_more` without a `next_token`")),
+/// A v3 list page: `data` items and, when `has_more`, the next page's token.
+fn page(resp: &HttpResponse) -> Result<Page<Value>, Error> {
+    let Value::Object(mut body) = parse_body::<Value>(resp)? else {
+        return Err(bad_response(resp, "JSON that is not an object"));
+    };
+    let Some(Value::Array(items)) = body.remove("data") else {
+        return Err(bad_response(resp, "a list without a `data` array"));
+    };
+    let next_token = match (body.get("has_more"), body.get("next_token")) {
+        (None | Some(Value::Null) | Some(Value::Bool(false)), _) => None,
+        (Some(Value::Bool(true)), Some(Value::String(token))) if !token.is_empty() => {
+            Some(token.clone())
+        }
+        (Some(Value::Bool(true)), _) => {
+            return Err(bad_response(resp, "`has_more` without a `next_token`"));
+        }
+        _ => return Err(bad_response(resp, "a `has_more` that is not true or false")),
     };
     Ok(Page { items, next_token })
 }
 
 /// A page of webhook event types.
 pub fn parse_events(resp: &HttpResponse) -> Result<Page<String>, Error> {
-    let page = page::<EventType>(resp)?;
+    let page = page(resp)?;
     Ok(Page {
-        items: page.items.into_iter().map(EventType::into_name).collect(),
+        items: event_names(&page.items)
+            .ok_or_else(|| bad_response(resp, "an event type without a name"))?,
         next_token: page.next_token,
     })
 }
 
 /// A page of voices.
 pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
-    page(resp)
+    let page = page(resp)?;
+    Ok(Page {
+        items: voice_list(&page.items)
+            .ok_or_else(|| bad_response(resp, "a voice that is not an object"))?,
+        next_token: page.next_token,
+    })
 }
 
 /// A video's state; captions from `subtitle_url`, else `captioned_video_url`.
@@ -245,7 +249,7 @@ mod tests {
     fn talking_photo_refuses_legacy_only_options() {
         for (extra, needle) in [
             (r#""test":true"#, "test mode does not exist on HeyGen v3"),
-            (r#""scale":1.5"#, "scale = 1.5"),
+            (r#""scale":1.5"#, "scale = anything but 1.0"),
             (
                 r#""talking_photo_style":"circle""#,
                 "talking_photo_style = circle",

@@ -23,8 +23,7 @@ fn var_type<'a>(name: &str, var: &'a Map<String, Value>) -> Result<&'a str, Erro
         Some(t) => Err(bad(
             name,
             format!(
-                "has unknown type `{t}` (expected one of {})",
-                TYPES.join(", ")
+                "has unknown type `{t}` (expected text, image, video, audio, character or voice)"
             ),
         )),
         None => Err(bad(name, "has no `type`")),
@@ -34,44 +33,45 @@ fn var_type<'a>(name: &str, var: &'a Map<String, Value>) -> Result<&'a str, Erro
 /// Converts every variable to v3's shape: legacy-shaped ones are rewritten,
 /// v3-shaped ones pass unchanged (after a check of their `type`).
 pub fn to_v3(vars: Map<String, Value>) -> Result<Map<String, Value>, Error> {
-    vars.into_iter()
-        .map(|(name, value)| {
-            let Value::Object(var) = value else {
-                return Err(bad(&name, "must be an object"));
-            };
-            let converted = if is_legacy(&var) {
-                legacy_to_v3(&name, &var)?
-            } else {
-                var_type(&name, &var)?;
-                Value::Object(var)
-            };
-            Ok((name, converted))
-        })
-        .collect()
+    // Inserted one by one: collecting into a map would sort (kilobytes of code).
+    let mut out = Map::new();
+    for (name, value) in vars {
+        let Value::Object(var) = value else {
+            return Err(bad(&name, "must be an object"));
+        };
+        let converted = if is_legacy(&var) {
+            legacy_to_v3(&name, &var)?
+        } else {
+            var_type(&name, &var)?;
+            Value::Object(var)
+        };
+        out.insert(name, converted);
+    }
+    Ok(out)
 }
 
 /// Checks legacy-shaped variables and fills in a missing `name` from the key.
 /// A variable in v3's shape is refused: the legacy API would not understand it.
 pub fn to_legacy(vars: Map<String, Value>) -> Result<Map<String, Value>, Error> {
-    vars.into_iter()
-        .map(|(name, value)| {
-            let Value::Object(mut var) = value else {
-                return Err(bad(&name, "must be an object"));
-            };
-            if !is_legacy(&var) {
-                return Err(bad(
-                    &name,
-                    "is not in the legacy shape {\"name\", \"type\", \"properties\"} that HEYGEN_API_VERSION=legacy sends",
-                ));
-            }
-            var_type(&name, &var)?;
-            if !var["properties"].is_object() {
-                return Err(bad(&name, "has `properties` that is not an object"));
-            }
-            var.entry("name").or_insert_with(|| json!(name));
-            Ok((name, Value::Object(var)))
-        })
-        .collect()
+    let mut out = Map::new();
+    for (name, value) in vars {
+        let Value::Object(mut var) = value else {
+            return Err(bad(&name, "must be an object"));
+        };
+        if !is_legacy(&var) {
+            return Err(bad(
+                &name,
+                "is not in the legacy shape {\"name\", \"type\", \"properties\"} that HEYGEN_API_VERSION=legacy sends",
+            ));
+        }
+        var_type(&name, &var)?;
+        if !var["properties"].is_object() {
+            return Err(bad(&name, "has `properties` that is not an object"));
+        }
+        var.entry("name").or_insert_with(|| json!(name));
+        out.insert(name, Value::Object(var));
+    }
+    Ok(out)
 }
 
 /// One legacy-shaped variable in v3's shape.
@@ -80,20 +80,22 @@ fn legacy_to_v3(name: &str, var: &Map<String, Value>) -> Result<Value, Error> {
     let Some(props) = var["properties"].as_object() else {
         return Err(bad(name, "has `properties` that is not an object"));
     };
-    let allowed: &[&str] = match kind {
-        "text" => &["content"],
-        "image" => &["url", "asset_id", "fit"],
-        "video" => &["url", "asset_id", "fit", "play_style", "volume"],
-        "audio" => &["url", "asset_id"],
-        "character" => &["type", "character_id"],
-        _ => &["voice_id", "locale"],
+    let (allowed, listed): (&[&str], &str) = match kind {
+        "text" => (&["content"], "content"),
+        "image" => (&["url", "asset_id", "fit"], "url, asset_id, fit"),
+        "video" => (
+            &["url", "asset_id", "fit", "play_style", "volume"],
+            "url, asset_id, fit, play_style, volume",
+        ),
+        "audio" => (&["url", "asset_id"], "url, asset_id"),
+        "character" => (&["type", "character_id"], "type, character_id"),
+        _ => (&["voice_id", "locale"], "voice_id, locale"),
     };
     if let Some(extra) = props.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(bad(
             name,
             format!(
-                "has property `{extra}`, which a {kind} variable cannot carry on v3 (allowed: {})",
-                allowed.join(", ")
+                "has property `{extra}`, which a {kind} variable cannot carry on v3 (allowed: {listed})"
             ),
         ));
     }

@@ -111,8 +111,8 @@ fn outgoing_request(
     let headers = Fields::new();
     for (name, value) in request.header_list(key) {
         // The error names the header, never its value.
-        headers.append(&name, &value).map_err(|e| {
-            TransportError::NotSent(format!("the host refused the `{name}` header ({e:?})"))
+        headers.append(&name, &value).map_err(|_| {
+            TransportError::NotSent(format!("the host refused the `{name}` header"))
         })?;
     }
     let outgoing = OutgoingRequest::new(headers);
@@ -323,37 +323,56 @@ fn from_error_code(code: ErrorCode) -> TransportError {
 
 /// A few words for a `wasi:http` error code.
 fn describe(code: &ErrorCode) -> String {
-    match code {
-        ErrorCode::DnsTimeout => "the DNS lookup timed out".into(),
-        ErrorCode::DnsError(e) => format!(
-            "the DNS lookup failed{}",
-            e.rcode
-                .as_deref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
-        ),
-        ErrorCode::DestinationNotFound => "the host was not found".into(),
-        ErrorCode::DestinationUnavailable => "the host is unavailable".into(),
-        ErrorCode::ConnectionRefused => "the connection was refused".into(),
-        ErrorCode::ConnectionTimeout => "the connection timed out".into(),
+    let text = match code {
+        ErrorCode::DnsError(e) => {
+            return format!(
+                "the DNS lookup failed{}",
+                e.rcode
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            );
+        }
+        ErrorCode::InternalError(Some(message)) => return format!("the host failed: {message}"),
+        ErrorCode::DnsTimeout => "the DNS lookup timed out",
+        ErrorCode::DestinationNotFound => "the host was not found",
+        ErrorCode::DestinationUnavailable => "the host is unavailable",
+        ErrorCode::DestinationIpProhibited | ErrorCode::DestinationIpUnroutable => {
+            "the host's address cannot be reached"
+        }
+        ErrorCode::ConnectionRefused => "the connection was refused",
+        ErrorCode::ConnectionTimeout => "the connection timed out",
         ErrorCode::ConnectionTerminated => {
-            "the connection was closed before the answer was complete".into()
+            "the connection was closed before the answer was complete"
         }
-        ErrorCode::ConnectionReadTimeout => {
-            "no complete answer (the connection went silent)".into()
+        ErrorCode::ConnectionReadTimeout => "no complete answer (the connection went silent)",
+        ErrorCode::ConnectionWriteTimeout => "the request could not be sent in time",
+        ErrorCode::ConnectionLimitReached => "the host has too many connections open",
+        ErrorCode::HttpResponseTimeout => "no answer",
+        ErrorCode::TlsCertificateError => "the TLS certificate was not accepted",
+        ErrorCode::TlsProtocolError | ErrorCode::TlsAlertReceived(_) => "the TLS handshake failed",
+        ErrorCode::HttpRequestDenied => "the host refused the request",
+        ErrorCode::HttpRequestMethodInvalid
+        | ErrorCode::HttpRequestUriInvalid
+        | ErrorCode::HttpRequestUriTooLong => "the host refused the request's URL",
+        ErrorCode::HttpRequestHeaderSectionSize(_) | ErrorCode::HttpRequestHeaderSize(_) => {
+            "the request's headers were too large"
         }
-        ErrorCode::HttpResponseTimeout => "no answer".into(),
-        ErrorCode::TlsCertificateError => "the TLS certificate was not accepted".into(),
-        ErrorCode::TlsProtocolError | ErrorCode::TlsAlertReceived(_) => {
-            "the TLS handshake failed".into()
+        ErrorCode::HttpRequestLengthRequired | ErrorCode::HttpRequestBodySize(_) => {
+            "the request body's length was refused"
         }
-        ErrorCode::HttpProtocolError => "the answer was not valid HTTP".into(),
-        ErrorCode::HttpResponseIncomplete => "the answer was cut off".into(),
+        ErrorCode::HttpProtocolError => "the answer was not valid HTTP",
+        ErrorCode::HttpResponseIncomplete => "the answer was cut off",
         ErrorCode::HttpResponseHeaderSectionSize(_) | ErrorCode::HttpResponseHeaderSize(_) => {
-            "the answer's headers were too large".into()
+            "the answer's headers were too large"
         }
-        ErrorCode::HttpResponseBodySize(_) => "the answer's body was too large".into(),
-        ErrorCode::InternalError(Some(message)) => format!("the host failed: {message}"),
-        other => format!("{other:?}"),
-    }
+        ErrorCode::HttpResponseBodySize(_) => "the answer's body was too large",
+        ErrorCode::HttpResponseTransferCoding(_) | ErrorCode::HttpResponseContentCoding(_) => {
+            "the answer's encoding is not supported"
+        }
+        ErrorCode::LoopDetected => "the request loops",
+        ErrorCode::ConfigurationError => "the host's HTTP configuration is broken",
+        _ => "the host reported an HTTP failure",
+    };
+    text.to_owned()
 }
