@@ -191,6 +191,8 @@ impl fmt::Display for Error {
     }
 }
 
+impl std::error::Error for Error {}
+
 fn write_code_message(
     f: &mut fmt::Formatter<'_>,
     code: &Option<String>,

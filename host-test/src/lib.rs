@@ -7,9 +7,13 @@
 //! - [`sim`] is the HeyGen simulator: a real HTTP server on loopback.
 //! - [`demo`] is the main job: every action end to end, as a transcript.
 //! - [`reliability`] is the fault and bad-input matrix, with its figures.
+//! - [`bench`] measures size, start-up and per-call cost against a native baseline.
+//! - [`serve`] runs the HTTP face under the real `wasmtime serve`.
 
+pub mod bench;
 pub mod demo;
 pub mod reliability;
 pub mod runtime;
+pub mod serve;
 pub mod sim;
 pub mod values;

@@ -71,6 +71,20 @@ enum Command {
     Tools,
     /// Run the fault and bad-input matrix and print its figures (about a minute).
     Reliability,
+    /// Measure size, start-up, instantiation, per-call cost (against a native
+    /// baseline), the HTTP face under load and memory; print a table.
+    Bench {
+        /// Fewer iterations and shorter load runs.
+        #[arg(long)]
+        quick: bool,
+        /// Skip the `wasmtime serve` load test (it needs the wasmtime CLI).
+        #[arg(long)]
+        no_serve: bool,
+        /// Run only this section (1 size, 2 cold start, 3 instantiation,
+        /// 4 per call, 5 HTTP face under load, 6 memory); repeatable.
+        #[arg(long = "section", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=6))]
+        sections: Vec<u8>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -149,6 +163,23 @@ async fn run(command: Command) -> Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Command::Bench {
+            quick,
+            no_serve,
+            sections,
+        } => {
+            let started = std::time::Instant::now();
+            let table = host_test::bench::run(host_test::bench::Options {
+                quick,
+                no_serve,
+                sections,
+            })
+            .await?;
+            println!("{}", machine());
+            print!("{table}");
+            println!("\n(measured in {:.0} s)", started.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Tools => {
             let runtime = Runtime::new()?;
             let face = HttpFace::embedded(&runtime)?;
@@ -161,6 +192,18 @@ async fn run(command: Command) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The machine the figures come from: cores and CPU model.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map_or("unknown CPU".to_owned(), |m| m.trim().to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    format!("Machine: {cores} cores, {model}; wasmtime 48.0.8; `heygen-host bench`")
 }
 
 async fn call(

@@ -429,12 +429,16 @@ impl Session {
     /// Runs `action` (card name) with card-named JSON `args`, and returns the
     /// output record as the card's JSON.
     pub async fn call(&mut self, action: &str, args: &Value) -> Result<Value, CallError> {
-        let func = self.func(action)?;
-        let ty = func.ty(&self.store);
-        let params = values::params_from_json(&ty, args).map_err(CallError::Usage)?;
+        let params = self.params(action, args)?;
         self.call_values(action, params)
             .await
             .map(|result| values::to_json(&result))
+    }
+
+    /// The component values for card-named JSON `args` of `action`.
+    pub fn params(&mut self, action: &str, args: &Value) -> Result<Vec<Val>, CallError> {
+        let func = self.func(action)?;
+        values::params_from_json(&func.ty(&self.store), args).map_err(CallError::Usage)
     }
 
     /// Runs `action` with component values as they are (e.g. a NaN `scale`,

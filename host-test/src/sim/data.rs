@@ -13,7 +13,8 @@ pub const TALKING_PHOTOS: [&str; 4] = [
 ];
 /// The talking photo whose videos fail.
 pub const FAILING_TALKING_PHOTO: &str = "tp_fails_no_face";
-/// How many voices the account has (v3 pages them 100 at a time).
+/// How many voices the account has unless told otherwise (v3 pages them 100
+/// at a time).
 pub const VOICE_COUNT: usize = 230;
 
 /// Webhook event types, in HeyGen's order.
@@ -85,9 +86,9 @@ pub fn voice_legacy(i: usize) -> Value {
     })
 }
 
-/// Whether `id` is one of the account's voices.
-pub fn is_voice(id: &str) -> bool {
-    (0..VOICE_COUNT).any(|i| voice_id(i) == id)
+/// Whether `id` is one of the account's first `count` voices.
+pub fn is_voice(id: &str, count: usize) -> bool {
+    (0..count).any(|i| voice_id(i) == id)
 }
 
 /// A template's variables: (name, type).

@@ -56,7 +56,7 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
         "/v2/video/generate" => generate(state, req),
         "/v2/voices" => Answer::json(
             200,
-            &json!({"error": null, "data": {"voices": (0..data::VOICE_COUNT).map(data::voice_legacy).collect::<Vec<_>>()}}),
+            &json!({"error": null, "data": {"voices": (0..state.voices).map(data::voice_legacy).collect::<Vec<_>>()}}),
         ),
         "/v1/webhook/webhook.list" => Answer::json(
             200,
@@ -80,6 +80,7 @@ fn json_body(req: &Recorded) -> Check<Value> {
 
 /// `POST /v2/video/generate` with talking-photo scenes.
 fn generate(state: &mut State, req: &Recorded) -> Answer {
+    let voices = state.voices;
     let checked = (|| {
         let body = json_body(req)?;
         let map = object(&body, "")?;
@@ -154,7 +155,7 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
             }
             chars += text.chars().count();
             let voice_id = string(voice, "voice_id", &at)?;
-            if !data::is_voice(voice_id) {
+            if !data::is_voice(voice_id, voices) {
                 return Err(check::problem(
                     &check::join(&at, "voice_id"),
                     format!("voice {voice_id} not found"),

@@ -167,6 +167,7 @@ pub struct State {
     replays: HashMap<String, Replay>,
     next_id: u64,
     next_request: u64,
+    voices: usize,
 }
 
 impl State {
@@ -215,6 +216,7 @@ impl Simulator {
         let addr = listener.local_addr()?;
         let state = Arc::new(Mutex::new(State {
             keys: keys.iter().map(|k| k.to_string()).collect(),
+            voices: data::VOICE_COUNT,
             ..State::default()
         }));
         let (shutdown, stopped) = tokio::sync::oneshot::channel();
@@ -273,6 +275,11 @@ impl Simulator {
     /// Drops every queued fault.
     pub fn clear_faults(&self) {
         self.lock().faults.clear();
+    }
+
+    /// Sets how many voices the account has (230 unless set).
+    pub fn set_voice_count(&self, count: usize) {
+        self.lock().voices = count;
     }
 
     /// How many videos were created (each one is a billed render unless test mode).
@@ -347,6 +354,16 @@ impl SimBody {
 impl Body for SimBody {
     type Data = Bytes;
     type Error = std::io::Error;
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self.end {
+            // A whole body: sent with a Content-Length, as real servers do.
+            End::Finish => {
+                hyper::body::SizeHint::with_exact(self.chunks.iter().map(|c| c.len() as u64).sum())
+            }
+            End::Stall | End::Break => hyper::body::SizeHint::default(),
+        }
+    }
 
     fn poll_frame(
         self: Pin<&mut Self>,

@@ -47,7 +47,7 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
     }
     match (req.method.as_str(), path) {
         ("POST", "/v3/videos") => idempotent(state, req, create_video),
-        ("GET", "/v3/voices") => voices(req),
+        ("GET", "/v3/voices") => voices(req, state.voices),
         ("GET", "/v3/webhooks/event-types") => event_types(),
         ("GET", _) => video(state, segment(path, "/v3/videos/", "").unwrap_or_default()),
         _ => idempotent(state, req, |state, req| {
@@ -190,7 +190,7 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
             Some("avatar_id"),
         );
     }
-    if !data::is_voice(&voice) {
+    if !data::is_voice(&voice, state.voices) {
         return error(
             404,
             "voice_not_found",
@@ -355,7 +355,7 @@ fn check_variable(var: &Map<String, Value>, kind: &str, path: &str) -> Check<()>
 }
 
 /// `GET /v3/voices?limit&token`: pages of at most `limit` (1-100, default 20).
-fn voices(req: &Recorded) -> Answer {
+fn voices(req: &Recorded, count: usize) -> Answer {
     let mut limit = 20;
     let mut start = 0;
     for (name, value) in query(req) {
@@ -375,7 +375,7 @@ fn voices(req: &Recorded) -> Answer {
                 .strip_prefix("voices-after-")
                 .and_then(|n| n.parse::<usize>().ok())
             {
-                Some(n) if n < data::VOICE_COUNT => start = n,
+                Some(n) if n < count => start = n,
                 _ => {
                     return error(
                         400,
@@ -396,8 +396,8 @@ fn voices(req: &Recorded) -> Answer {
             }
         }
     }
-    let end = (start + limit).min(data::VOICE_COUNT);
-    let has_more = end < data::VOICE_COUNT;
+    let end = (start + limit).min(count);
+    let has_more = end < count;
     Answer::json(
         200,
         &json!({

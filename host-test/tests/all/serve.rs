@@ -4,98 +4,27 @@
 //! error status.
 
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use host_test::serve::{self, Served};
 use host_test::sim::{DEFAULT_KEY, Fault, FaultKind, Simulator, data};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The `wasmtime` CLI, installed once into the per-user cache if missing.
-fn wasmtime() -> &'static str {
-    static PATH: OnceLock<String> = OnceLock::new();
-    PATH.get_or_init(|| {
-        if let Ok(path) = std::env::var("WASMTIME") {
-            return path;
-        }
-        let script = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../scripts/install-wasmtime.sh"
-        );
-        let out = Command::new("bash")
-            .arg(script)
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run install-wasmtime.sh");
-        assert!(out.status.success(), "installing the wasmtime CLI failed");
-        String::from_utf8(out.stdout)
-            .expect("a path")
-            .trim()
-            .to_owned()
+/// The `wasmtime` CLI (installed once into the per-user cache if missing)
+/// and the HTTP-face component on disk, shared by every test.
+fn tools() -> &'static (PathBuf, PathBuf) {
+    static TOOLS: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    TOOLS.get_or_init(|| {
+        (
+            serve::wasmtime_cli().expect("the wasmtime CLI"),
+            serve::http_face_file().expect("the component file"),
+        )
     })
-}
-
-/// The HTTP-face component on disk (the bytes heygen-host embeds).
-fn http_face_file() -> &'static std::path::Path {
-    static PATH: OnceLock<std::path::PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let path =
-            std::env::temp_dir().join(format!("heygen_plugin_http-{}.wasm", std::process::id()));
-        std::fs::write(&path, host_test::runtime::HTTP_FACE_WASM).expect("write the component");
-        path
-    })
-}
-
-/// A `wasmtime serve` process, killed on drop.
-struct Served {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// Starts `wasmtime serve -S cli --env …` for the HTTP face and waits until it accepts.
-async fn serve(env: &[(&str, &str)]) -> Served {
-    let port = free_port();
-    let mut command = Command::new(wasmtime());
-    command.args(["serve", "-S", "cli", "--addr", &format!("127.0.0.1:{port}")]);
-    for (name, value) in env {
-        command.args(["--env", &format!("{name}={value}")]);
-    }
-    let child = command
-        .arg(http_face_file())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start wasmtime serve");
-    let served = Served {
-        child,
-        addr: SocketAddr::from(([127, 0, 0, 1], port)),
-    };
-    let started = Instant::now();
-    while tokio::net::TcpStream::connect(served.addr).await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "wasmtime serve did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    served
 }
 
 /// A simulator and a served HTTP face for `generation`, with the key in the
@@ -110,7 +39,10 @@ async fn setup(generation: &str, with_key: bool) -> (Simulator, Served) {
     if with_key {
         env.push(("HEYGEN_API_KEY", DEFAULT_KEY));
     }
-    let served = serve(&env).await;
+    let (wasmtime, component) = tools();
+    let served = serve::serve(wasmtime, component, &env)
+        .await
+        .expect("wasmtime serve");
     (sim, served)
 }
 

@@ -1,0 +1,83 @@
+//! The real `wasmtime serve`, for the HTTP-face tests and the benchmark: finds
+//! (or installs, through `scripts/install-wasmtime.sh`) the pinned CLI and runs
+//! the HTTP-face component under it on a free loopback port.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// The pinned `wasmtime` CLI: `$WASMTIME` if set, else the one
+/// `scripts/install-wasmtime.sh` installs (it returns at once when present).
+pub fn wasmtime_cli() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("WASMTIME") {
+        return Ok(PathBuf::from(path));
+    }
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scripts/install-wasmtime.sh"
+    );
+    let out = Command::new("bash")
+        .arg(script)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running scripts/install-wasmtime.sh")?;
+    if !out.status.success() {
+        bail!("installing the wasmtime CLI failed");
+    }
+    Ok(PathBuf::from(String::from_utf8(out.stdout)?.trim()))
+}
+
+/// Writes the embedded HTTP-face component to a file in the temp dir.
+pub fn http_face_file() -> Result<PathBuf> {
+    let path = std::env::temp_dir().join(format!("heygen_plugin_http-{}.wasm", std::process::id()));
+    std::fs::write(&path, crate::runtime::HTTP_FACE_WASM)?;
+    Ok(path)
+}
+
+/// A running `wasmtime serve`; killed when dropped.
+pub struct Served {
+    child: Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `wasmtime serve -S cli --env NAME=VALUE… component` on a free
+/// loopback port and waits until it accepts connections.
+pub async fn serve(wasmtime: &Path, component: &Path, env: &[(&str, &str)]) -> Result<Served> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut command = Command::new(wasmtime);
+    command.args(["serve", "-S", "cli", "--addr", &format!("127.0.0.1:{port}")]);
+    for (name, value) in env {
+        command.args(["--env", &format!("{name}={value}")]);
+    }
+    let child = command
+        .arg(component)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("starting {}", wasmtime.display()))?;
+    let served = Served {
+        child,
+        addr: SocketAddr::from(([127, 0, 0, 1], port)),
+    };
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(served.addr).await.is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("wasmtime serve did not start within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(served)
+}
