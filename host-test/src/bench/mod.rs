@@ -159,11 +159,7 @@ pub async fn run(options: Options) -> Result<String> {
         .total_component_instances(100)
         .total_memories(100)
         .total_tables(100)
-        .max_memory_size(64 << 20)
-        // Reused slots keep their first pages mapped: zeroing them is cheaper
-        // than faulting them in again on every fresh instance.
-        .linear_memory_keep_resident(1 << 20)
-        .table_keep_resident(64 << 10);
+        .max_memory_size(64 << 20);
     let mut config = Config::new();
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
     let pooled = Plugin::embedded(&Runtime::with_config(&config)?)?;
