@@ -9,4 +9,5 @@ mod legacy;
 mod reliability;
 mod retries;
 mod serve;
+mod sim;
 mod v3;

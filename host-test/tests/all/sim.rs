@@ -1,0 +1,58 @@
+//! The simulator itself, where the plugin does not exercise it: chunked
+//! request bodies (clients such as waki send no Content-Length) and HTML 404s.
+
+use host_test::sim::{DEFAULT_KEY, Simulator, data};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn raw(sim: &Simulator, request: String) -> String {
+    let mut stream = tokio::net::TcpStream::connect(sim.addr())
+        .await
+        .expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.expect("read");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn accepts_a_chunked_body() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).expect("simulator");
+    let body = format!(
+        r#"{{"type":"avatar","avatar_id":"tp_anna_office","script":"Hi","voice_id":"{}"}}"#,
+        data::voice_id(0)
+    );
+    let (first, second) = body.split_at(20);
+    let request = format!(
+        "POST /v3/videos HTTP/1.1\r\nhost: x\r\nx-api-key: {DEFAULT_KEY}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n{:x}\r\n{first}\r\n{:x}\r\n{second}\r\n0\r\n\r\n",
+        first.len(),
+        second.len()
+    );
+    let answer = raw(&sim, request).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""status":"waiting""#));
+    assert_eq!(sim.requests()[0].body, body.as_bytes());
+}
+
+#[tokio::test]
+async fn unknown_routes_get_an_html_404() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).expect("simulator");
+    for path in [
+        "/",
+        "/v3/nope",
+        "/v2/video/generate/extra",
+        "/v1/video_status.get/x",
+    ] {
+        let answer = raw(
+            &sim,
+            format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("content-type: text/html"),
+            "{path}"
+        );
+    }
+}
