@@ -141,15 +141,7 @@ pub fn retrieve_video_link<T: Transport>(
 mod tests {
     use super::*;
     use crate::client::fake::{Scripted, answer};
-
-    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use crate::config::testing::env as env_of;
 
     #[test]
     fn nothing_is_sent_without_a_key_or_with_bad_input() {

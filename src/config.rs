@@ -248,11 +248,11 @@ impl Config {
     }
 }
 
+/// Test helpers shared across modules.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+pub(crate) mod testing {
+    /// An environment lookup over fixed pairs.
+    pub fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {
             pairs
                 .iter()
@@ -260,6 +260,12 @@ mod tests {
                 .map(|(_, v)| v.to_string())
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::env;
+    use super::*;
 
     #[test]
     fn defaults_to_production_v3() {

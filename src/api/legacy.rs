@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{
     Created, Page, VideoState, Voice, bad_response, envelope_error, event_names, failure_text,
-    number, parse_body, text, voice_list,
+    parse_body, text, video_state, video_status, voice_list,
 };
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, encode_component};
@@ -163,10 +163,8 @@ pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 /// `caption_url` (else `video_url_caption`), empty strings read as absent.
 pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState, Error> {
     let data = open(resp)?;
-    let status = Some(
-        text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?,
-    );
-    let failure = (status.as_deref() == Some("failed")).then(|| {
+    let status = video_status(resp, &data)?;
+    let failure = (status == "failed").then(|| {
         let error = &data["error"];
         let message = match (text(error, "message"), text(error, "detail")) {
             (Some(m), Some(d)) if m != d => Some(format!("{m}: {d}")),
@@ -174,17 +172,13 @@ pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState
         };
         failure_text(super::scalar_text(&error["code"]), message)
     });
-    Ok(VideoState {
-        video_id: text(&data, "id")
-            .or_else(|| text(&data, "video_id"))
-            .unwrap_or_else(|| requested_id.trim().to_owned()),
+    Ok(video_state(
+        &data,
+        requested_id,
         status,
-        video_url: text(&data, "video_url"),
-        thumbnail_url: text(&data, "thumbnail_url"),
-        duration: number(&data, "duration"),
-        caption_url: text(&data, "caption_url").or_else(|| text(&data, "video_url_caption")),
         failure,
-    })
+        ["caption_url", "video_url_caption"],
+    ))
 }
 
 #[cfg(test)]

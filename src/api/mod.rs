@@ -198,6 +198,34 @@ pub(crate) fn number(data: &Value, key: &str) -> Option<f64> {
     data.get(key)?.as_f64()
 }
 
+/// HeyGen's status of a video in `data` (every video answer has one).
+pub(crate) fn video_status(resp: &HttpResponse, data: &Value) -> Result<String, Error> {
+    text(data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))
+}
+
+/// A [`VideoState`] from a video answer's `data`: the id from `id` (else
+/// `video_id`, else the one asked for) and captions from the first of
+/// `caption_fields` that is set.
+pub(crate) fn video_state(
+    data: &Value,
+    requested_id: &str,
+    status: String,
+    failure: Option<String>,
+    caption_fields: [&str; 2],
+) -> VideoState {
+    VideoState {
+        video_id: text(data, "id")
+            .or_else(|| text(data, "video_id"))
+            .unwrap_or_else(|| requested_id.trim().to_owned()),
+        status: Some(status),
+        video_url: text(data, "video_url"),
+        thumbnail_url: text(data, "thumbnail_url"),
+        duration: number(data, "duration"),
+        caption_url: caption_fields.iter().find_map(|field| text(data, field)),
+        failure,
+    }
+}
+
 /// The `video_failed:` line for a failed render.
 pub(crate) fn failure_text(code: Option<String>, message: Option<String>) -> String {
     let reason = match (code, message) {

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{
-    Created, Page, VideoState, Voice, bad_response, event_names, failure_text, number, parse_body,
-    text, voice_list,
+    Created, Page, VideoState, Voice, bad_response, event_names, failure_text, parse_body, text,
+    video_state, video_status, voice_list,
 };
 use crate::error::Error;
 use crate::http::{HttpRequest, HttpResponse, encode_component};
@@ -182,22 +182,16 @@ pub fn parse_voices(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 /// A video's state; captions from `subtitle_url`, else `captioned_video_url`.
 pub fn parse_video(resp: &HttpResponse, requested_id: &str) -> Result<VideoState, Error> {
     let data = data(resp)?;
-    let status = Some(
-        text(&data, "status").ok_or_else(|| bad_response(resp, "no video `status` in `data`"))?,
-    );
-    let failure = (status.as_deref() == Some("failed"))
+    let status = video_status(resp, &data)?;
+    let failure = (status == "failed")
         .then(|| failure_text(text(&data, "failure_code"), text(&data, "failure_message")));
-    Ok(VideoState {
-        video_id: text(&data, "id")
-            .or_else(|| text(&data, "video_id"))
-            .unwrap_or_else(|| requested_id.trim().to_owned()),
+    Ok(video_state(
+        &data,
+        requested_id,
         status,
-        video_url: text(&data, "video_url"),
-        thumbnail_url: text(&data, "thumbnail_url"),
-        duration: number(&data, "duration"),
-        caption_url: text(&data, "subtitle_url").or_else(|| text(&data, "captioned_video_url")),
         failure,
-    })
+        ["subtitle_url", "captioned_video_url"],
+    ))
 }
 
 #[cfg(test)]
