@@ -14,7 +14,7 @@ use super::transport::WasiTransport;
 use super::with_env;
 use crate::http_face::{self, MAX_REQUEST_BYTES, Reply, Route};
 
-/// Longest wait for a client to send its request body.
+/// Longest wait for a client to send its request body, or to take the answer.
 const BODY_TIMEOUT_NS: u64 = 10_000_000_000;
 
 struct Server;
@@ -115,11 +115,19 @@ fn send(response_out: ResponseOutparam, reply: Reply) {
     let _ = OutgoingBody::finish(body, None);
 }
 
+/// Writes `bytes`, giving up (quietly) on a client that stops reading for
+/// [`BODY_TIMEOUT_NS`].
 fn write_all(stream: &OutputStream, mut bytes: &[u8]) -> Result<(), StreamError> {
+    let ready = || {
+        let timer = monotonic_clock::subscribe_duration(BODY_TIMEOUT_NS);
+        poll(&[&stream.subscribe(), &timer]).contains(&0)
+    };
     while !bytes.is_empty() {
         let permitted = stream.check_write()?;
         if permitted == 0 {
-            stream.subscribe().block();
+            if !ready() {
+                return Err(StreamError::Closed);
+            }
             continue;
         }
         let n = bytes
@@ -129,7 +137,7 @@ fn write_all(stream: &OutputStream, mut bytes: &[u8]) -> Result<(), StreamError>
         bytes = &bytes[n..];
     }
     stream.flush()?;
-    stream.subscribe().block();
+    ready();
     Ok(())
 }
 
