@@ -143,6 +143,26 @@ pub enum Stage {
 }
 
 impl Video {
+    /// A new video, before the simulator gives it an id and a creation time.
+    pub fn new(
+        title: Option<String>,
+        script_chars: usize,
+        caption: bool,
+        fails: bool,
+        test: bool,
+    ) -> Video {
+        Video {
+            id: String::new(),
+            title,
+            script_chars,
+            caption,
+            fails,
+            test,
+            polls: 0,
+            created_at: 0,
+        }
+    }
+
     /// The stage the video is in now (it advances one step per status fetch).
     pub fn stage(&self) -> Stage {
         match (self.polls, self.fails) {

@@ -8,7 +8,7 @@ use super::check::{
     opt_string, string,
 };
 use super::data::{self, Stage, Video};
-use super::{Answer, Recorded, State, authorized, json_content_type, query, segment};
+use super::{Answer, Recorded, State, authorized, json_body, query, segment};
 
 fn v2_error(status: u16, code: &str, message: &str) -> Answer {
     Answer::json(
@@ -65,17 +65,6 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
         "/v1/video_status.get" => status(state, req),
         _ => template_generate(state, req, &template.unwrap_or_default()),
     }
-}
-
-fn json_body(req: &Recorded) -> Check<Value> {
-    if !json_content_type(req) {
-        return Err(check::problem(
-            "body",
-            "Content-Type must be application/json",
-        ));
-    }
-    serde_json::from_slice(&req.body)
-        .map_err(|e| check::problem("body", format!("not valid JSON ({e})")))
 }
 
 /// `POST /v2/video/generate` with talking-photo scenes.
@@ -178,16 +167,13 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
             &format!("Talking photo {unknown} not found"),
         );
     }
-    let id = state.create_video(Video {
-        id: String::new(),
+    let id = state.create_video(Video::new(
         title,
-        script_chars: chars,
+        chars,
         caption,
-        fails: photos.iter().any(|p| p == data::FAILING_TALKING_PHOTO),
+        photos.iter().any(|p| p == data::FAILING_TALKING_PHOTO),
         test,
-        polls: 0,
-        created_at: 0,
-    });
+    ));
     Answer::json(200, &json!({"error": null, "data": {"video_id": id}}))
 }
 
@@ -253,16 +239,7 @@ fn template_generate(state: &mut State, req: &Recorded, template: &str) -> Answe
         Ok(v) => v,
         Err(problem) => return v2_invalid(problem),
     };
-    let id = state.create_video(Video {
-        id: String::new(),
-        title,
-        script_chars: chars.max(40),
-        caption,
-        fails: false,
-        test,
-        polls: 0,
-        created_at: 0,
-    });
+    let id = state.create_video(Video::new(title, chars.max(40), caption, false, test));
     Answer::json(200, &json!({"error": null, "data": {"video_id": id}}))
 }
 

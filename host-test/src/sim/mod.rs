@@ -637,6 +637,18 @@ fn segment(path: &str, prefix: &str, suffix: &str) -> Option<String> {
     )
 }
 
+/// A POST's JSON body, refused when it is not declared or not valid JSON.
+fn json_body(req: &Recorded) -> check::Check<Value> {
+    if !json_content_type(req) {
+        return Err(check::problem(
+            "Content-Type",
+            "Content-Type must be application/json",
+        ));
+    }
+    serde_json::from_slice(&req.body)
+        .map_err(|e| check::problem("body", format!("Invalid JSON: {e}")))
+}
+
 /// Whether a POST declares a JSON body.
 fn json_content_type(req: &Recorded) -> bool {
     req.header("content-type").is_some_and(|ct| {

@@ -8,7 +8,7 @@ use super::check::{
     opt_string, string,
 };
 use super::data::{self, Stage, Video};
-use super::{Answer, Recorded, Replay, State, authorized, json_content_type, query, segment};
+use super::{Answer, Recorded, Replay, State, authorized, json_body, query, segment};
 
 fn error(status: u16, code: &str, message: &str, param: Option<&str>) -> Answer {
     let mut error = json!({"code": code, "message": message});
@@ -117,17 +117,6 @@ fn idempotent(
     answer
 }
 
-fn json_body(req: &Recorded) -> Check<Value> {
-    if !json_content_type(req) {
-        return Err(check::problem(
-            "Content-Type",
-            "Content-Type must be application/json",
-        ));
-    }
-    serde_json::from_slice(&req.body)
-        .map_err(|e| check::problem("body", format!("Invalid JSON: {e}")))
-}
-
 /// `POST /v3/videos`.
 fn create_video(state: &mut State, req: &Recorded) -> Answer {
     let checked = (|| {
@@ -198,16 +187,13 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
             Some("voice_id"),
         );
     }
-    let id = state.create_video(Video {
-        id: String::new(),
+    let id = state.create_video(Video::new(
         title,
-        script_chars: script.chars().count(),
+        script.chars().count(),
         caption,
-        fails: avatar == data::FAILING_TALKING_PHOTO,
-        test: false,
-        polls: 0,
-        created_at: 0,
-    });
+        avatar == data::FAILING_TALKING_PHOTO,
+        false,
+    ));
     Answer::json(
         200,
         &json!({"data": {"video_id": id, "status": "waiting", "output_format": "mp4"}}),
@@ -270,16 +256,13 @@ fn create_from_template(state: &mut State, req: &Recorded, template: &str) -> An
         Ok(v) => v,
         Err(problem) => return invalid(problem),
     };
-    let id = state.create_video(Video {
-        id: String::new(),
-        title: title.clone(),
-        script_chars: text.max(40),
+    let id = state.create_video(Video::new(
+        title.clone(),
+        text.max(40),
         caption,
-        fails: false,
-        test: false,
-        polls: 0,
-        created_at: 0,
-    });
+        false,
+        false,
+    ));
     Answer::json(
         200,
         &json!({"data": {"id": id, "title": title, "status": "waiting", "created_at": super::unix_now(), "video_url": null}}),
