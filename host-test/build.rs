@@ -1,21 +1,33 @@
-//! Builds the two component artifacts from the workspace's guest crate, so that
-//! `cargo run -p host-test` and `cargo test` always load the current plugin:
+//! Builds the component artifacts from the workspace's face crates in one
+//! cargo command, so that `cargo run -p host-test` and `cargo test` always
+//! load the current plugin:
 //!
-//! - `heygen_plugin.wasm`: exports the `actions` interface (tool hosts);
-//! - `heygen_plugin_http.wasm`: the same actions behind `wasi:http/incoming-handler`.
+//! - `heygen_plugin.wasm` (`faces/plugin`): exports the `actions` interface;
+//! - `heygen_plugin_http.wasm` (`faces/http`): the same actions behind
+//!   `wasi:http/incoming-handler`.
 //!
 //! Both are built with the workspace's `component` profile into
 //! `target/guest/` (a target dir of their own, so the outer build's lock is
 //! not waited on), then copied to `target/wasm/` for users and to `OUT_DIR`
 //! for embedding.
 
+#![allow(clippy::expect_used, clippy::panic, missing_docs)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// (cargo features, artifact name)
-const ARTIFACTS: [(&str, &str); 2] = [
-    ("", "heygen_plugin.wasm"),
-    ("http-face", "heygen_plugin_http.wasm"),
+/// (face crate, the file cargo builds, the artifact's name)
+const ARTIFACTS: [(&str, &str, &str); 2] = [
+    (
+        "heygen-plugin-component",
+        "heygen_plugin_component.wasm",
+        "heygen_plugin.wasm",
+    ),
+    (
+        "heygen-http-component",
+        "heygen_http_component.wasm",
+        "heygen_plugin_http.wasm",
+    ),
 ];
 
 fn main() {
@@ -27,6 +39,7 @@ fn main() {
         .to_path_buf();
     for watched in [
         "src",
+        "faces",
         "wit",
         "schemas",
         "build.rs",
@@ -43,33 +56,52 @@ fn main() {
     let published = target.join("wasm");
     std::fs::create_dir_all(&published).expect("create target/wasm");
 
-    for (features, name) in ARTIFACTS {
-        build_guest(&root, &guest_target, features);
-        let built = guest_target.join("wasm32-wasip2/component/heygen_plugin.wasm");
+    ensure_wasm_target();
+    build_guests(&root, &guest_target);
+    for (_, built, name) in ARTIFACTS {
+        let built = guest_target.join("wasm32-wasip2/component").join(built);
         copy(&built, &out_dir.join(name));
         copy(&built, &published.join(name));
     }
 }
 
-fn build_guest(root: &Path, target_dir: &Path, features: &str) {
+/// Adds the `wasm32-wasip2` target where rustup manages a toolchain that lacks
+/// it (rustup does not add targets to an installed toolchain by itself when
+/// automatic installs are off).
+fn ensure_wasm_target() {
+    let Ok(output) = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+    else {
+        return; // no rustup: the build below says what is missing
+    };
+    if String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .any(|t| t.trim() == "wasm32-wasip2")
+    {
+        return;
+    }
+    println!("cargo:warning=adding the wasm32-wasip2 target: rustup target add wasm32-wasip2");
+    let added = Command::new("rustup")
+        .args(["target", "add", "wasm32-wasip2"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        added,
+        "the wasm32-wasip2 target is missing; run `rustup target add wasm32-wasip2`"
+    );
+}
+
+fn build_guests(root: &Path, target_dir: &Path) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "heygen-plugin",
-            "--target",
-            "wasm32-wasip2",
-            "--profile",
-            "component",
-        ])
+        .args(["build", "--quiet", "--target", "wasm32-wasip2", "--profile", "component"])
         .arg("--target-dir")
         .arg(target_dir);
-    if !features.is_empty() {
-        command.args(["--features", features]);
+    for (package, _, _) in ARTIFACTS {
+        command.args(["-p", package]);
     }
     // The outer build's flags and wrappers (clippy, coverage, sanitizers) are
     // for the native host, not for the component.
@@ -86,7 +118,7 @@ fn build_guest(root: &Path, target_dir: &Path, features: &str) {
     let status = command.status().expect("run cargo to build the component");
     assert!(
         status.success(),
-        "building the component failed (features: {features:?}); run `cargo build -p heygen-plugin --target wasm32-wasip2` to see why"
+        "building the components failed; run `cargo build -p heygen-plugin-component -p heygen-http-component --target wasm32-wasip2` to see why"
     );
 }
 

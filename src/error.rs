@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::config::ApiKey;
+
 /// Longest piece of HeyGen's own text (error codes and messages) quoted in an error.
 const MAX_QUOTED_CHARS: usize = 300;
 
@@ -192,6 +194,39 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// A failed call, flattened for the boundary: the `error` line (with the key
+/// scrubbed out, should HeyGen ever echo it) and the HTTP face's status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    /// The card's `error` text.
+    pub message: String,
+    /// Status for the HTTP face (see [`Error::http_status`]).
+    pub http_status: u16,
+    /// `Retry-After` seconds to pass on, if HeyGen gave one.
+    pub retry_after: Option<u64>,
+}
+
+impl Failure {
+    /// Flattens `error`, removing any occurrence of `key`.
+    pub fn new(error: &Error, key: Option<&ApiKey>) -> Failure {
+        let mut message = error.to_string();
+        if let Some(key) = key {
+            message = message.replace(key.expose(), "<redacted>");
+        }
+        Failure {
+            message,
+            http_status: error.http_status(),
+            retry_after: error.retry_after(),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure::new(&error, None)
+    }
+}
 
 fn write_code_message(
     f: &mut fmt::Formatter<'_>,

@@ -1,32 +1,39 @@
-//! HeyGen's video API as a WebAssembly component: five actions (create a
-//! talking-photo video, render a template, list webhook event types, list
-//! voices, fetch a video's links) over HeyGen v3 or its legacy v1/v2 API.
+//! HeyGen's video API as a WebAssembly component, for agents and workflow
+//! runtimes: create talking-photo and template videos, list webhook event
+//! types and voices, and fetch a video's links, over HeyGen v3 or its legacy
+//! v1/v2 API.
 //!
-//! The crate is a pure core with a thin edge. Everything outside [`wasm`]
+//! This crate is the core every artifact shares. Everything outside [`wasi`]
 //! builds requests, checks input and reads answers without I/O, so it is
-//! unit-tested natively with `cargo test`. [`wasm`] (built only for
-//! `wasm32`) holds the generated bindings, the `wasi:http` transport and the
-//! two faces: the `actions` interface for tool hosts and, with the `http-face`
-//! feature, `wasi:http/incoming-handler` for `wasmtime serve` and other servers.
+//! unit-tested natively with `cargo test`. [`wasi`] (built only for `wasm32`)
+//! holds the `wasi:http` port and the incoming handler's byte moving; the
+//! component artifacts themselves are thin crates under `faces/` (the plugin's
+//! WIT exports, the HTTP face) that call into it.
+//!
+//! The surface, by who needs it:
+//! - every face: [`actions`] (the registry: [`actions::ALL`],
+//!   [`for_each_action!`]), [`Env`](actions::Env), [`Reply`](actions::Reply);
+//! - the HTTP face: [`faces`];
+//! - hosts and the native bench: [`config`] (variable names, base-URL rules),
+//!   [`port`] (to run the core over another transport), [`outbound`],
+//!   [`error`], [`limits`].
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod actions;
-pub mod api;
-pub mod client;
+mod api;
+mod call;
+mod checks;
 pub mod config;
 pub mod error;
-pub mod http;
-pub mod http_face;
-pub mod input;
-/// Limits the plugin enforces on arguments (also stated in the tool manifest).
+pub mod faces;
+/// Every limit the plugin enforces, in one place (also stated in the tool manifest).
 pub mod limits;
-pub mod manifest;
-pub mod output;
-pub mod retry;
-pub mod transport;
+pub mod outbound;
+pub mod port;
+mod retry;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasi;
 
 pub use error::Error;

@@ -1,5 +1,6 @@
-// Shared with `build.rs` (through `include!`), which copies these limits into
-// the JSON Schemas of the tool manifest, so the schemas and the checks agree.
+// Every limit the plugin enforces, in one place. Shared with `build.rs`
+// (through `include!`), which copies the argument limits into the JSON Schemas
+// of the tool manifest, so the schemas and the checks agree.
 
 /// Longest id (talking photo, voice, template, video) accepted, in characters.
 pub const MAX_ID_CHARS: usize = 128;
@@ -13,3 +14,27 @@ pub const MIN_SCALE: f64 = 0.0;
 pub const MAX_SCALE: f64 = 2.0;
 /// Longest `variables` JSON text accepted, in bytes.
 pub const MAX_VARIABLES_BYTES: usize = 256 * 1024;
+
+/// Largest response body read from HeyGen, in bytes; a larger one fails the
+/// call. Real answers are far smaller (the legacy voice list, the largest, is
+/// about 1 MiB).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Voices asked for per page on v3 (its largest page).
+pub const VOICES_PAGE_SIZE: u32 = 100;
+/// Most pages of voices read on v3 (so at most 5,000 voices). A longer list
+/// fails the call with `bad_response:` rather than returning part of it.
+pub const MAX_VOICE_PAGES: usize = 50;
+/// Most pages of webhook event types read on v3.
+pub const MAX_EVENT_PAGES: usize = 20;
+
+/// Largest request body the HTTP face accepts, in bytes; a larger one gets
+/// 413 unread.
+pub const MAX_REQUEST_BYTES: usize = 512 * 1024;
+/// Longest the HTTP face waits for a client to send its request body, or to
+/// take the answer, in nanoseconds.
+pub const CLIENT_BODY_TIMEOUT_NS: u64 = 10_000_000_000;
+/// Longest wait for a connection to HeyGen, in nanoseconds (capped by the
+/// call's remaining budget).
+pub const CONNECT_TIMEOUT_NS: u64 = 10_000_000_000;
+/// Longest silence between two pieces of an answer's body, in nanoseconds.
+pub const BETWEEN_BYTES_TIMEOUT_NS: u64 = 15_000_000_000;

@@ -7,8 +7,8 @@
 //! `request_in_progress` and transport failures; on legacy, which has no such
 //! key, only on 429 and on failures that prove the request never left.
 
-use crate::http::HttpResponse;
-use crate::transport::TransportError;
+use crate::outbound::HttpResponse;
+use crate::port::TransportError;
 
 /// Retries after the first attempt, at most.
 pub const MAX_RETRIES: u32 = 2;

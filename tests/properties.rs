@@ -1,16 +1,15 @@
-//! Property tests of the pure core: percent-encoding, request paths built
-//! from accepted ids, argument JSON, and the answer parsers. None of these
-//! may panic, whatever the input.
+//! Property tests of the pure core through its public surface: percent-
+//! encoding, and every action of the registry run over a scripted port with
+//! arbitrary arguments and arbitrary answers. Each property asserts what came
+//! back (the card's shape, the error's kind, what was sent), not only that
+//! nothing panicked.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use heygen_plugin::api::{self, legacy, v3};
-use heygen_plugin::config::BaseUrl;
-use heygen_plugin::http::{HttpResponse, encode_component};
-use heygen_plugin::input::{
-    Expression, NoArgs, TalkingPhotoArgs, TalkingPhotoStyle, TalkingStyle, TemplateArgs,
-    VideoLinkArgs, check_id, from_json,
-};
+use heygen_plugin::actions::{self, Env, Reply};
+use heygen_plugin::config::{ApiKey, BaseUrl};
+use heygen_plugin::outbound::{HttpRequest, HttpResponse, encode_component};
+use heygen_plugin::port::{Port, TransportError};
 use percent_encoding::percent_decode_str;
 use proptest::collection::{btree_map, vec};
 use proptest::option;
@@ -93,116 +92,6 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-/// A `scale` that survives a trip through JSON text exactly.
-fn scale() -> impl Strategy<Value = f64> {
-    (-4096i32..=4096).prop_map(|n| f64::from(n) / 512.0)
-}
-
-fn talking_photo_args() -> impl Strategy<Value = TalkingPhotoArgs> {
-    let strings = (any::<String>(), any::<String>(), any::<String>());
-    let flags = (
-        option::of(any::<bool>()),
-        option::of(any::<bool>()),
-        option::of(scale()),
-        option::of(any::<bool>()),
-        option::of(any::<bool>()),
-        option::of(any::<bool>()),
-        option::of(any::<bool>()),
-        option::of(any::<bool>()),
-    );
-    (strings, flags).prop_map(
-        |((id, text, voice), (test, caption, scale, circle, lively, happy, sr, matting))| {
-            TalkingPhotoArgs {
-                talking_photo_id: id,
-                input_text: text,
-                voice_id: voice,
-                test,
-                caption,
-                scale,
-                talking_photo_style: circle.map(|c| {
-                    if c {
-                        TalkingPhotoStyle::Circle
-                    } else {
-                        TalkingPhotoStyle::Square
-                    }
-                }),
-                talking_style: lively.map(|l| {
-                    if l {
-                        TalkingStyle::Expressive
-                    } else {
-                        TalkingStyle::Stable
-                    }
-                }),
-                expression: happy.map(|h| {
-                    if h {
-                        Expression::Happy
-                    } else {
-                        Expression::Default
-                    }
-                }),
-                super_resolution: sr,
-                matting,
-            }
-        },
-    )
-}
-
-/// `args` as the JSON object a caller would send; unset options are left out
-/// or sent as `null`, as `nulls` says.
-fn talking_photo_json(args: &TalkingPhotoArgs, nulls: bool) -> Value {
-    let mut obj = json!({
-        "talking_photo_id": args.talking_photo_id,
-        "input_text": args.input_text,
-        "voice_id": args.voice_id,
-    });
-    let options = [
-        ("test", args.test.map(Value::from)),
-        ("caption", args.caption.map(Value::from)),
-        ("scale", args.scale.map(Value::from)),
-        (
-            "talking_photo_style",
-            args.talking_photo_style.map(|s| {
-                json!(if s == TalkingPhotoStyle::Circle {
-                    "circle"
-                } else {
-                    "square"
-                })
-            }),
-        ),
-        (
-            "talking_style",
-            args.talking_style.map(|s| {
-                json!(if s == TalkingStyle::Expressive {
-                    "expressive"
-                } else {
-                    "stable"
-                })
-            }),
-        ),
-        (
-            "expression",
-            args.expression.map(|e| {
-                json!(if e == Expression::Happy {
-                    "happy"
-                } else {
-                    "default"
-                })
-            }),
-        ),
-        ("super_resolution", args.super_resolution.map(Value::from)),
-        ("matting", args.matting.map(Value::from)),
-    ];
-    for (name, value) in options {
-        match value {
-            Some(v) => obj[name] = v,
-            None if nulls => obj[name] = Value::Null,
-            None => {}
-        }
-    }
-    obj
-}
-
-/// Bodies: raw bytes, arbitrary JSON, and JSON in the envelopes' shapes.
 fn body() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         vec(any::<u8>(), 0..200),
@@ -261,114 +150,196 @@ fn response() -> impl Strategy<Value = HttpResponse> {
     )
 }
 
+
+/// A port that answers every request with one response, on a virtual clock,
+/// and records what it was asked.
+struct Answering {
+    answer: HttpResponse,
+    sent: Vec<HttpRequest>,
+    now_ns: u64,
+}
+
+impl Port for Answering {
+    fn send(
+        &mut self,
+        _: &BaseUrl,
+        _: &ApiKey,
+        request: &HttpRequest,
+        _: u64,
+    ) -> Result<HttpResponse, TransportError> {
+        self.sent.push(request.clone());
+        self.now_ns += 1_000_000;
+        Ok(self.answer.clone())
+    }
+    fn now_ns(&mut self) -> u64 {
+        self.now_ns
+    }
+    fn unix_secs(&mut self) -> u64 {
+        1_000_000
+    }
+    fn sleep_ns(&mut self, ns: u64) {
+        self.now_ns += ns;
+    }
+    fn random_u64(&mut self) -> u64 {
+        7
+    }
+}
+
+/// Runs `name` with `args` on `generation` against a port answering `answer`.
+fn run(name: &str, generation: &str, args: &Value, answer: HttpResponse) -> (Reply, Answering) {
+    let mut port = Answering {
+        answer,
+        sent: Vec::new(),
+        now_ns: 0,
+    };
+    let lookup = |var: &str| match var {
+        "HEYGEN_API_KEY" => Some("canary-KEY-1".to_owned()),
+        "HEYGEN_API_VERSION" => Some(generation.to_owned()),
+        _ => None,
+    };
+    let env = Env {
+        lookup: &lookup,
+        key: None,
+    };
+    let reply = actions::find(name).unwrap().run(&mut port, &env, args);
+    (reply, port)
+}
+
+fn ok_answer() -> HttpResponse {
+    HttpResponse {
+        status: 404,
+        headers: vec![],
+        body: b"{}".to_vec(),
+    }
+}
+
+/// The card's output object of `reply`, checked: `success` and `error` first,
+/// `error` set when `success` is false, the key never present.
+fn card(reply: &Reply) -> Map<String, Value> {
+    assert!(reply.body.starts_with(r#"{"success":"#), "{}", reply.body);
+    assert!(!reply.body.contains("canary-KEY-1"), "{}", reply.body);
+    let Value::Object(card) = serde_json::from_str(&reply.body).unwrap() else {
+        panic!("not an object: {}", reply.body)
+    };
+    if card["success"] == false {
+        assert!(card["error"].is_string(), "{}", reply.body);
+        assert_ne!(reply.status, 200);
+    } else {
+        assert_eq!(reply.status, 200);
+    }
+    card
+}
+
+fn error(card: &Map<String, Value>) -> &str {
+    card["error"].as_str().unwrap_or("")
+}
+
+/// The prefixes an answer from HeyGen (rather than the arguments) may cause.
+const ANSWER_PREFIXES: [&str; 6] = [
+    "http_",
+    "api_error: ",
+    "bad_response: ",
+    "video_failed: ",
+    "request_denied: ",
+    "timeout: ",
+];
+
 proptest! {
     #![proptest_config(config())]
 
-    /// (a) Only unreserved characters and `%XX` escapes, and it decodes back.
+    /// The encoding leaves only unreserved characters and decodes back.
     #[test]
     fn encode_component_is_safe_and_reversible(s in url_text()) {
-        let enc = encode_component(&s);
-        let b = enc.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] == b'%' {
-                prop_assert!(i + 2 < b.len(), "cut escape in {}", enc);
-                prop_assert!(b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit(), "{}", enc);
-                i += 3;
-            } else {
-                prop_assert!(b[i].is_ascii_alphanumeric() || b"-_.~".contains(&b[i]), "{}", enc);
-                i += 1;
+        let encoded = encode_component(&s);
+        prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"%-_.~".contains(&b)));
+        prop_assert_eq!(decode(&encoded), s);
+    }
+
+    /// An id is either refused as `invalid_input: video_id` with nothing
+    /// sent, or sent as exactly one path segment (v3) or query value (legacy)
+    /// that decodes to the trimmed id.
+    #[test]
+    fn accepted_ids_stay_in_their_segment(raw in id_like(), legacy in any::<bool>()) {
+        let generation = if legacy { "legacy" } else { "v3" };
+        let (reply, port) = run("retrieve_video_link", generation, &json!({"video_id": raw}), ok_answer());
+        let card = card(&reply);
+        match port.sent.as_slice() {
+            [] => prop_assert!(error(&card).starts_with("invalid_input: video_id"), "{}", error(&card)),
+            [request] => {
+                let base = BaseUrl::parse("https://api.heygen.com").unwrap();
+                let target = request.path_and_query(&base);
+                let encoded = if legacy {
+                    target.strip_prefix("/v1/video_status.get?video_id=").unwrap().to_owned()
+                } else {
+                    prop_assert!(request.query.is_empty());
+                    target.strip_prefix("/v3/videos/").unwrap().to_owned()
+                };
+                prop_assert!(!encoded.contains(['/', '?', '#', '&', '=']));
+                prop_assert_eq!(decode(&encoded), raw.trim());
+            }
+            more => prop_assert!(false, "{} requests", more.len()),
+        }
+    }
+
+    /// Any bytes as a request body: arguments that are not a JSON object are
+    /// `invalid_input:` for every action, and nothing is sent.
+    #[test]
+    fn any_body_is_read_or_refused(bytes in vec(any::<u8>(), 0..300)) {
+        let parsed = actions::parse_body(&bytes);
+        for entry in actions::ALL {
+            let mut port = Answering { answer: ok_answer(), sent: Vec::new(), now_ns: 0 };
+            let lookup = |_: &str| None;
+            let env = Env { lookup: &lookup, key: None };
+            let reply = match &parsed {
+                Ok(args) => entry.run(&mut port, &env, args),
+                Err(e) => entry.failure(&e.clone().into()),
+            };
+            let card = card(&reply);
+            prop_assert!(port.sent.is_empty(), "no key, so nothing may be sent");
+            prop_assert_eq!(&card["success"], &Value::Bool(false));
+            let ok_shape = matches!(&parsed, Ok(Value::Object(_) | Value::Null));
+            if !ok_shape {
+                prop_assert!(error(&card).starts_with("invalid_input: "), "{}", error(&card));
             }
         }
-        prop_assert_eq!(decode(&enc), s);
     }
 
-    /// (b) An accepted id can alter neither the path nor the query.
+    /// Any JSON as arguments to every action on both generations: either
+    /// refused before sending (`invalid_input:` or `unsupported:`), or sent
+    /// and then judged by the answer.
     #[test]
-    fn accepted_ids_stay_in_their_segment(raw in id_like(), prefixed in any::<bool>()) {
-        let Ok(id) = check_id("video_id", &raw) else { return Ok(()) };
-        prop_assert_eq!(id.as_str(), raw.trim());
-        let base = BaseUrl::parse(if prefixed { "https://gw.example.com/heygen/" } else { "https://api.heygen.com" }).unwrap();
-        let args = VideoLinkArgs { video_id: raw.clone() };
-
-        let req = v3::video(&args).unwrap();
-        let segment = req.path.strip_prefix("/v3/videos/").expect("v3 path");
-        prop_assert!(!segment.is_empty() && !segment.contains(['/', '?', '#']), "{}", req.path);
-        prop_assert_eq!(decode(segment), id.as_str());
-        prop_assert!(req.query.is_empty());
-        let pq = req.path_and_query(&base);
-        prop_assert_eq!(pq.split('/').count(), base.path_prefix.split('/').count() + 3, "{}", pq);
-
-        let pq = legacy::video(&args).unwrap().path_and_query(&base);
-        let rest = pq.strip_prefix(base.path_prefix.as_str()).unwrap();
-        let (path, query) = rest.split_once('?').expect("a query");
-        prop_assert_eq!(path, "/v1/video_status.get");
-        let params: Vec<&str> = query.split('&').collect();
-        prop_assert_eq!(params.len(), 1, "{}", pq);
-        let (name, value) = params[0].split_once('=').expect("name=value");
-        prop_assert_eq!(name, "video_id");
-        prop_assert!(!value.contains(['=', '#', '?']), "{}", pq);
-        prop_assert_eq!(decode(value), id.as_str());
-    }
-
-    /// (c) `from_json` never panics on arbitrary bytes.
-    #[test]
-    fn from_json_survives_any_bytes(bytes in vec(any::<u8>(), 0..300)) {
-        let _ = from_json::<TalkingPhotoArgs>(&bytes);
-        let _ = from_json::<TemplateArgs>(&bytes);
-        let _ = from_json::<VideoLinkArgs>(&bytes);
-        let _ = from_json::<NoArgs>(&bytes);
-    }
-
-    /// (c) ... nor on arbitrary JSON, and what it accepts builds or is refused cleanly.
-    #[test]
-    fn from_json_survives_any_json(value in json_value()) {
-        let bytes = value.to_string().into_bytes();
-        if let Ok(args) = from_json::<TalkingPhotoArgs>(&bytes) {
-            let _ = v3::talking_photo(&args);
-            let _ = legacy::talking_photo(&args);
+    fn any_arguments_are_refused_before_sending_or_sent(args in json_value(), legacy in any::<bool>()) {
+        let generation = if legacy { "legacy" } else { "v3" };
+        for entry in actions::ALL {
+            let (reply, port) = run(entry.name, generation, &args, ok_answer());
+            let card = card(&reply);
+            if port.sent.is_empty() {
+                let e = error(&card);
+                prop_assert!(e.starts_with("invalid_input: ") || e.starts_with("unsupported: "), "{}: {}", entry.name, e);
+            } else {
+                prop_assert!(error(&card).starts_with("http_404: "), "{}", error(&card));
+                prop_assert_eq!(entry.check(&args), Ok(()));
+            }
         }
-        if let Ok(args) = from_json::<TemplateArgs>(&bytes) {
-            let _ = v3::template(&args);
-            let _ = legacy::template(&args);
-        }
-        if let Ok(args) = from_json::<VideoLinkArgs>(&bytes) {
-            let _ = v3::video(&args);
-            let _ = legacy::video(&args);
-        }
-        let _ = from_json::<NoArgs>(&bytes);
     }
 
-    /// (c) Valid argument objects parse back to the same values.
+    /// Any answer to every action's example on both generations gives a card
+    /// whose error, if any, is one an answer can cause.
     #[test]
-    fn video_link_args_round_trip(video_id in any::<String>()) {
-        let bytes = json!({ "video_id": video_id }).to_string().into_bytes();
-        prop_assert_eq!(from_json::<VideoLinkArgs>(&bytes), Ok(VideoLinkArgs { video_id }));
-    }
-
-    /// (c) Same for `TalkingPhotoArgs`, unset options left out or sent as `null`.
-    #[test]
-    fn talking_photo_args_round_trip(args in talking_photo_args(), nulls in any::<bool>()) {
-        let bytes = talking_photo_json(&args, nulls).to_string().into_bytes();
-        prop_assert_eq!(from_json::<TalkingPhotoArgs>(&bytes), Ok(args));
-    }
-
-    /// (d) Every parser, and `error_from_status`, returns on any answer.
-    #[test]
-    fn parsers_survive_any_answer(resp in response(), retry_after in option::of(any::<u64>())) {
-        let mut errors = Vec::new();
-        errors.extend(v3::parse_created(&resp).err());
-        errors.extend(v3::parse_events(&resp).err());
-        errors.extend(v3::parse_voices(&resp).err());
-        errors.extend(v3::parse_video(&resp, " v9 ").err());
-        errors.extend(legacy::parse_created(&resp).err());
-        errors.extend(legacy::parse_events(&resp).err());
-        errors.extend(legacy::parse_voices(&resp).err());
-        errors.extend(legacy::parse_video(&resp, " v9 ").err());
-        errors.push(api::error_from_status(&resp, retry_after));
-        for err in errors {
-            let text = err.to_string();
-            prop_assert!(text.starts_with(&format!("{}: ", err.prefix())), "{}", text);
+    fn any_answer_gives_a_card(resp in response(), legacy in any::<bool>()) {
+        let generation = if legacy { "legacy" } else { "v3" };
+        for entry in actions::ALL {
+            let args: Value = serde_json::from_str(entry.example).unwrap();
+            let (reply, port) = run(entry.name, generation, &args, resp.clone());
+            let card = card(&reply);
+            prop_assert!(!port.sent.is_empty());
+            if card["success"] == false || card["error"].is_string() {
+                let e = error(&card);
+                prop_assert!(ANSWER_PREFIXES.iter().any(|p| e.starts_with(p)), "{}: {}", entry.name, e);
+            }
+            if resp.status / 100 != 2 {
+                prop_assert_eq!(&card["success"], &Value::Bool(false));
+            }
         }
     }
 }

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use host_test::runtime::{
-    ACTIONS, Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Settings,
-};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use heygen_plugin::actions;
+use heygen_plugin::error::{Error as PluginError, Failure};
+use host_test::runtime::{Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Settings};
 use host_test::sim::{DEFAULT_KEY, Simulator};
 use serde_json::Value;
 
@@ -32,7 +32,9 @@ enum Command {
     /// Run one action and print its output JSON.
     ///
     /// Exit status: 0 when the output says `success: true`, 1 when it says
-    /// `success: false`, 2 for a usage error (unknown action, malformed JSON).
+    /// `success: false` (bad arguments included: they get the card's output
+    /// with `invalid_input:`), 2 for a usage error (unknown action, text that
+    /// is not JSON).
     ///
     /// Configuration comes from the environment, as for the plugin:
     /// HEYGEN_API_KEY, HEYGEN_BASE_URL, HEYGEN_API_VERSION (v3 or legacy) and
@@ -42,8 +44,7 @@ enum Command {
         after_help = "Examples:\n  heygen-host call list_voice_id_options\n  heygen-host call retrieve_video_link '{\"video_id\": \"abc123\"}'\n  HEYGEN_BASE_URL=http://127.0.0.1:8080 heygen-host call create_talking_photo -  < args.json\n  HEYGEN_API_KEY=... heygen-host call --live list_voice_id_options"
     )]
     Call {
-        /// One of: create_talking_photo, create_video_from_template,
-        /// list_custom_events_options, list_voice_id_options, retrieve_video_link.
+        /// The action (its list comes from the plugin's registry).
         action: String,
         /// The arguments as a JSON object with the card's names (`-` reads
         /// standard input). Defaults to `{}`.
@@ -87,8 +88,23 @@ enum Command {
     },
 }
 
+/// The command line, with the action list of `call` taken from the registry.
+fn command_line() -> clap::Command {
+    Cli::command().mut_subcommand("call", |call| {
+        call.mut_arg("action", |arg| {
+            arg.index(1).value_parser(clap::builder::PossibleValuesParser::new(
+                actions::ALL.iter().map(|entry| entry.name),
+            ))
+        })
+        .mut_arg("json", |arg| arg.index(2))
+    })
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command_line().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -217,12 +233,19 @@ async fn call(
         eprintln!("heygen-host call: {msg}\nRun `heygen-host call --help` for usage.");
         Ok(ExitCode::from(2))
     };
-    if !ACTIONS.contains(&action) {
+    let Some(entry) = actions::find(action) else {
         return usage(format!(
             "unknown action `{action}`; the actions are {}",
-            ACTIONS.join(", ")
+            actions::names()
         ));
-    }
+    };
+    // Bad arguments get the card's output, as from every other face.
+    let refuse = |error: PluginError| -> Result<ExitCode> {
+        let reply = entry.failure(&Failure::from(error));
+        let output: Value = serde_json::from_str(&reply.body)?;
+        println!("{}", serde_json::to_string_pretty(&output)?);
+        Ok(ExitCode::from(1))
+    };
     let text = match json.as_deref() {
         None => "{}".to_owned(),
         Some("-") => {
@@ -233,10 +256,15 @@ async fn call(
         Some(text) => text.to_owned(),
     };
     let args: Value = match serde_json::from_str(&text) {
-        Ok(Value::Object(map)) => Value::Object(map),
-        Ok(_) => return usage("the arguments must be a JSON object".into()),
+        Ok(args) => args,
         Err(e) => return usage(format!("the arguments are not valid JSON: {e}")),
     };
+    // The plugin's own argument reader, run natively: what the WIT types
+    // cannot carry (an unknown enum case, a string for a number) is refused
+    // here exactly as the HTTP face would refuse it.
+    if let Err(error) = entry.check(&args) {
+        return refuse(error);
+    }
 
     let mut env: Vec<(String, String)> = std::env::vars()
         .filter(|(k, _)| k.starts_with("HEYGEN_"))
@@ -269,7 +297,7 @@ async fn call(
     let mut session = plugin.session(&settings).await?;
     let output = match session.call(action, &args).await {
         Ok(output) => output,
-        Err(CallError::Usage(msg)) => return usage(msg),
+        Err(CallError::Usage(msg)) => return refuse(PluginError::InvalidInput(msg)),
         Err(CallError::Host(e)) => serde_json::json!({
             "success": false,
             "error": format!("host_error: the plugin failed inside the host: {e:#}"),

@@ -16,9 +16,9 @@ use tokio::sync::Semaphore;
 use wasmtime::component::Val;
 
 use crate::runtime::{
-    ACTIONS, Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Session, Settings,
+    Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Session, Settings, actions,
 };
-use crate::sim::{Fault, FaultKind, Simulator, data};
+use crate::sim::{Fault, FaultKind, Simulator};
 
 /// The API key every case uses, to be searched for afterwards.
 pub const CANARY_KEY: &str = "hg_CANARY_5ecret_9f2c41d7e0";
@@ -278,16 +278,9 @@ fn faults() -> Vec<FaultSpec> {
 
 /// Valid arguments for `action`, so that only the fault can make it fail.
 pub fn valid_args(action: &str) -> Value {
-    match action {
-        "create_talking_photo" => {
-            json!({"talking_photo_id": "tp_anna_office", "input_text": "Hello", "voice_id": data::voice_id(0)})
-        }
-        "create_video_from_template" => {
-            json!({"template_id": "tpl_welcome", "variables": {"headline": {"name": "headline", "type": "text", "properties": {"content": "Hi"}}}})
-        }
-        "retrieve_video_link" => json!({"video_id": "0123456789abcdef0123456789abcdef"}),
-        _ => json!({}),
-    }
+    heygen_plugin::actions::find(action)
+        .and_then(|entry| serde_json::from_str(entry.example).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// What the matrix found.
@@ -336,7 +329,7 @@ impl Figures {
             format!(
                 "{} x {} x 2 = {} cases",
                 self.faults,
-                ACTIONS.len(),
+                actions().count(),
                 self.fault_cases
             ),
         );
@@ -824,7 +817,7 @@ pub async fn run(plugins: &Plugins) -> Result<Figures> {
         ..Figures::default()
     };
     for spec in specs {
-        for action in ACTIONS {
+        for action in actions() {
             for generation in ["v3", "legacy"] {
                 let (plugins, spec, limit) = (plugins.clone(), spec.clone(), limit.clone());
                 tasks.spawn(async move {

@@ -30,14 +30,10 @@ pub const HTTP_FACE_WASM: &[u8] =
 
 /// The exported interface holding the actions.
 pub const ACTIONS_INTERFACE: &str = "modulex:heygen/actions@0.1.0";
-/// The card's action names, in its order.
-pub const ACTIONS: [&str; 5] = [
-    "create_talking_photo",
-    "create_video_from_template",
-    "list_custom_events_options",
-    "list_voice_id_options",
-    "retrieve_video_link",
-];
+/// Every action's name, in the registry's order.
+pub fn actions() -> impl Iterator<Item = &'static str> {
+    heygen_plugin::actions::ALL.iter().map(|entry| entry.name)
+}
 /// Linear memory one instance may grow to.
 const MEMORY_LIMIT: usize = 64 << 20;
 
@@ -363,12 +359,11 @@ impl Plugin {
         let interface = component
             .get_export_index(None, ACTIONS_INTERFACE)
             .ok_or_else(|| anyhow!("the component does not export {ACTIONS_INTERFACE}"))?;
-        let functions = ACTIONS
-            .iter()
+        let functions = actions()
             .map(|action| {
                 component
                     .get_export_index(Some(&interface), action.replace('_', "-").as_str())
-                    .map(|index| (*action, index))
+                    .map(|index| (action, index))
                     .ok_or_else(|| anyhow!("the component does not export `{action}`"))
             })
             .collect::<Result<_>>()?;
@@ -467,7 +462,7 @@ impl Session {
             .ok_or_else(|| {
                 CallError::Usage(format!(
                     "unknown action `{action}`; the actions are {}",
-                    ACTIONS.join(", ")
+                    heygen_plugin::actions::names()
                 ))
             })?;
         self.instance

@@ -14,39 +14,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::http::HttpResponse;
-
-/// A video HeyGen accepted for rendering.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Created {
-    /// The new video's id.
-    pub video_id: String,
-    /// Status, where the generation reports one.
-    pub status: Option<String>,
-}
-
-/// One voice, as the card's `VoiceInfo`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Voice {
-    /// Id to pass as `voice_id`.
-    pub voice_id: Option<String>,
-    /// Display name.
-    pub name: Option<String>,
-}
-
-/// Voices from listed items (objects with `voice_id` and `name`, either of
-/// which may be null); `None` if an item is not an object.
-pub(crate) fn voice_list(items: &[Value]) -> Option<Vec<Voice>> {
-    items
-        .iter()
-        .map(|item| {
-            item.is_object().then(|| Voice {
-                voice_id: text(item, "voice_id"),
-                name: text(item, "name"),
-            })
-        })
-        .collect()
-}
+use crate::actions::CreatedVideo;
+use crate::outbound::HttpResponse;
 
 /// One page of a list, with the token of the next page if there is one.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,25 +26,11 @@ pub struct Page<T> {
     pub next_token: Option<String>,
 }
 
-/// The name of a webhook event type as listed: an object with `event_type`,
-/// or a bare string.
-pub(crate) fn event_name(item: &Value) -> Option<String> {
-    match item {
-        Value::String(name) => Some(name.clone()),
-        other => other.get("event_type")?.as_str().map(str::to_owned),
-    }
-}
-
-/// Every item's event name, or `None` if one has none.
-pub(crate) fn event_names(items: &[Value]) -> Option<Vec<String>> {
-    items.iter().map(event_name).collect()
-}
-
-/// What HeyGen says about a video.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What HeyGen says about a video: the output of `retrieve_video_link`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct VideoState {
     /// The video's id.
-    pub video_id: String,
+    pub video_id: Option<String>,
     /// HeyGen's status, passed through.
     pub status: Option<String>,
     /// Download link, once completed.
@@ -86,8 +41,28 @@ pub struct VideoState {
     pub duration: Option<f64>,
     /// Captions link.
     pub caption_url: Option<String>,
-    /// Why the render failed, when `status` is `failed`.
+    /// Why the render failed, when `status` is `failed` (the card's `error`).
+    #[serde(skip)]
     pub failure: Option<String>,
+}
+
+/// A create's answer read by `parse`: the new video's id (`data.video_id`, or
+/// `data.id` on template answers) and status. An unreadable 2xx means HeyGen
+/// probably made the video, so it is reported as possibly created.
+pub(crate) fn created(resp: &HttpResponse, data: Result<Value, Error>) -> Result<CreatedVideo, Error> {
+    let read = data.and_then(|data| {
+        let video_id = text(&data, "video_id")
+            .or_else(|| text(&data, "id"))
+            .ok_or_else(|| bad_response(resp, "no video id in `data`"))?;
+        Ok(CreatedVideo {
+            video_id: Some(video_id),
+            status: text(&data, "status"),
+        })
+    });
+    read.map_err(|e| match e {
+        Error::BadResponse { .. } => Error::MaybeCreated(Box::new(e)),
+        other => other,
+    })
 }
 
 /// Deserializes a 2xx body, or says why it cannot be read.
@@ -214,9 +189,11 @@ pub(crate) fn video_state(
     caption_fields: [&str; 2],
 ) -> VideoState {
     VideoState {
-        video_id: text(data, "id")
-            .or_else(|| text(data, "video_id"))
-            .unwrap_or_else(|| requested_id.trim().to_owned()),
+        video_id: Some(
+            text(data, "id")
+                .or_else(|| text(data, "video_id"))
+                .unwrap_or_else(|| requested_id.trim().to_owned()),
+        ),
         status: Some(status),
         video_url: text(data, "video_url"),
         thumbnail_url: text(data, "thumbnail_url"),
@@ -242,7 +219,7 @@ pub(crate) fn failure_text(code: Option<String>, message: Option<String>) -> Str
 #[cfg(test)]
 pub(crate) mod testing {
     //! Helpers for the parsers' tests.
-    use crate::http::HttpResponse;
+    use crate::outbound::HttpResponse;
 
     /// A response with `status`, a JSON content type and `body`.
     pub fn response(status: u16, body: &str) -> HttpResponse {

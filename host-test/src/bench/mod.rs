@@ -11,14 +11,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use bytes::Bytes;
 use heygen_plugin::actions::{self, Env};
-use heygen_plugin::input::{TalkingPhotoArgs, TemplateArgs, VideoLinkArgs, from_json};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 use wasmtime::component::Component;
 use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-use crate::runtime::{ACTIONS, HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings};
-use crate::sim::{DEFAULT_KEY, Simulator, data};
+use crate::runtime::{HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings};
+use crate::sim::{DEFAULT_KEY, Simulator};
 use native::NativeTransport;
 
 /// How long and how often to measure.
@@ -106,21 +105,16 @@ fn env_for(sim: &Simulator, generation: &str) -> Vec<(String, String)> {
     ]
 }
 
-/// Arguments for `action` that succeed on the simulator.
+/// Arguments for `action` that succeed on the simulator: the registry's
+/// example, with `video_id` (if it takes one) set to a video that exists.
 fn args_for(action: &str, video_id: &str) -> Value {
-    match action {
-        "create_talking_photo" => {
-            json!({"talking_photo_id": "tp_anna_office", "input_text": "Benchmark", "voice_id": data::voice_id(0)})
-        }
-        "create_video_from_template" => {
-            json!({"template_id": "tpl_welcome", "variables": {"headline": {"name": "headline", "type": "text", "properties": {"content": "Hi"}}}})
-        }
-        "retrieve_video_link" => json!({ "video_id": video_id }),
-        _ => json!({}),
+    let mut args = crate::reliability::valid_args(action);
+    if let Some(id) = args.get_mut("video_id") {
+        *id = json!(video_id);
     }
+    args
 }
 
-/// Times `n` runs of `f`.
 async fn time_async<F, Fut>(n: usize, mut f: F) -> Result<Stats>
 where
     F: FnMut() -> Fut,
@@ -319,7 +313,7 @@ async fn per_call(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let video_id = created["video_id"].as_str().unwrap_or_default().to_owned();
-    for action in ACTIONS {
+    for action in crate::runtime::actions() {
         let n = if action == "list_voice_id_options" {
             100
         } else {
@@ -454,25 +448,14 @@ fn native_calls(
         lookup: &lookup,
         key: None,
     };
-    let bytes = args.to_string().into_bytes();
-    let bad = |e: heygen_plugin::output::Failure| anyhow::anyhow!("native {action}: {}", e.message);
+    let entry = actions::find(action).context("no such action")?;
     time_sync(n, || {
-        let t = &mut transport;
-        match action {
-            "create_talking_photo" => {
-                actions::create_talking_photo(t, &env, &from_json::<TalkingPhotoArgs>(&bytes)?)
-                    .map(drop)
-            }
-            "create_video_from_template" => {
-                actions::create_video_from_template(t, &env, &from_json::<TemplateArgs>(&bytes)?)
-                    .map(drop)
-            }
-            "list_custom_events_options" => actions::list_custom_events_options(t, &env).map(drop),
-            "list_voice_id_options" => actions::list_voice_id_options(t, &env).map(drop),
-            _ => actions::retrieve_video_link(t, &env, &from_json::<VideoLinkArgs>(&bytes)?)
-                .map(drop),
+        let reply = entry.run(&mut transport, &env, args);
+        if reply.status == 200 {
+            Ok(())
+        } else {
+            bail!("native {action}: {}", reply.body)
         }
-        .map_err(bad)
     })
 }
 

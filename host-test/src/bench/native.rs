@@ -7,8 +7,8 @@ use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use heygen_plugin::config::{ApiKey, BaseUrl, Scheme};
-use heygen_plugin::http::{HttpRequest, HttpResponse};
-use heygen_plugin::transport::{Transport, TransportError};
+use heygen_plugin::outbound::{HttpRequest, HttpResponse};
+use heygen_plugin::port::{Port, TransportError};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 
@@ -41,7 +41,7 @@ impl NativeTransport {
     }
 }
 
-impl Transport for NativeTransport {
+impl Port for NativeTransport {
     fn send(
         &mut self,
         base: &BaseUrl,

@@ -51,15 +51,46 @@ fn call_exits_0_1_or_2() {
             .is_some_and(|e| e.starts_with("http_404: "))
     );
 
+    // Wrong arguments are invalid input, as on every face: the card's output
+    // with `invalid_input:` naming the field, exit 1.
+    for (args, needle) in [
+        (
+            &["call", "retrieve_video_link", r#"{"video": "x"}"#][..],
+            "invalid_input: video: unknown field `video`",
+        ),
+        (
+            &[
+                "call",
+                "create_talking_photo",
+                r#"{"talking_photo_id": "t", "input_text": "x", "voice_id": "v", "expression": "sad"}"#,
+            ],
+            "invalid_input: expression: unknown variant `sad`",
+        ),
+        (
+            &[
+                "call",
+                "create_talking_photo",
+                r#"{"talking_photo_id": "t", "input_text": "x", "voice_id": "v", "scale": "big"}"#,
+            ],
+            "invalid_input: scale: invalid type",
+        ),
+        (
+            &["call", "retrieve_video_link", "[1]"],
+            "invalid_input: the arguments must be a JSON object",
+        ),
+    ] {
+        let refused = heygen_host(args, &[]);
+        assert_eq!(refused.status.code(), Some(1), "{args:?}");
+        let output = json(&refused);
+        assert_eq!(output["success"], Value::Bool(false));
+        let error = output["error"].as_str().unwrap_or_default();
+        assert!(error.starts_with(needle), "{args:?}: {error}");
+    }
+
+    // Usage errors: exit 2, nothing on stdout.
     for args in [
         &["call", "make_coffee"][..],
         &["call", "retrieve_video_link", "{not json"],
-        &["call", "retrieve_video_link", r#"{"video": "x"}"#],
-        &[
-            "call",
-            "create_talking_photo",
-            r#"{"talking_photo_id": "t", "input_text": "x", "voice_id": "v", "expression": "sad"}"#,
-        ],
         &["call"],
         &["frobnicate"],
     ] {
@@ -118,7 +149,7 @@ fn tools_prints_the_components_manifest() {
     let out = heygen_host(&["tools"], &[("HEYGEN_API_KEY", CANARY_KEY)]);
     assert_eq!(out.status.code(), Some(0));
     let expected: Value =
-        serde_json::from_str(heygen_plugin::manifest::MANIFEST_JSON).expect("manifest");
+        serde_json::from_str(heygen_plugin::faces::manifest::MANIFEST_JSON).expect("manifest");
     assert_eq!(json(&out), expected);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(CANARY_KEY));
 }

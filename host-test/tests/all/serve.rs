@@ -127,7 +127,7 @@ async fn the_manifest_lists_valid_schemas_and_the_wit_docs() {
     assert_eq!(answer.headers["content-type"], "application/json");
     let manifest = answer.json();
     let expected: Value =
-        serde_json::from_str(heygen_plugin::manifest::MANIFEST_JSON).expect("manifest");
+        serde_json::from_str(heygen_plugin::faces::manifest::MANIFEST_JSON).expect("manifest");
     assert_eq!(manifest, expected);
     let actions = manifest["actions"].as_array().expect("actions");
     assert_eq!(actions.len(), 5);
@@ -386,7 +386,7 @@ async fn every_error_status() {
         "method_not_allowed",
     );
     check(&send(addr, "GET", "/", &[], b"").await, 404, "not_found");
-    let big = vec![b' '; heygen_plugin::http_face::MAX_REQUEST_BYTES + 1];
+    let big = vec![b' '; heygen_plugin::limits::MAX_REQUEST_BYTES + 1];
     let output = check(
         &send(addr, "POST", "/actions/list_voice_id_options", &[], &big).await,
         413,
@@ -440,7 +440,7 @@ async fn a_chunked_body_over_the_limit_is_refused_unread() {
     let head = "POST /actions/create_talking_photo HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
     stream.write_all(head.as_bytes()).await.expect("head");
     let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
-    for _ in 0..(heygen_plugin::http_face::MAX_REQUEST_BYTES / (64 * 1024) + 2) {
+    for _ in 0..(heygen_plugin::limits::MAX_REQUEST_BYTES / (64 * 1024) + 2) {
         if stream.write_all(chunk.as_bytes()).await.is_err() {
             break;
         }

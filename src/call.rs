@@ -1,31 +1,33 @@
-//! Runs requests through a [`Transport`] inside one call's time budget,
-//! retrying what [`crate::retry`] allows and following pages.
+//! One action call's view of HeyGen: requests sent through a [`Port`] inside
+//! the call's time budget, retrying what [`crate::retry`] allows and following
+//! pages.
 
 use crate::api::{Page, bad_response, error_from_status};
 use crate::config::{ApiKey, Config};
 use crate::error::Error;
-use crate::http::{HttpRequest, HttpResponse};
+use crate::outbound::{HttpRequest, HttpResponse};
 use crate::retry::{self, Effect, Outcome};
-use crate::transport::{MAX_BODY_BYTES, Transport, TransportError};
+use crate::limits::MAX_BODY_BYTES;
+use crate::port::{Port, TransportError};
 
 const NS_PER_MS: u64 = 1_000_000;
 
 /// One action call's view of HeyGen: a transport, the configuration, the key
 /// and the deadline every attempt shares.
-pub struct Client<'a, T: Transport> {
-    transport: &'a mut T,
+pub struct Call<'a> {
+    transport: &'a mut dyn Port,
     config: &'a Config,
     key: &'a ApiKey,
     deadline_ns: u64,
 }
 
-impl<'a, T: Transport> Client<'a, T> {
+impl<'a> Call<'a> {
     /// Starts a call: its budget (`HEYGEN_TIMEOUT_MS`) runs from now.
-    pub fn new(transport: &'a mut T, config: &'a Config, key: &'a ApiKey) -> Self {
+    pub fn new(transport: &'a mut dyn Port, config: &'a Config, key: &'a ApiKey) -> Self {
         let deadline_ns = transport
             .now_ns()
             .saturating_add(config.timeout_ms.saturating_mul(NS_PER_MS));
-        Client {
+        Call {
             transport,
             config,
             key,
@@ -161,7 +163,7 @@ impl<'a, T: Transport> Client<'a, T> {
 
 #[cfg(test)]
 pub(crate) mod fake {
-    //! A scripted [`Transport`] with a virtual clock, for unit tests.
+    //! A scripted [`Port`] with a virtual clock, for unit tests.
     use super::*;
     use crate::config::BaseUrl;
     use std::collections::VecDeque;
@@ -199,7 +201,7 @@ pub(crate) mod fake {
         })
     }
 
-    impl Transport for Scripted {
+    impl Port for Scripted {
         fn send(
             &mut self,
             _: &BaseUrl,
@@ -248,6 +250,11 @@ mod tests {
         ApiKey::parse("k", API_KEY_VAR).unwrap()
     }
 
+    fn voices_page(token: Option<&str>) -> HttpRequest {
+        let req = HttpRequest::get("/v3/voices").with_query("limit", "100");
+        crate::api::v3::with_token(req, token)
+    }
+
     fn idempotency_key(req: &HttpRequest) -> Option<&str> {
         req.headers
             .iter()
@@ -263,7 +270,7 @@ mod tests {
             answer(200, "{}", &[]),
         ]);
         let (config, key) = (config(30_000), key());
-        let resp = Client::new(&mut t, &config, &key)
+        let resp = Call::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/v3/videos"), Effect::IdempotentCreate)
             .unwrap();
         assert_eq!(resp.status, 200);
@@ -278,7 +285,7 @@ mod tests {
     fn legacy_create_is_sent_once_and_says_it_may_exist() {
         let mut t = Scripted::new([answer(503, "", &[])]);
         let (config, key) = (config(30_000), key());
-        let err = Client::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/v2/video/generate"), Effect::Create)
             .unwrap_err();
         assert_eq!(t.sent.len(), 1);
@@ -296,7 +303,7 @@ mod tests {
             answer(200, "{}", &[]),
         ]);
         let (config, key) = (config(30_000), key());
-        Client::new(&mut t, &config, &key)
+        Call::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/"), Effect::Create)
             .unwrap();
         assert_eq!(t.sent.len(), 3);
@@ -311,7 +318,7 @@ mod tests {
             answer(504, "", &[]),
         ]);
         let (config, key) = (config(30_000), key());
-        let err = Client::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/"), Effect::Read)
             .unwrap_err();
         assert_eq!(t.sent.len(), 3);
@@ -327,7 +334,7 @@ mod tests {
             &[("retry-after", "3600")],
         )]);
         let (config, key) = (config(5_000), key());
-        let err = Client::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/"), Effect::Read)
             .unwrap_err();
         assert_eq!(t.sent.len(), 1);
@@ -341,7 +348,7 @@ mod tests {
         let mut t = Scripted::new([]);
         t.send_ms = 2_000;
         let (config, key) = (config(1_000), key());
-        let err = Client::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, &key)
             .exchange(HttpRequest::get("/"), Effect::Read)
             .unwrap_err();
         assert!(
@@ -372,8 +379,8 @@ mod tests {
             ),
         ]);
         let (config, key) = (config(30_000), key());
-        let voices = Client::new(&mut t, &config, &key)
-            .all_pages(crate::api::v3::voices, crate::api::v3::parse_voices, 50)
+        let voices = Call::new(&mut t, &config, &key)
+            .all_pages(voices_page, crate::api::v3::page, 50)
             .unwrap();
         assert_eq!(voices.len(), 3);
         let base = &config.base_url;
@@ -393,13 +400,13 @@ mod tests {
         let page = r#"{"data":[{"voice_id":"a"}],"has_more":true,"next_token":"same"}"#;
         let mut t = Scripted::new([answer(200, page, &[]), answer(200, page, &[])]);
         let (config, key) = (config(30_000), key());
-        let err = Client::new(&mut t, &config, &key)
-            .all_pages(crate::api::v3::voices, crate::api::v3::parse_voices, 50)
+        let err = Call::new(&mut t, &config, &key)
+            .all_pages(voices_page, crate::api::v3::page, 50)
             .unwrap_err();
         assert!(err.to_string().contains("repeats an earlier one"), "{err}");
         let mut t = Scripted::new([answer(200, page, &[])]);
-        let err = Client::new(&mut t, &config, &key)
-            .all_pages(crate::api::v3::voices, crate::api::v3::parse_voices, 1)
+        let err = Call::new(&mut t, &config, &key)
+            .all_pages(voices_page, crate::api::v3::page, 1)
             .unwrap_err();
         assert!(err.to_string().contains("more than 1 pages"), "{err}");
     }

@@ -1,9 +1,9 @@
-//! The [`Transport`] over `wasi:http`, `wasi:clocks` and `wasi:random`.
+//! The core's [`Port`] over `wasi:http`, `wasi:clocks` and `wasi:random`.
 //!
 //! Every wait (for the connection, the answer's head and each piece of its
 //! body) polls the operation together with a timer for the call's deadline,
 //! so a call ends on time even on hosts that ignore `request-options`.
-//! Bodies are read in pieces and refused past [`MAX_BODY_BYTES`].
+//! Bodies are read in pieces and refused past [`MAX_BODY_BYTES`](crate::limits::MAX_BODY_BYTES).
 
 use wasip2::clocks::{monotonic_clock, wall_clock};
 use wasip2::http::outgoing_handler;
@@ -11,32 +11,23 @@ use wasip2::http::types::{
     ErrorCode, Fields, FutureIncomingResponse, IncomingBody, IncomingResponse, Method,
     OutgoingBody, OutgoingRequest, RequestOptions, Scheme,
 };
-use wasip2::io::poll::{Pollable, poll};
+
 use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 
+use super::wait;
 use crate::config::{self, ApiKey, BaseUrl};
-use crate::http::{self, HttpRequest, HttpResponse};
-use crate::transport::{MAX_BODY_BYTES, Transport, TransportError};
-
-/// Longest wait for a connection (capped by the call's remaining budget).
-const CONNECT_TIMEOUT_NS: u64 = 10_000_000_000;
-/// Longest silence between two pieces of an answer's body.
-const BETWEEN_BYTES_TIMEOUT_NS: u64 = 15_000_000_000;
+use crate::limits::{BETWEEN_BYTES_TIMEOUT_NS, CONNECT_TIMEOUT_NS, MAX_BODY_BYTES};
+use crate::outbound::{self, HttpRequest, HttpResponse};
+use crate::port::{Port, TransportError};
 /// How long a failed body write waits for the request's own error.
 const WRITE_FAILURE_GRACE_NS: u64 = 1_000_000_000;
 /// Bytes asked for per read.
 const READ_CHUNK: u64 = 64 * 1024;
 
-/// `wasi:http` as a [`Transport`].
-pub struct WasiTransport;
+/// `wasi:http` as the core's [`Port`].
+pub struct WasiPort;
 
-/// Waits until `pollable` is ready or the deadline passes; true when ready.
-fn wait(pollable: &Pollable, deadline_ns: u64) -> bool {
-    let timer = monotonic_clock::subscribe_instant(deadline_ns);
-    poll(&[pollable, &timer]).contains(&0)
-}
-
-impl Transport for WasiTransport {
+impl Port for WasiPort {
     fn send(
         &mut self,
         base: &BaseUrl,
@@ -117,8 +108,8 @@ fn outgoing_request(
     }
     let outgoing = OutgoingRequest::new(headers);
     let method = match request.method {
-        http::Method::Get => Method::Get,
-        http::Method::Post => Method::Post,
+        outbound::Method::Get => Method::Get,
+        outbound::Method::Post => Method::Post,
     };
     let scheme = match base.scheme {
         config::Scheme::Http => Scheme::Http,

@@ -1,14 +1,10 @@
-//! What the core needs from the outside world, as a trait: send one request,
-//! tell the time, sleep, and draw random numbers. The component implements it
-//! over `wasi:http` and `wasi:clocks` (`wasm::transport`); unit tests implement
-//! it with scripted answers.
+//! The core's port to the outside world, as a trait: send one request, tell
+//! the time, sleep, and draw random numbers. The component implements it over
+//! `wasi:http` and `wasi:clocks` (`wasi::port`), the bench over native
+//! sockets, and unit tests with scripted answers (`call::fake`).
 
 use crate::config::{ApiKey, BaseUrl};
-use crate::http::{HttpRequest, HttpResponse};
-
-/// Largest response body read, in bytes; a larger one fails the call. Real
-/// answers are far smaller (the legacy voice list, the largest, is about 1 MiB).
-pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+use crate::outbound::{HttpRequest, HttpResponse};
 
 /// How sending one request failed, by how far it got.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +18,7 @@ pub enum TransportError {
     Broken(String),
     /// No complete answer before the deadline; it may have reached HeyGen.
     TimedOut(String),
-    /// The answer's body was larger than [`MAX_BODY_BYTES`].
+    /// The answer's body was larger than [`MAX_BODY_BYTES`](crate::limits::MAX_BODY_BYTES).
     TooLarge {
         /// Status of the oversized answer.
         status: u16,
@@ -30,9 +26,9 @@ pub enum TransportError {
 }
 
 /// The outside world, as the core sees it.
-pub trait Transport {
+pub trait Port {
     /// Sends `request` to `base` with `key`, and reads the whole answer, giving
-    /// up at `deadline_ns` (on the [`Transport::now_ns`] clock).
+    /// up at `deadline_ns` (on the [`Port::now_ns`] clock).
     fn send(
         &mut self,
         base: &BaseUrl,

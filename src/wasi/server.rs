@@ -1,26 +1,21 @@
-//! The HTTP face: `wasi:http/incoming-handler`, for `wasmtime serve`, Spin,
+//! The HTTP face's `wasi:http/incoming-handler`, for `wasmtime serve`, Spin,
 //! wasmCloud and other `wasi:http` servers. Routing and answers come from
-//! [`crate::http_face`]; this module only moves bytes, and never panics on a
-//! client that hangs up.
+//! [`crate::faces::http`]; this module only moves bytes, and never panics on
+//! a client that hangs up.
 
 use wasip2::clocks::monotonic_clock;
 use wasip2::http::types::{
     Fields, IncomingBody, IncomingRequest, Method, OutgoingBody, OutgoingResponse, ResponseOutparam,
 };
-use wasip2::io::poll::poll;
 use wasip2::io::streams::{OutputStream, StreamError};
 
-use super::transport::WasiTransport;
-use super::with_env;
-use crate::http_face::{self, MAX_REQUEST_BYTES, Reply, Route};
+use super::port::WasiPort;
+use super::{wait, with_env};
+use crate::faces::http::{self, Answer, Route};
+use crate::limits::{CLIENT_BODY_TIMEOUT_NS, MAX_REQUEST_BYTES};
 
-/// Longest wait for a client to send its request body, or to take the answer.
-const BODY_TIMEOUT_NS: u64 = 10_000_000_000;
-
-struct Server;
-
-impl wasip2::exports::http::incoming_handler::Guest for Server {
-    fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+/// Answers one request: what `wasi:http/incoming-handler.handle` does.
+pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         let method = match request.method() {
             Method::Get => "GET".to_owned(),
             Method::Post => "POST".to_owned(),
@@ -29,8 +24,8 @@ impl wasip2::exports::http::incoming_handler::Guest for Server {
             _ => "OTHER".to_owned(),
         };
         let path = request.path_with_query().unwrap_or_default();
-        let reply = match http_face::route(&method, &path) {
-            Route::Manifest => http_face::manifest(),
+        let reply = match http::route(&method, &path) {
+            Route::Manifest => http::manifest(),
             Route::Run(action) => {
                 let headers = request.headers();
                 let key = headers
@@ -44,15 +39,14 @@ impl wasip2::exports::http::incoming_handler::Guest for Server {
                 drop(headers);
                 match read_body(request, declared) {
                     Some(body) => with_env(key.as_deref(), |env| {
-                        http_face::run(&mut WasiTransport, action, &body, env)
+                        http::run(&mut WasiPort, action, &body, env)
                     }),
-                    None => http_face::too_large(action),
+                    None => http::too_large(action),
                 }
             }
-            other => http_face::refuse(&other),
+            other => http::refuse(&other),
         };
         send(response_out, reply);
-    }
 }
 
 /// The request body, or `None` when it is (or declares to be) larger than
@@ -68,12 +62,11 @@ fn read_body(request: IncomingRequest, declared: Option<u64>) -> Option<Vec<u8>>
     let Ok(stream) = body.stream() else {
         return Some(bytes);
     };
-    let deadline = monotonic_clock::now().saturating_add(BODY_TIMEOUT_NS);
+    let deadline = monotonic_clock::now().saturating_add(CLIENT_BODY_TIMEOUT_NS);
     loop {
         match stream.read(64 * 1024) {
             Ok(chunk) if chunk.is_empty() => {
-                let timer = monotonic_clock::subscribe_instant(deadline);
-                if !poll(&[&stream.subscribe(), &timer]).contains(&0) {
+                if !wait(&stream.subscribe(), deadline) {
                     break;
                 }
             }
@@ -92,7 +85,7 @@ fn read_body(request: IncomingRequest, declared: Option<u64>) -> Option<Vec<u8>>
 }
 
 /// Sends `reply`. Failures (a client that went away) end the exchange quietly.
-fn send(response_out: ResponseOutparam, reply: Reply) {
+fn send(response_out: ResponseOutparam, reply: Answer) {
     let headers = Fields::new();
     let length = reply.body.len().to_string();
     let mut pairs: Vec<(&str, &[u8])> = vec![
@@ -116,11 +109,11 @@ fn send(response_out: ResponseOutparam, reply: Reply) {
 }
 
 /// Writes `bytes`, giving up (quietly) on a client that stops reading for
-/// [`BODY_TIMEOUT_NS`].
+/// [`CLIENT_BODY_TIMEOUT_NS`].
 fn write_all(stream: &OutputStream, mut bytes: &[u8]) -> Result<(), StreamError> {
     let ready = || {
-        let timer = monotonic_clock::subscribe_duration(BODY_TIMEOUT_NS);
-        poll(&[&stream.subscribe(), &timer]).contains(&0)
+        let deadline = monotonic_clock::now().saturating_add(CLIENT_BODY_TIMEOUT_NS);
+        wait(&stream.subscribe(), deadline)
     };
     while !bytes.is_empty() {
         let permitted = stream.check_write()?;
@@ -140,5 +133,3 @@ fn write_all(stream: &OutputStream, mut bytes: &[u8]) -> Result<(), StreamError>
     ready();
     Ok(())
 }
-
-wasip2::http::proxy::export!(Server);

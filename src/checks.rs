@@ -1,112 +1,10 @@
-//! The actions' arguments, as the card names them, and the checks every
-//! argument passes before anything is sent. Both faces share them: the WIT glue
-//! fills these structs from records, the HTTP face parses them from JSON.
+//! The checks every argument passes before anything is sent, shared by the
+//! actions: ids, scripts, `scale`, template variables.
 
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::limits::{MAX_ID_CHARS, MAX_SCALE, MAX_VARIABLES_BYTES, MIN_SCALE};
-
-/// Crop of a talking photo.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TalkingPhotoStyle {
-    /// Square crop (HeyGen's default).
-    Square,
-    /// Circular crop.
-    Circle,
-}
-
-/// Motion style of a talking photo.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TalkingStyle {
-    /// Calm motion.
-    Stable,
-    /// Lively motion.
-    Expressive,
-}
-
-/// Facial expression of a talking photo.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Expression {
-    /// Neutral (HeyGen's default).
-    Default,
-    /// Smiling.
-    Happy,
-}
-
-/// Arguments of `create_talking_photo`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TalkingPhotoArgs {
-    /// Talking photo (v3: photo avatar look) id.
-    pub talking_photo_id: String,
-    /// Script to speak.
-    pub input_text: String,
-    /// Voice id.
-    pub voice_id: String,
-    /// Legacy test mode.
-    pub test: Option<bool>,
-    /// Burn in captions.
-    pub caption: Option<bool>,
-    /// Photo scale, 0.0 to 2.0.
-    pub scale: Option<f64>,
-    /// Crop style.
-    pub talking_photo_style: Option<TalkingPhotoStyle>,
-    /// Motion style.
-    pub talking_style: Option<TalkingStyle>,
-    /// Facial expression.
-    pub expression: Option<Expression>,
-    /// Enhance the photo.
-    pub super_resolution: Option<bool>,
-    /// Remove the background.
-    pub matting: Option<bool>,
-}
-
-/// Arguments of `create_video_from_template`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TemplateArgs {
-    /// Template id.
-    pub template_id: String,
-    /// Legacy test mode.
-    pub test: Option<bool>,
-    /// Burn in captions.
-    pub caption: Option<bool>,
-    /// Variable overrides: a JSON object, or JSON text holding one.
-    pub variables: Option<Value>,
-}
-
-/// Arguments of `retrieve_video_link`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VideoLinkArgs {
-    /// Video id.
-    pub video_id: String,
-}
-
-/// The (empty) arguments of the list actions.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoArgs {}
-
-/// Parses a JSON object of card-named arguments. An empty body counts as `{}`.
-pub fn from_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Error> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| Error::InvalidInput("the arguments are not UTF-8 text".into()))?;
-    let text = if text.trim().is_empty() { "{}" } else { text };
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::InvalidInput(format!("the arguments are not valid JSON: {e}")))?;
-    if !value.is_object() {
-        return Err(Error::InvalidInput(
-            "the arguments must be a JSON object of named arguments".into(),
-        ));
-    }
-    serde_json::from_value(value).map_err(|e| Error::InvalidInput(e.to_string()))
-}
 
 /// Checks an id that goes into a URL or body: trimmed, 1 to 128 characters,
 /// no whitespace or control characters, none of `/ \ ? # %`, and not `.` or
@@ -204,43 +102,6 @@ pub fn variables_object(raw: &Value) -> Result<Map<String, Value>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_card_named_json() {
-        let args: TalkingPhotoArgs = from_json(
-            br#"{"talking_photo_id":"tp","input_text":"Hi","voice_id":"v","scale":1,"talking_style":"expressive","expression":"default","test":null}"#,
-        )
-        .unwrap();
-        assert_eq!(args.scale, Some(1.0));
-        assert_eq!(args.talking_style, Some(TalkingStyle::Expressive));
-        assert_eq!(args.expression, Some(Expression::Default));
-        assert_eq!(args.test, None);
-    }
-
-    #[test]
-    fn json_errors_are_invalid_input() {
-        for (body, needle) in [
-            (&b"[1]"[..], "must be a JSON object"),
-            (b"{", "not valid JSON"),
-            (b"\xff", "not UTF-8"),
-            (br#"{"video_id":"v","x":1}"#, "unknown field `x`"),
-            (br#"{}"#, "missing field `video_id`"),
-            (br#"{"video_id":5}"#, "invalid type"),
-        ] {
-            let err = from_json::<VideoLinkArgs>(body).unwrap_err().to_string();
-            assert!(
-                err.starts_with("invalid_input: ") && err.contains(needle),
-                "{err}"
-            );
-        }
-        let err = from_json::<TalkingPhotoArgs>(
-            br#"{"talking_photo_id":"t","input_text":"x","voice_id":"v","talking_photo_style":"triangle"}"#,
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("unknown variant `triangle`"));
-        assert_eq!(from_json::<NoArgs>(b""), Ok(NoArgs {}));
-        assert!(from_json::<NoArgs>(br#"{"a":1}"#).is_err());
-    }
 
     #[test]
     fn ids_are_trimmed_and_checked() {

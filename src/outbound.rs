@@ -1,5 +1,5 @@
-//! Plain HTTP values: what the pure core asks the transport to send, and what
-//! comes back. No I/O here.
+//! Outbound HTTP values: what the pure core asks its port to send to HeyGen,
+//! and what comes back. No I/O here.
 
 use crate::config::{ApiKey, BaseUrl};
 

@@ -1,0 +1,292 @@
+//! Starts rendering a talking-photo video: a photo avatar speaks a script in
+//! a voice. v3: `POST /v3/videos` (`type: avatar`); legacy:
+//! `POST /v2/video/generate` with one talking-photo scene.
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Action, CreatedVideo, Kind};
+use crate::api::{legacy, v3};
+use crate::call::Call;
+use crate::checks::{check_id, check_scale, check_text};
+use crate::error::Error;
+use crate::limits::{MAX_SCRIPT_CHARS_LEGACY, MAX_SCRIPT_CHARS_V3};
+use crate::outbound::HttpRequest;
+use crate::retry::Effect;
+
+/// Crop of a talking photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TalkingPhotoStyle {
+    /// Square crop (HeyGen's default).
+    Square,
+    /// Circular crop.
+    Circle,
+}
+
+/// Motion style of a talking photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TalkingStyle {
+    /// Calm motion.
+    Stable,
+    /// Lively motion.
+    Expressive,
+}
+
+/// Facial expression of a talking photo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expression {
+    /// Neutral (HeyGen's default).
+    Default,
+    /// Smiling.
+    Happy,
+}
+
+/// Arguments of `create_talking_photo`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// Talking photo (v3: photo avatar look) id.
+    pub talking_photo_id: String,
+    /// Script to speak.
+    pub input_text: String,
+    /// Voice id.
+    pub voice_id: String,
+    /// Legacy test mode.
+    pub test: Option<bool>,
+    /// Burn in captions.
+    pub caption: Option<bool>,
+    /// Photo scale, 0.0 to 2.0.
+    pub scale: Option<f64>,
+    /// Crop style.
+    pub talking_photo_style: Option<TalkingPhotoStyle>,
+    /// Motion style.
+    pub talking_style: Option<TalkingStyle>,
+    /// Facial expression.
+    pub expression: Option<Expression>,
+    /// Enhance the photo.
+    pub super_resolution: Option<bool>,
+    /// Remove the background.
+    pub matting: Option<bool>,
+}
+
+/// `create_talking_photo`.
+pub struct CreateTalkingPhoto;
+
+impl Action for CreateTalkingPhoto {
+    const NAME: &'static str = "create_talking_photo";
+    const KIND: Kind = Kind::Create;
+    const EXAMPLE: &'static str =
+        r#"{"talking_photo_id":"tp_anna_office","input_text":"Hello from the plugin.","voice_id":"5eed0000a1b2c3d4e5f6000000000000"}"#;
+    type Args = Args;
+    type Output = CreatedVideo;
+
+    fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
+        let resp = call.exchange(v3_request(args)?, Effect::IdempotentCreate)?;
+        v3::parse_created(&resp)
+    }
+
+    fn legacy(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
+        let resp = call.exchange(legacy_request(args)?, Effect::Create)?;
+        legacy::parse_created(&resp)
+    }
+}
+
+/// `POST /v3/videos`: an avatar video of a photo avatar look.
+fn v3_request(args: &Args) -> Result<HttpRequest, Error> {
+    let avatar_id = check_id("talking_photo_id", &args.talking_photo_id)?;
+    let script = check_text("input_text", &args.input_text, MAX_SCRIPT_CHARS_V3)?;
+    let voice_id = check_id("voice_id", &args.voice_id)?;
+    let scale = args.scale.map(check_scale).transpose()?;
+    if args.test == Some(true) {
+        return Err(v3::no_test_mode());
+    }
+    if scale.is_some_and(|s| s != 1.0) {
+        return Err(v3::legacy_only("scale", "anything but 1.0"));
+    }
+    if args.talking_photo_style == Some(TalkingPhotoStyle::Circle) {
+        return Err(v3::legacy_only("talking_photo_style", "circle"));
+    }
+    if args.expression == Some(Expression::Happy) {
+        return Err(v3::legacy_only("expression", "happy"));
+    }
+    if args.super_resolution == Some(true) {
+        return Err(v3::legacy_only("super_resolution", "true"));
+    }
+    let mut body = json!({
+        "type": "avatar",
+        "avatar_id": avatar_id,
+        "script": script,
+        "voice_id": voice_id,
+    });
+    if args.caption == Some(true) {
+        body["caption"] = json!({"style": "default"});
+    }
+    if let Some(style) = args.talking_style {
+        body["expressiveness"] = json!(match style {
+            TalkingStyle::Stable => "low",
+            TalkingStyle::Expressive => "high",
+        });
+    }
+    if let Some(matting) = args.matting {
+        body["remove_background"] = json!(matting);
+    }
+    Ok(HttpRequest::post_json("/v3/videos", &body))
+}
+
+/// `POST /v2/video/generate` with one talking-photo scene; options the caller
+/// did not set are left out.
+fn legacy_request(args: &Args) -> Result<HttpRequest, Error> {
+    let id = check_id("talking_photo_id", &args.talking_photo_id)?;
+    let script = check_text("input_text", &args.input_text, MAX_SCRIPT_CHARS_LEGACY)?;
+    let voice_id = check_id("voice_id", &args.voice_id)?;
+    let mut character = json!({"type": "talking_photo", "talking_photo_id": id});
+    if let Some(scale) = args.scale {
+        character["scale"] = json!(check_scale(scale)?);
+    }
+    if let Some(style) = args.talking_photo_style {
+        character["talking_photo_style"] = json!(match style {
+            TalkingPhotoStyle::Square => "square",
+            TalkingPhotoStyle::Circle => "circle",
+        });
+    }
+    if let Some(style) = args.talking_style {
+        character["talking_style"] = json!(match style {
+            TalkingStyle::Stable => "stable",
+            TalkingStyle::Expressive => "expressive",
+        });
+    }
+    if let Some(expression) = args.expression {
+        character["expression"] = json!(match expression {
+            Expression::Default => "default",
+            Expression::Happy => "happy",
+        });
+    }
+    if let Some(on) = args.super_resolution {
+        character["super_resolution"] = json!(on);
+    }
+    if let Some(on) = args.matting {
+        character["matting"] = json!(on);
+    }
+    let voice = json!({"type": "text", "input_text": script, "voice_id": voice_id});
+    let mut body = json!({"video_inputs": [{"character": character, "voice": voice}]});
+    legacy::set_flags(&mut body, args.test, args.caption);
+    Ok(HttpRequest::post_json("/v2/video/generate", &body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::read_args;
+    use serde_json::Value;
+
+    fn body(req: &HttpRequest) -> Value {
+        serde_json::from_slice(req.body.as_ref().unwrap()).unwrap()
+    }
+
+    fn args(json: &str) -> Args {
+        read_args(&serde_json::from_str(json).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn v3_minimal_body() {
+        let req = v3_request(&args(
+            r#"{"talking_photo_id":" tp1 ","input_text":"Hello","voice_id":"v1"}"#,
+        ))
+        .unwrap();
+        assert_eq!(req.path, "/v3/videos");
+        assert_eq!(
+            body(&req),
+            json!({"type":"avatar","avatar_id":"tp1","script":"Hello","voice_id":"v1"})
+        );
+    }
+
+    #[test]
+    fn v3_maps_options_with_v3_equivalents() {
+        let req = v3_request(&args(
+            r#"{"talking_photo_id":"tp1","input_text":"Hi","voice_id":"v1","test":false,"caption":true,
+                "scale":1.0,"talking_photo_style":"square","talking_style":"stable","expression":"default",
+                "super_resolution":false,"matting":true}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            body(&req),
+            json!({"type":"avatar","avatar_id":"tp1","script":"Hi","voice_id":"v1",
+                   "caption":{"style":"default"},"expressiveness":"low","remove_background":true})
+        );
+        let req = v3_request(&args(r#"{"talking_photo_id":"t","input_text":"Hi","voice_id":"v","caption":false,"talking_style":"expressive","matting":false}"#)).unwrap();
+        assert_eq!(
+            body(&req),
+            json!({"type":"avatar","avatar_id":"t","script":"Hi","voice_id":"v","expressiveness":"high","remove_background":false})
+        );
+    }
+
+    #[test]
+    fn v3_refuses_legacy_only_options() {
+        for (extra, needle) in [
+            (r#""test":true"#, "test mode does not exist on HeyGen v3"),
+            (r#""scale":1.5"#, "scale = anything but 1.0"),
+            (
+                r#""talking_photo_style":"circle""#,
+                "talking_photo_style = circle",
+            ),
+            (r#""expression":"happy""#, "expression = happy"),
+            (r#""super_resolution":true"#, "super_resolution = true"),
+        ] {
+            let json =
+                format!(r#"{{"talking_photo_id":"t","input_text":"x","voice_id":"v",{extra}}}"#);
+            let err = v3_request(&args(&json)).unwrap_err().to_string();
+            assert!(
+                err.starts_with("unsupported: ") && err.contains(needle),
+                "{err}"
+            );
+        }
+        let err = v3_request(&args(
+            r#"{"talking_photo_id":"t","input_text":"x","voice_id":"v","scale":3}"#,
+        ))
+        .unwrap_err();
+        assert!(err.to_string().starts_with("invalid_input: scale"));
+    }
+
+    #[test]
+    fn legacy_minimal_and_full_bodies() {
+        let req = legacy_request(&args(
+            r#"{"talking_photo_id":"tp1","input_text":"Hello","voice_id":"v1"}"#,
+        ))
+        .unwrap();
+        assert_eq!(req.path, "/v2/video/generate");
+        assert_eq!(
+            body(&req),
+            json!({"video_inputs":[{"character":{"type":"talking_photo","talking_photo_id":"tp1"},
+                                     "voice":{"type":"text","input_text":"Hello","voice_id":"v1"}}]})
+        );
+        let req = legacy_request(&args(
+            r#"{"talking_photo_id":"tp1","input_text":"Hi","voice_id":"v1","test":true,"caption":false,"scale":0.5,
+                "talking_photo_style":"circle","talking_style":"expressive","expression":"happy",
+                "super_resolution":true,"matting":false}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            body(&req),
+            json!({"test":true,"caption":false,"video_inputs":[{
+                "character":{"type":"talking_photo","talking_photo_id":"tp1","scale":0.5,"talking_photo_style":"circle",
+                             "talking_style":"expressive","expression":"happy","super_resolution":true,"matting":false},
+                "voice":{"type":"text","input_text":"Hi","voice_id":"v1"}}]})
+        );
+    }
+
+    #[test]
+    fn each_generation_has_its_script_limit() {
+        let long = Args {
+            talking_photo_id: "t".into(),
+            input_text: "x".repeat(MAX_SCRIPT_CHARS_LEGACY + 1),
+            voice_id: "v".into(),
+            ..Default::default()
+        };
+        let err = legacy_request(&long).unwrap_err().to_string();
+        assert!(err.contains("limit on this API generation is 2000"), "{err}");
+        assert!(v3_request(&long).is_ok());
+    }
+}

@@ -1,0 +1,151 @@
+//! Starts rendering a video from a HeyGen template, with its variables
+//! replaced. v3: `POST /v3/templates/{id}`; legacy:
+//! `POST /v2/template/{id}/generate`.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::{Action, CreatedVideo, Kind};
+use crate::api::{legacy, v3, variables};
+use crate::call::Call;
+use crate::checks::{check_id, variables_object};
+use crate::error::Error;
+use crate::outbound::{HttpRequest, encode_component};
+use crate::retry::Effect;
+
+/// Arguments of `create_video_from_template`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// Template id.
+    pub template_id: String,
+    /// Legacy test mode.
+    pub test: Option<bool>,
+    /// Burn in captions.
+    pub caption: Option<bool>,
+    /// Variable overrides: a JSON object, or JSON text holding one.
+    pub variables: Option<Value>,
+}
+
+/// `create_video_from_template`.
+pub struct CreateVideoFromTemplate;
+
+impl Action for CreateVideoFromTemplate {
+    const NAME: &'static str = "create_video_from_template";
+    const KIND: Kind = Kind::Create;
+    const EXAMPLE: &'static str = r#"{"template_id":"tpl_welcome","variables":{"headline":{"name":"headline","type":"text","properties":{"content":"Hi"}}}}"#;
+    type Args = Args;
+    type Output = CreatedVideo;
+
+    fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
+        let resp = call.exchange(v3_request(args)?, Effect::IdempotentCreate)?;
+        v3::parse_created(&resp)
+    }
+
+    fn legacy(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
+        let resp = call.exchange(legacy_request(args)?, Effect::Create)?;
+        legacy::parse_created(&resp)
+    }
+}
+
+/// `POST /v3/templates/{id}` with the variables converted to v3's shape.
+fn v3_request(args: &Args) -> Result<HttpRequest, Error> {
+    let id = check_id("template_id", &args.template_id)?;
+    let variables = match &args.variables {
+        Some(raw) => variables::to_v3(variables_object(raw)?)?,
+        None => Map::new(),
+    };
+    if args.test == Some(true) {
+        return Err(v3::no_test_mode());
+    }
+    let mut body = json!({ "variables": variables });
+    if let Some(caption) = args.caption {
+        body["caption"] = json!(caption);
+    }
+    Ok(HttpRequest::post_json(
+        format!("/v3/templates/{}", encode_component(&id)),
+        &body,
+    ))
+}
+
+/// `POST /v2/template/{id}/generate` with the variables as given (each
+/// variable's `name` filled in from its key when missing).
+fn legacy_request(args: &Args) -> Result<HttpRequest, Error> {
+    let id = check_id("template_id", &args.template_id)?;
+    let mut body = json!({});
+    legacy::set_flags(&mut body, args.test, args.caption);
+    if let Some(raw) = &args.variables {
+        body["variables"] = Value::Object(variables::to_legacy(variables_object(raw)?)?);
+    }
+    Ok(HttpRequest::post_json(
+        format!("/v2/template/{}/generate", encode_component(&id)),
+        &body,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::testing::run_with;
+    use crate::call::fake::{Scripted, answer};
+
+    fn body(req: &HttpRequest) -> Value {
+        serde_json::from_slice(req.body.as_ref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn v3_body_and_encoded_path() {
+        let args: Args = crate::actions::read_args(&json!({"template_id":"tpl 1","caption":false,"variables":{"title":{"name":"title","type":"text","properties":{"content":"Hi"}}}})).unwrap();
+        assert!(v3_request(&args).is_err(), "a space is refused");
+        let args = Args {
+            template_id: "tpl:1é".into(),
+            ..args
+        };
+        let req = v3_request(&args).unwrap();
+        assert_eq!(req.path, "/v3/templates/tpl%3A1%C3%A9");
+        assert_eq!(
+            body(&req),
+            json!({"caption":false,"variables":{"title":{"type":"text","content":"Hi"}}})
+        );
+        let bare = v3_request(&Args {
+            template_id: "t".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(body(&bare), json!({"variables":{}}));
+        let test = Args {
+            template_id: "t".into(),
+            test: Some(true),
+            ..Default::default()
+        };
+        assert!(v3_request(&test).unwrap_err().to_string().starts_with("unsupported: "));
+    }
+
+    #[test]
+    fn legacy_body_takes_variables_as_json_text() {
+        let args = Args {
+            template_id: "tpl1".into(),
+            test: Some(true),
+            variables: Some(Value::String(
+                r#"{"title":{"type":"text","properties":{"content":"Hi"}}}"#.into(),
+            )),
+            ..Default::default()
+        };
+        let req = legacy_request(&args).unwrap();
+        assert_eq!(req.path, "/v2/template/tpl1/generate");
+        assert_eq!(
+            body(&req),
+            json!({"test":true,"variables":{"title":{"name":"title","type":"text","properties":{"content":"Hi"}}}})
+        );
+    }
+
+    #[test]
+    fn an_unreadable_create_answer_may_have_created_the_video() {
+        let mut t = Scripted::new([answer(200, "<html>", &[])]);
+        let vars = [("HEYGEN_API_KEY", "k"), ("HEYGEN_API_VERSION", "legacy")];
+        let (_, out) = run_with(&mut t, CreateVideoFromTemplate::NAME, &vars, json!({"template_id": "t"}));
+        let error = out["error"].as_str().unwrap();
+        assert!(error.starts_with("bad_response: "), "{error}");
+        assert!(error.contains("may have created the video"), "{error}");
+    }
+}

@@ -1,0 +1,36 @@
+//! The component's edge over WASI 0.2, shared by every component artifact
+//! (`faces/*`): the [`Port`](crate::port::Port) over `wasi:http`, the incoming
+//! handler's byte moving, and the deadline-bounded wait both use. Built only
+//! for `wasm32`; it holds no logic of its own.
+
+pub mod port;
+pub mod server;
+
+use serde_json::Value;
+use wasip2::clocks::monotonic_clock;
+use wasip2::io::poll::{Pollable, poll};
+
+use crate::actions::{Entry, Env, Reply};
+
+/// Waits until `pollable` is ready or the monotonic clock passes
+/// `deadline_ns`; true when ready.
+fn wait(pollable: &Pollable, deadline_ns: u64) -> bool {
+    let timer = monotonic_clock::subscribe_instant(deadline_ns);
+    poll(&[pollable, &timer]).contains(&0)
+}
+
+/// Runs `f` with the component's environment as the settings source and
+/// `key` (from a request header) overriding `HEYGEN_API_KEY`.
+fn with_env<R>(key: Option<&str>, f: impl FnOnce(&Env<'_>) -> R) -> R {
+    let lookup = |name: &str| std::env::var(name).ok();
+    f(&Env {
+        lookup: &lookup,
+        key,
+    })
+}
+
+/// Runs `entry` with card-named JSON `args` over `wasi:http`, configured
+/// from the component's environment: what an export of the plugin does.
+pub fn run(entry: &Entry, args: &Value) -> Reply {
+    with_env(None, |env| entry.run(&mut port::WasiPort, env, args))
+}
