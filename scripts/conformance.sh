@@ -36,6 +36,9 @@ done
 command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 2; }
 
 key=sim_test_key_0123456789abcdef  # the simulator's key (heygen-host mock --key)
+# HTTP faces get HEYGEN_FACE_OPEN=1 and callers also send this token: the run
+# works whether or not the face checks a token (HEYGEN_FACE_TOKEN).
+face_token=conformance-face-token
 conform="python3 $repo/scripts/conformance/conform.py"
 work="$(mktemp -d)"
 out="$work/out"
@@ -58,7 +61,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # up); fails at once if process PID has ended, or after SECONDS.
 wait_ok() {
     local deadline=$((SECONDS + $2))
-    until [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" 2>/dev/null)" = 200 ]; do
+    until [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' -H "Authorization: Bearer $face_token" "$1" 2>/dev/null)" = 200 ]; do
         kill -0 "$3" 2>/dev/null && [ $SECONDS -lt $deadline ] || return 1
         sleep 0.2
     done
@@ -140,7 +143,7 @@ for gen in v3 legacy; do
     serve_port[$gen]="$(free_port)"
     timeout 900 "$wasmtime" serve -S cli --addr "127.0.0.1:${serve_port[$gen]}" \
         --env HEYGEN_API_KEY="$key" --env HEYGEN_BASE_URL="$base" \
-        --env HEYGEN_API_VERSION="$gen" --env HEYGEN_FACE_OPEN=1 "$face" \
+        --env HEYGEN_API_VERSION="$gen" --env HEYGEN_FACE_OPEN=1 --env HEYGEN_FACE_TOKEN="$face_token" "$face" \
         >"$work/serve-$gen.log" 2>&1 </dev/null &
     serve_pid[$gen]=$!
     pids+=($!)
@@ -151,32 +154,10 @@ if [ -n "$wash" ]; then
     for gen in v3 legacy; do
         wash_port[$gen]="$(free_port)"
         project="$work/wash-$gen"
-        mkdir -p "$project/.wash"
-        # wash dev needs a main component; its configuration (environment,
-        # allowedHosts) applies only to `dev.components` entries. So the main
-        # one is the plugin (which exports no wasi:http) and the HTTP face is
-        # a dev component that carries the HEYGEN_* values and the grant.
-        cat >"$project/.wash/config.yaml" <<EOF
-build:
-  command: "true"   # nothing to build: the artifact is already built
-  component_path: $plugin
-secrets:
-  heygen-secrets:
-    fromEnv: [HEYGEN_API_KEY]
-dev:
-  address: 127.0.0.1:${wash_port[$gen]}
-  components:
-    - name: heygen
-      file: $face
-      environment:
-        config:
-          HEYGEN_BASE_URL: $base
-          HEYGEN_API_VERSION: $gen
-          HEYGEN_FACE_OPEN: "1"
-        secretFrom: [heygen-secrets]
-      allowedHosts: ["$mock_hostport"]
-EOF
-        HEYGEN_API_KEY="$key" timeout 900 "$wash" --user-config "$work/wash-user.yaml" -C "$project" \
+        # deploy/wasmcloud/.wash/config.yaml itself, pointed at the simulator.
+        $conform wash-project deploy/wasmcloud/.wash/config.yaml "$project/.wash/config.yaml" \
+            "$gen" "$base" "${wash_port[$gen]}" "$plugin" "$face"
+        HEYGEN_API_KEY="$key" HEYGEN_FACE_TOKEN="$face_token" timeout 900 "$wash" --user-config "$work/wash-user.yaml" -C "$project" \
             dev --non-interactive >"$work/wash-$gen.log" 2>&1 </dev/null &
         wash_pid[$gen]=$!
         pids+=($!)
@@ -233,12 +214,13 @@ post() {
     local host=$1 port=$2 gen=$3 id action label status json code
     mkdir -p "$out/$host"
     if [ "$gen" = v3 ]; then
-        curl -sS -m 30 -o "$out/$host/manifest.json" "http://127.0.0.1:$port/actions" </dev/null ||
+        curl -sS -m 30 -o "$out/$host/manifest.json" -H "Authorization: Bearer $face_token" \
+            "http://127.0.0.1:$port/actions" </dev/null ||
             why "$host" manifest "GET /actions failed"
     fi
     while IFS=$'\t' read -r id _ action label status json; do
         code="$(curl -sS -m 60 -o "$out/$host/$id.json" -w '%{http_code}' -X POST \
-            -H 'Content-Type: application/json' --data-binary "$json" \
+            -H 'Content-Type: application/json' -H "Authorization: Bearer $face_token" --data-binary "$json" \
             "http://127.0.0.1:$port/actions/$action" </dev/null 2>"$work/curl.err" || true)"
         if [ "$code" != "$status" ]; then
             why "$host" "$id" "HTTP status ${code:-none}, expected $status $(head -c 200 "$work/curl.err")"
@@ -258,8 +240,8 @@ for gen in v3 legacy; do
 done
 host_row wasmtime-serve "\`wasmtime serve\` (HTTP face)" "$wasmtime_version"
 note wasmtime-serve "One \`wasmtime serve\` per generation; the HTTP status is checked too (200, or 400 for the refusal)."
-cmd "wasmtime serve -S cli --addr 127.0.0.1:PORT --env HEYGEN_API_KEY=$key --env HEYGEN_BASE_URL=\$BASE --env HEYGEN_API_VERSION=\$GEN --env HEYGEN_FACE_OPEN=1 target/wasm/heygen_plugin_http.wasm"
-cmd "curl -s 127.0.0.1:PORT/actions; curl -s -X POST -d 'JSON' 127.0.0.1:PORT/actions/ACTION"
+cmd "wasmtime serve -S cli --addr 127.0.0.1:PORT --env HEYGEN_API_KEY=$key --env HEYGEN_BASE_URL=\$BASE --env HEYGEN_API_VERSION=\$GEN --env HEYGEN_FACE_OPEN=1 --env HEYGEN_FACE_TOKEN=$face_token target/wasm/heygen_plugin_http.wasm"
+cmd "curl -s -H 'Authorization: Bearer $face_token' 127.0.0.1:PORT/actions; curl -s -H 'Authorization: Bearer $face_token' -X POST -d 'JSON' 127.0.0.1:PORT/actions/ACTION"
 
 # --- Node.js through jco ----------------------------------------------------------
 log "Node.js / jco"
@@ -326,8 +308,8 @@ else
         fi
     done
     host_row wash "wasmCloud \`wash dev\` (HTTP face)" "$("$wash" --version)"
-    note wash "\`wash dev\` with a \`.wash/config.yaml\` whose build command is \`true\` and whose \`build.component_path\` is the built plugin; the HTTP face runs as a \`dev.components\` entry, because only those entries take \`environment\` and \`allowedHosts\`: \`environment.config\` (plain values) and \`environment.secretFrom\` (a top-level \`secrets:\` entry, here \`fromEnv: [HEYGEN_API_KEY]\`) become the component's environment, and \`allowedHosts\` is the outbound HTTP grant (\`host\`, \`host:port\` or \`scheme://host:port\`; without it every request is refused and the plugin answers \`request_denied:\`). \`dev.environment\` is accepted but does not reach the component."
-    cmd "wash --user-config SCRATCH -C PROJECT dev --non-interactive   # PROJECT/.wash/config.yaml as in docs/running-at-scale.md"
+    note wash "Runs deploy/wasmcloud/.wash/config.yaml itself, with five loopback swaps (component paths, listen port, \`HEYGEN_BASE_URL\` and \`HEYGEN_FACE_OPEN=1\` added, the simulator as the allowed host). \`wash dev\` needs a main component, and only \`dev.components\` entries take \`environment\` and \`allowedHosts\`, so the main one is the plugin (no wasi:http export) and the HTTP face is a dev component: \`environment.configFrom\` (a top-level \`configs:\` entry) and \`environment.secretFrom\` (a top-level \`secrets:\` entry, \`fromEnv: [HEYGEN_API_KEY, HEYGEN_FACE_TOKEN]\`) become its environment, and \`allowedHosts\` is the outbound HTTP grant (\`host\`, \`host:port\` or \`scheme://host:port\`; without it every request is refused and the plugin answers \`request_denied:\`). \`dev.environment\` is accepted but does not reach the component."
+    cmd "HEYGEN_API_KEY=$key HEYGEN_FACE_TOKEN=$face_token wash --user-config EMPTY -C PROJECT dev --non-interactive   # PROJECT/.wash/config.yaml: deploy/wasmcloud/.wash/config.yaml with the loopback swaps"
 fi
 
 # --- report ---------------------------------------------------------------------

@@ -3,6 +3,9 @@
 
   conform.py wave ACTION JSON      the WAVE call for `wasmtime run --invoke`
   conform.py from-wave ACTION      WAVE output on stdin -> card JSON on stdout
+  conform.py wash-project SRC DST GEN BASE_URL PORT PLUGIN FACE
+                                   deploy/wasmcloud/.wash/config.yaml made
+                                   to run against the simulator
   conform.py report OUT_DIR DOC    compare every host's outputs with the
                                    reference, write the Markdown table DOC,
                                    exit 1 if a host that ran failed a comparison
@@ -367,11 +370,35 @@ def report(out_dir, doc):
     return 1 if failed else 0
 
 
+def wash_project(src, dst, gen, base, port, plugin, face):
+    """The deploy file with loopback values: each swap must apply exactly once,
+    so an edit to the deploy file cannot silently leave the run testing
+    something else."""
+    text = Path(src).read_text()
+    hostport = base.split("://", 1)[1].rstrip("/")
+    swaps = [
+        (r"component_path: \.\./\.\./target/wasm/heygen_plugin\.wasm", "component_path: " + plugin),
+        (r"file: \.\./\.\./target/wasm/heygen_plugin_http\.wasm", "file: " + face),
+        (r"address: 127\.0\.0\.1:8000", "address: 127.0.0.1:%s" % port),
+        (r'allowedHosts: \["api\.heygen\.com"\]', 'allowedHosts: ["%s"]' % hostport),
+        (r"( *)HEYGEN_API_VERSION: v3",
+         '\\1HEYGEN_API_VERSION: %s\n\\1HEYGEN_BASE_URL: %s\n\\1HEYGEN_FACE_OPEN: "1"' % (gen, base)),
+    ]
+    for pattern, replacement in swaps:
+        text, n = re.subn(pattern, replacement, text)
+        if n != 1:
+            raise SystemExit("%s: expected one `%s`, found %d" % (src, pattern, n))
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    Path(dst).write_text(text)
+
+
 def main(argv):
     if len(argv) >= 3 and argv[0] == "wave":
         print(wave_call(argv[1], json.loads(argv[2])))
     elif len(argv) == 2 and argv[0] == "from-wave":
         print(json.dumps(from_wave(sys.stdin.read(), argv[1]), indent=2))
+    elif len(argv) == 8 and argv[0] == "wash-project":
+        wash_project(*argv[1:])
     elif len(argv) == 3 and argv[0] == "report":
         return report(argv[1], argv[2])
     else:
