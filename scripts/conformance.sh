@@ -149,14 +149,13 @@ for gen in v3 legacy; do
     pids+=($!)
 done
 if [ -n "$wash" ]; then
-    mock_hostport="${base#http://}"
     : >"$work/wash-user.yaml"   # an empty user config: the caller's own wash settings stay out
     for gen in v3 legacy; do
         wash_port[$gen]="$(free_port)"
         project="$work/wash-$gen"
         # deploy/wasmcloud/.wash/config.yaml itself, pointed at the simulator.
         $conform wash-project deploy/wasmcloud/.wash/config.yaml "$project/.wash/config.yaml" \
-            "$gen" "$base" "${wash_port[$gen]}" "$plugin" "$face"
+            "$gen" "$base" "${wash_port[$gen]}" "$face"
         HEYGEN_API_KEY="$key" HEYGEN_FACE_TOKEN="$face_token" timeout 900 "$wash" --user-config "$work/wash-user.yaml" -C "$project" \
             dev --non-interactive >"$work/wash-$gen.log" 2>&1 </dev/null &
         wash_pid[$gen]=$!
@@ -308,7 +307,7 @@ else
         fi
     done
     host_row wash "wasmCloud \`wash dev\` (HTTP face)" "$("$wash" --version)"
-    note wash "Runs deploy/wasmcloud/.wash/config.yaml itself, with five loopback swaps (component paths, listen port, \`HEYGEN_BASE_URL\` and \`HEYGEN_FACE_OPEN=1\` added, the simulator as the allowed host). \`wash dev\` needs a main component, and only \`dev.components\` entries take \`environment\` and \`allowedHosts\`, so the main one is the plugin (no wasi:http export) and the HTTP face is a dev component: \`environment.configFrom\` (a top-level \`configs:\` entry) and \`environment.secretFrom\` (a top-level \`secrets:\` entry, \`fromEnv: [HEYGEN_API_KEY, HEYGEN_FACE_TOKEN]\`) become its environment, and \`allowedHosts\` is the outbound HTTP grant (\`host\`, \`host:port\` or \`scheme://host:port\`; without it every request is refused and the plugin answers \`request_denied:\`). \`dev.environment\` is accepted but does not reach the component."
+    note wash "Runs deploy/wasmcloud/.wash/config.yaml itself, with four loopback swaps (component path, listen port, \`HEYGEN_BASE_URL\` and \`HEYGEN_FACE_OPEN=1\` added, the simulator as the allowed host). The file's top-level \`workload:\` block has the shape of a WorkloadDeployment's \`localResources\`: \`environment.configFrom\` (a top-level \`configs:\` entry) and \`environment.secretFrom\` (a top-level \`secrets:\` entry, \`fromEnv: [HEYGEN_API_KEY, HEYGEN_FACE_TOKEN]\`) become the component's environment, and \`allowedHosts\` is the outbound HTTP grant (\`host\`, \`host:port\` or \`scheme://host:port\`; an unlisted host is refused and the plugin answers \`request_denied:\`; leaving the field out allows every host). \`dev.environment\` is the wash process's own environment and does not reach the component."
     cmd "HEYGEN_API_KEY=$key HEYGEN_FACE_TOKEN=$face_token wash --user-config EMPTY -C PROJECT dev --non-interactive   # PROJECT/.wash/config.yaml: deploy/wasmcloud/.wash/config.yaml with the loopback swaps"
 fi
 

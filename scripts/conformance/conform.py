@@ -3,7 +3,7 @@
 
   conform.py wave ACTION JSON      the WAVE call for `wasmtime run --invoke`
   conform.py from-wave ACTION      WAVE output on stdin -> card JSON on stdout
-  conform.py wash-project SRC DST GEN BASE_URL PORT PLUGIN FACE
+  conform.py wash-project SRC DST GEN BASE_URL PORT FACE
                                    deploy/wasmcloud/.wash/config.yaml made
                                    to run against the simulator
   conform.py report OUT_DIR DOC    compare every host's outputs with the
@@ -370,15 +370,14 @@ def report(out_dir, doc):
     return 1 if failed else 0
 
 
-def wash_project(src, dst, gen, base, port, plugin, face):
+def wash_project(src, dst, gen, base, port, face):
     """The deploy file with loopback values: each swap must apply exactly once,
     so an edit to the deploy file cannot silently leave the run testing
     something else."""
     text = Path(src).read_text()
     hostport = base.split("://", 1)[1].rstrip("/")
     swaps = [
-        (r"component_path: \.\./\.\./target/wasm/heygen_plugin\.wasm", "component_path: " + plugin),
-        (r"file: \.\./\.\./target/wasm/heygen_plugin_http\.wasm", "file: " + face),
+        (r"component_path: \.\./\.\./target/wasm/heygen_plugin_http\.wasm", "component_path: " + face),
         (r"address: 127\.0\.0\.1:8000", "address: 127.0.0.1:%s" % port),
         (r'allowedHosts: \["api\.heygen\.com"\]', 'allowedHosts: ["%s"]' % hostport),
         (r"( *)HEYGEN_API_VERSION: v3",
@@ -397,7 +396,7 @@ def main(argv):
         print(wave_call(argv[1], json.loads(argv[2])))
     elif len(argv) == 2 and argv[0] == "from-wave":
         print(json.dumps(from_wave(sys.stdin.read(), argv[1]), indent=2))
-    elif len(argv) == 8 and argv[0] == "wash-project":
+    elif len(argv) == 7 and argv[0] == "wash-project":
         wash_project(*argv[1:])
     elif len(argv) == 3 and argv[0] == "report":
         return report(argv[1], argv[2])
