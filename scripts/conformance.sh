@@ -287,9 +287,10 @@ while True: held.append(s.accept()[0])' >"$work/silent.port" &
     fi
     host_row jco "Node.js + jco (plugin)" "$jco_version"
     note jco "jco transpiles the component to an ES module; the preview2-shim provides WASI in Node. The shim's outgoing HTTP has **no allow-list** (any host the plugin names is reached) and a **600 s** default timeout per request; \`HEYGEN_*\` come from the process environment."
-    cmd "(cd \$TOOLS/node-* && npm ci)   # @bytecodealliance/jco-transpile 0.15.0 and @bytecodealliance/preview2-shim 0.26.1, pinned by scripts/conformance/node/package-lock.json"
-    cmd "node scripts/conformance/node/run.mjs transpile target/wasm/heygen_plugin.wasm OUT"
-    cmd "HEYGEN_API_KEY=$key HEYGEN_BASE_URL=\$BASE HEYGEN_API_VERSION=\$GEN HEYGEN_FACE_OPEN=1 node scripts/conformance/node/run.mjs call OUT CASES.tsv RESULTS"
+    cmd "# NODE_DIR: scripts/conformance/node/{package.json,package-lock.json,run.mjs} copied into the tool cache"
+    cmd "(cd \$NODE_DIR && npm ci --ignore-scripts)   # @bytecodealliance/jco-transpile 0.15.0 (jco 1.35's transpiler), @bytecodealliance/preview2-shim 0.26.1"
+    cmd "node \$NODE_DIR/run.mjs transpile target/wasm/heygen_plugin.wasm OUT"
+    cmd "HEYGEN_API_KEY=$key HEYGEN_BASE_URL=\$BASE HEYGEN_API_VERSION=\$GEN HEYGEN_FACE_OPEN=1 node \$NODE_DIR/run.mjs call OUT CASES.tsv RESULTS"
 fi
 
 # --- wasmCloud: wash dev -------------------------------------------------------
