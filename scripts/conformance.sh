@@ -182,7 +182,8 @@ for gen in v3 legacy; do
     # A video for retrieve_video_link that no later poll can change: the
     # simulator completes a video on its second status poll.
     video="$(ref "$gen" create_talking_photo "{\"talking_photo_id\":\"tp_ben_studio\",\"input_text\":\"A video to retrieve\",\"voice_id\":\"$voice\",\"caption\":true}" \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["video_id"])')"
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["video_id"])')" ||
+        { echo "the reference (heygen-host call) could not create a video on $gen" >&2; exit 1; }
     ref "$gen" retrieve_video_link "{\"video_id\":\"$video\"}" >/dev/null
     ref "$gen" retrieve_video_link "{\"video_id\":\"$video\"}" >/dev/null
     awk -F'\t' -v gen="$gen" '$2 == gen' "$out/cases.in" | sed "s/@VIDEO@/$video/" >>"$out/cases.tsv"
@@ -262,12 +263,14 @@ else
     transpiled="$node_dir/out-$(sha256sum "$plugin" | cut -c1-16)"
     if [ ! -f "$transpiled/plugin.js" ]; then
         rm -rf "$transpiled"
-        timeout 120 node "$node_dir/run.mjs" transpile "$plugin" "$transpiled" >&2 </dev/null
+        timeout 120 node "$node_dir/run.mjs" transpile "$plugin" "$transpiled" </dev/null 2>"$work/jco.err" ||
+            log "jco transpile failed: $(tail -1 "$work/jco.err")"
     fi
     for gen in v3 legacy; do
         each_case "$gen" | cut -f1,3,6 >"$work/jco-$gen.tsv"
-        env "${env_common[@]}" HEYGEN_API_VERSION="$gen" timeout 120 node "$node_dir/run.mjs" call "$transpiled" "$work/jco-$gen.tsv" "$out/jco" \
-            </dev/null 2>"$work/jco.err" || true
+        [ -f "$transpiled/plugin.js" ] &&
+            env "${env_common[@]}" HEYGEN_API_VERSION="$gen" timeout 120 node "$node_dir/run.mjs" call "$transpiled" "$work/jco-$gen.tsv" "$out/jco" \
+                </dev/null 2>"$work/jco.err" || true
         while IFS=$'\t' read -r id _; do
             [ -f "$out/jco/$id.json" ] || why jco "$id" "node failed: $(grep -m1 -i error "$work/jco.err" || tail -1 "$work/jco.err")"
         done < <(each_case "$gen")
@@ -282,7 +285,7 @@ print(s.getsockname()[1], flush=True)
 held = []
 while True: held.append(s.accept()[0])' >"$work/silent.port" &
     pids+=($!)
-    until [ -s "$work/silent.port" ]; do sleep 0.1; done
+    for _ in $(seq 50); do [ -s "$work/silent.port" ] && break; sleep 0.1; done
     printf 'timeout\tlist_voice_id_options\t{}\n' >"$work/jco-timeout.tsv"
     t0=$(date +%s%N)
     HEYGEN_API_KEY="$key" HEYGEN_BASE_URL="http://127.0.0.1:$(cat "$work/silent.port")" HEYGEN_TIMEOUT_MS=1500 \
