@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""Helpers for scripts/conformance.sh (standard library only).
+
+  conform.py wave ACTION JSON      the WAVE call for `wasmtime run --invoke`
+  conform.py from-wave ACTION      WAVE output on stdin -> card JSON on stdout
+  conform.py wash-project SRC DST GEN BASE_URL PORT FACE
+                                   deploy/wasmcloud/.wash/config.yaml made
+                                   to run against the simulator
+  conform.py report OUT_DIR DOC    compare every host's outputs with the
+                                   reference, write the Markdown table DOC,
+                                   exit 1 if a host that ran failed a comparison
+
+The card's JSON and the WIT records carry the same data: WIT field names are
+the card's names in kebab-case, `option` is `null`, enums are their case names,
+and template `variables` travel as JSON text.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ACTIONS = [
+    "create_talking_photo",
+    "create_video_from_template",
+    "list_custom_events_options",
+    "list_voice_id_options",
+    "retrieve_video_link",
+]
+
+# The WIT parameter record of each action: field -> WAVE kind (all `option`
+# except the required ones, listed first).
+PARAMS = {
+    "create_talking_photo": {
+        "talking_photo_id": "string", "input_text": "string", "voice_id": "string",
+        "test": "option bool", "caption": "option bool", "scale": "option f64",
+        "talking_photo_style": "option enum", "talking_style": "option enum",
+        "expression": "option enum", "super_resolution": "option bool", "matting": "option bool",
+    },
+    "create_video_from_template": {
+        "template_id": "string", "test": "option bool", "caption": "option bool",
+        "variables": "option json-text",
+    },
+    "list_custom_events_options": None,
+    "list_voice_id_options": None,
+    "retrieve_video_link": {"video_id": "string"},
+}
+
+
+# --- JSON arguments -> WAVE call -------------------------------------------------
+
+def wave_string(s):
+    out = []
+    for ch in s:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ord(ch) < 0x20:
+            out.append("\\u{%x}" % ord(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def wave_value(kind, value):
+    if kind.startswith("option "):
+        return "none" if value is None else "some(%s)" % wave_value(kind[7:], value)
+    if kind == "string":
+        return wave_string(value)
+    if kind == "json-text":
+        return wave_string(value if isinstance(value, str) else json.dumps(value))
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "f64":
+        return repr(float(value))
+    if kind == "enum":
+        return value
+    raise ValueError(kind)
+
+
+def wave_call(action, args):
+    """`create-talking-photo({talking-photo-id: "…", …})`: every field written out."""
+    name = action.replace("_", "-")
+    params = PARAMS[action]
+    if params is None:
+        return name + "()"
+    unknown = set(args) - set(params)
+    if unknown:
+        raise SystemExit("unknown arguments for %s: %s" % (action, sorted(unknown)))
+    fields = ", ".join(
+        "%s: %s" % (f.replace("_", "-"), wave_value(kind, args.get(f)))
+        for f, kind in params.items()
+    )
+    return "%s({%s})" % (name, fields)
+
+
+# --- WAVE value -> JSON --------------------------------------------------------
+
+class Wave:
+    """A small parser for the WAVE values the plugin returns: records, lists,
+    strings, options, bools, numbers and enum/variant labels."""
+
+    TOKEN = re.compile(r"\s*(?:(?P<punct>[{}\[\](),:])|(?P<str>\"(?:[^\"\\]|\\.)*\")"
+                       r"|(?P<chr>'(?:[^'\\]|\\.)+')|(?P<word>[A-Za-z0-9_.+%-]+))")
+
+    def __init__(self, text):
+        self.tokens = []
+        pos = 0
+        text = text.strip()
+        while pos < len(text):
+            m = self.TOKEN.match(text, pos)
+            if not m or m.end() == pos:
+                raise ValueError("cannot parse WAVE at %r" % text[pos:pos + 40])
+            self.tokens.append((m.lastgroup, m.group(m.lastgroup)))
+            pos = m.end()
+        self.i = 0
+
+    def peek(self):
+        return self.tokens[self.i] if self.i < len(self.tokens) else (None, None)
+
+    def take(self, expected=None):
+        tok = self.peek()
+        if expected is not None and tok[1] != expected:
+            raise ValueError("expected %r, got %r" % (expected, tok[1]))
+        self.i += 1
+        return tok
+
+    def value(self):
+        kind, tok = self.take()
+        if tok == "{":
+            return self.record()
+        if tok == "[":
+            items = []
+            while self.peek()[1] != "]":
+                items.append(self.value())
+                if self.peek()[1] == ",":
+                    self.take(",")
+            self.take("]")
+            return items
+        if kind == "str":
+            return unescape(tok[1:-1])
+        if kind == "chr":
+            return unescape(tok[1:-1])
+        if tok in ("true", "false"):
+            return tok == "true"
+        if tok == "none":
+            return None
+        if tok in ("some", "ok", "err") and self.peek()[1] == "(":
+            self.take("(")
+            inner = self.value()
+            self.take(")")
+            return inner
+        if kind == "word" and re.fullmatch(r"[-+]?(\d+(\.\d*)?([eE][-+]?\d+)?|nan|inf)", tok):
+            number = float(tok)
+            return int(number) if re.fullmatch(r"[-+]?\d+", tok) else number
+        if kind == "word":
+            return tok  # an enum case (or a variant without payload)
+        raise ValueError("unexpected %r" % tok)
+
+    def record(self):
+        fields = {}
+        while self.peek()[1] != "}":
+            _, name = self.take()
+            self.take(":")
+            fields[name.replace("-", "_")] = self.value()
+            if self.peek()[1] == ",":
+                self.take(",")
+        self.take("}")
+        return fields
+
+
+def unescape(body):
+    def repl(m):
+        esc = m.group(1)
+        if esc.startswith("u{"):
+            return chr(int(esc[2:-1], 16))
+        return {"n": "\n", "t": "\t", "r": "\r"}.get(esc, esc)
+    return re.sub(r"\\(u\{[0-9a-fA-F]+\}|.)", repl, body)
+
+
+# The WIT output record of each action (the CLI leaves `none` fields out).
+OUTPUTS = {
+    "create_talking_photo": ["success", "error", "video_id", "status"],
+    "create_video_from_template": ["success", "error", "video_id", "status"],
+    "list_custom_events_options": ["success", "error", "events"],
+    "list_voice_id_options": ["success", "error", "voices"],
+    "retrieve_video_link": ["success", "error", "video_id", "status", "video_url",
+                            "thumbnail_url", "duration", "caption_url"],
+}
+VOICE_INFO = ["voice_id", "name"]
+
+
+def from_wave(text, action):
+    """The card's JSON for an action's WAVE output."""
+    parser = Wave(text)
+    value = parser.value()
+    if parser.i != len(parser.tokens):
+        raise ValueError("trailing WAVE text")
+    if not isinstance(value, dict):
+        raise ValueError("not a record: %r" % (value,))
+    value = {f: value.get(f) for f in OUTPUTS[action]} | {k: v for k, v in value.items() if k not in OUTPUTS[action]}
+    if isinstance(value.get("voices"), list):
+        value["voices"] = [{f: v.get(f) for f in VOICE_INFO} | v for v in value["voices"]]
+    return value
+
+
+# --- comparison and report -----------------------------------------------------
+
+FRESH_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def normalize(action, output):
+    """What may legitimately differ between two runs of the same input: a
+    create makes a new video each time, so its `video_id` is compared by shape
+    (32 hex digits, as the simulator issues them), not by value."""
+    if action.startswith("create_") and isinstance(output, dict) and output.get("success"):
+        vid = output.get("video_id")
+        output = dict(output, video_id="<fresh id>" if isinstance(vid, str) and FRESH_ID.match(vid) else vid)
+    return output
+
+
+def first_difference(a, b, path="$"):
+    if type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float))):
+        return "%s: reference %s, host %s" % (path, json.dumps(a)[:80], json.dumps(b)[:80])
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return "%s.%s: only in %s" % (path, k, "reference" if k in a else "host")
+            d = first_difference(a[k], b[k], "%s.%s" % (path, k))
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return "%s: reference has %d items, host %d" % (path, len(a), len(b))
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, "%s[%d]" % (path, i))
+            if d:
+                return d
+        return None
+    return None if a == b else "%s: reference %s, host %s" % (path, json.dumps(a)[:80], json.dumps(b)[:80])
+
+
+def read_json(path):
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def compare(ref_path, got_path, action):
+    """(passed, note) for one host's output against the reference."""
+    why = got_path.with_suffix(".why")
+    if why.exists():
+        return False, why.read_text().strip()
+    if not got_path.exists():
+        return False, "no output"
+    got, ref = read_json(got_path), read_json(ref_path)
+    if got is None:
+        return False, "output is not JSON: %r" % got_path.read_text()[:120]
+    if ref is None:
+        return False, "no reference output"
+    diff = first_difference(normalize(action, ref), normalize(action, got))
+    return (diff is None), (diff or "")
+
+
+def read_tsv(path, columns):
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text().splitlines():
+        if line.strip():
+            cells = line.split("\t") + [""] * columns
+            rows.append(cells[:columns])
+    return rows
+
+
+def report(out_dir, doc):
+    """docs/hosts.md from what scripts/conformance.sh left in OUT_DIR:
+    hosts.tsv (id, name, version, why not run), cases.tsv (id, generation,
+    action, label, status, json), HOST/CASE.json or HOST/CASE.why, notes.tsv,
+    commands.txt, run.txt and failures.tsv."""
+    out = Path(out_dir)
+    hosts = read_tsv(out / "hosts.tsv", 4)
+    cases = read_tsv(out / "cases.tsv", 6)
+    date, machine, seconds = (out / "run.txt").read_text().splitlines()[:3]
+    failed = [tuple(f) for f in read_tsv(out / "failures.tsv", 3)]
+    rows = []
+    for hid, name, version, why_not in hosts:
+        if why_not:
+            rows.append([name, version] + ["not run: " + why_not] * (len(ACTIONS) + 1))
+            continue
+        cells = []
+        for action in ACTIONS:
+            parts = []
+            for cid, _gen, act, label, _status, _json in cases:
+                if act != action:
+                    continue
+                got = out / hid / (cid + ".json")
+                if hid == "reference":
+                    # The reference must itself give the expected outcome, or
+                    # every host could "pass" by failing the same way.
+                    ref = read_json(got)
+                    expected = _status == "200"
+                    if not isinstance(ref, dict) or ref.get("success") is not expected:
+                        failed.append((name, cid, "the reference did not give success: %s: %s"
+                                       % (str(expected).lower(), json.dumps(ref)[:200])))
+                        label += " (**unexpected**)"
+                    parts.append(label)
+                    continue
+                ok, note = compare(out / "reference" / (cid + ".json"), got, action)
+                parts.append("%s: %s" % (label, "pass" if ok else "**FAIL**"))
+                if not ok:
+                    failed.append((name, cid, note))
+            cells.append("<br>".join(parts))
+        got = out / hid / "manifest.json"
+        if hid == "reference":
+            cells.append("reference")
+        elif got.exists() or got.with_suffix(".why").exists():
+            ok, note = compare(out / "reference" / "manifest.json", got, "manifest")
+            cells.append("pass" if ok else "**FAIL**")
+            if not ok:
+                failed.append((name, "GET /actions", note))
+        else:
+            cells.append("n/a (no HTTP face)")
+        rows.append([name, version] + cells)
+
+    columns = ["`%s`" % a for a in ACTIONS] + ["`GET /actions`"]
+    lines = [
+        "# Hosts: conformance run",
+        "",
+        "Generated by `scripts/conformance.sh` on %s (%s, %s s). Every host runs the same "
+        "built artifacts (`target/wasm/heygen_plugin.wasm`, or `heygen_plugin_http.wasm` for "
+        "HTTP faces) against one HeyGen simulator (`heygen-host mock`, on loopback), on both "
+        "API generations, and each output JSON is compared with what `heygen-host call ACTION "
+        "JSON` printed for the same input. Regenerate it with the script; do not edit it by hand."
+        % (date, machine, seconds),
+        "",
+        "| host | version | " + " | ".join(columns) + " |",
+        "|" + "---|" * (len(columns) + 2),
+    ]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+    lines += [
+        "",
+        "**What is compared.** The whole output JSON, field for field. Only `video_id` in a "
+        "successful create is normalized: every create makes a new video, so it is checked by "
+        "shape (32 hex digits, as the simulator issues ids) while `success`, `error` and "
+        "`status` must be equal. `retrieve_video_link` reads a video that the reference created "
+        "and polled to `completed` beforehand, so its output is compared whole. \"v3 `test` "
+        "refused\" is an error path: `test: true` on v3 is refused with `unsupported:` before "
+        "anything is sent, and the error text must match word for word. `GET /actions` is "
+        "compared with `heygen-host tools`.",
+        "",
+        "## Notes",
+        "",
+    ]
+    names = {h[0]: h[1] for h in hosts}
+    lines += ["- %s: %s" % (names.get(hid, hid), text) for hid, text in read_tsv(out / "notes.tsv", 2)]
+    lines += ["", "## Commands", "", "```sh"] + (out / "commands.txt").read_text().splitlines() + ["```", ""]
+    if failed:
+        lines += ["## Failures", ""] + ["- %s, `%s`: %s" % f for f in failed] + [""]
+    Path(doc).write_text("\n".join(lines))
+    for f in failed:
+        print("FAIL %s %s: %s" % f, file=sys.stderr)
+    return 1 if failed else 0
+
+
+def wash_project(src, dst, gen, base, port, face):
+    """The deploy file with loopback values: each swap must apply exactly once,
+    so an edit to the deploy file cannot silently leave the run testing
+    something else."""
+    text = Path(src).read_text()
+    hostport = base.split("://", 1)[1].rstrip("/")
+    swaps = [
+        (r"component_path: \.\./\.\./target/wasm/heygen_plugin_http\.wasm", "component_path: " + face),
+        (r"address: 127\.0\.0\.1:8000", "address: 127.0.0.1:%s" % port),
+        (r'allowedHosts: \["api\.heygen\.com"\]', 'allowedHosts: ["%s"]' % hostport),
+        (r"( *)HEYGEN_API_VERSION: v3",
+         '\\1HEYGEN_API_VERSION: %s\n\\1HEYGEN_BASE_URL: %s\n\\1HEYGEN_FACE_OPEN: "1"' % (gen, base)),
+    ]
+    for pattern, replacement in swaps:
+        text, n = re.subn(pattern, replacement, text)
+        if n != 1:
+            raise SystemExit("%s: expected one `%s`, found %d" % (src, pattern, n))
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    Path(dst).write_text(text)
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "wave":
+        print(wave_call(argv[1], json.loads(argv[2])))
+    elif len(argv) == 2 and argv[0] == "from-wave":
+        print(json.dumps(from_wave(sys.stdin.read(), argv[1]), indent=2))
+    elif len(argv) == 7 and argv[0] == "wash-project":
+        wash_project(*argv[1:])
+    elif len(argv) == 3 and argv[0] == "report":
+        return report(argv[1], argv[2])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
