@@ -97,7 +97,14 @@ fn build_guests(root: &Path, target_dir: &Path) {
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .args(["build", "--quiet", "--target", "wasm32-wasip2", "--profile", "component"])
+        .args([
+            "build",
+            "--quiet",
+            "--target",
+            "wasm32-wasip2",
+            "--profile",
+            "component",
+        ])
         .arg("--target-dir")
         .arg(target_dir);
     for (package, _, _) in ARTIFACTS {

@@ -5,10 +5,10 @@
 use crate::api::{Page, bad_response, error_from_status};
 use crate::config::{ApiKey, Config};
 use crate::error::Error;
-use crate::outbound::{HttpRequest, HttpResponse};
-use crate::retry::{self, Effect, Outcome};
 use crate::limits::MAX_BODY_BYTES;
+use crate::outbound::{HttpRequest, HttpResponse};
 use crate::port::{Port, TransportError};
+use crate::retry::{self, Effect, Outcome};
 
 const NS_PER_MS: u64 = 1_000_000;
 

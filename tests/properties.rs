@@ -150,7 +150,6 @@ fn response() -> impl Strategy<Value = HttpResponse> {
     )
 }
 
-
 /// A port that answers every request with one response, on a virtual clock,
 /// and records what it was asked.
 struct Answering {

@@ -1,19 +1,25 @@
-//! What the two parser targets share: turning fuzz bytes into an answer, and
-//! the checks every error must pass.
+//! What the targets share: a port that answers every request with the fuzzed
+//! answer (and records what it was asked), running a registry action over it,
+//! and the checks every card output must pass.
 
-use heygen_plugin::Error;
-use heygen_plugin::http::HttpResponse;
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
-/// The statuses a parser or `error_from_status` may see.
-pub const STATUSES: [u16; 6] = [200, 201, 400, 404, 429, 500];
+use heygen_plugin::actions::{Entry, Env, Reply};
+use heygen_plugin::config::{ApiKey, BaseUrl};
+use heygen_plugin::outbound::{HttpRequest, HttpResponse};
+use heygen_plugin::port::{Port, TransportError};
+use serde_json::{Map, Value};
 
-/// The id the caller asked for, as `parse_video` receives it.
-pub const REQUESTED_ID: &str = " v9 ";
+/// The key every run uses; it must never show up in an output.
+pub const KEY: &str = "fuzz-KEY-canary-1";
+
+/// The statuses an answer may have.
+pub const STATUSES: [u16; 7] = [200, 201, 302, 400, 404, 429, 500];
 
 /// Byte 0 picks the status, byte 1 the headers (bits 0-1: content type,
-/// bit 2: a request id, bit 3: a content type that is not UTF-8) and whether a
-/// `Retry-After` is passed (bit 4); the rest is the body.
-pub fn response(data: &[u8]) -> (HttpResponse, Option<u64>) {
+/// bit 2: a request id, bit 3: a content type that is not UTF-8, bit 4: a
+/// `Retry-After`); the rest is the body.
+pub fn response(data: &[u8]) -> HttpResponse {
     let (head, body) = data.split_at(data.len().min(2));
     let status = STATUSES[usize::from(head.first().copied().unwrap_or(0)) % STATUSES.len()];
     let flags = head.get(1).copied().unwrap_or(0);
@@ -33,38 +39,94 @@ pub fn response(data: &[u8]) -> (HttpResponse, Option<u64>) {
     if flags & 8 != 0 {
         headers.push(("content-type".into(), vec![0xff, b'/', 0xfe]));
     }
-    let retry_after = (flags & 16 != 0).then_some(u64::from(flags));
-    let resp = HttpResponse {
+    if flags & 16 != 0 {
+        headers.push(("retry-after".into(), vec![b'0' + flags % 10]));
+    }
+    HttpResponse {
         status,
         headers,
         body: body.to_vec(),
-    };
-    (resp, retry_after)
-}
-
-/// Every error renders as one line that starts with its stable prefix.
-pub fn check_error(err: &Error) {
-    let text = err.to_string();
-    assert!(text.starts_with(&format!("{}: ", err.prefix())), "{text}");
-    assert!(!text.contains(['\n', '\r']), "multi-line error: {text:?}");
-}
-
-/// `error_from_status` keeps the status and the retry hint, and renders well.
-/// (`describe_body` is crate-private; it runs inside this and the parsers.)
-pub fn check_status_error(resp: &HttpResponse, retry_after: Option<u64>) {
-    let err = heygen_plugin::api::error_from_status(resp, retry_after);
-    match &err {
-        Error::Http {
-            status,
-            retry_after: hint,
-            location,
-            ..
-        } => {
-            assert_eq!(*status, resp.status);
-            assert_eq!(*hint, retry_after);
-            assert_eq!(*location, None, "no 3xx is generated");
-        }
-        other => panic!("error_from_status gave {other:?}"),
     }
-    check_error(&err);
+}
+
+/// Answers every request with `answer`, on a virtual clock.
+pub struct Answering {
+    pub answer: HttpResponse,
+    pub sent: Vec<HttpRequest>,
+    now_ns: u64,
+}
+
+impl Answering {
+    pub fn new(answer: HttpResponse) -> Answering {
+        Answering {
+            answer,
+            sent: Vec::new(),
+            now_ns: 0,
+        }
+    }
+}
+
+impl Port for Answering {
+    fn send(
+        &mut self,
+        _: &BaseUrl,
+        _: &ApiKey,
+        request: &HttpRequest,
+        _: u64,
+    ) -> Result<HttpResponse, TransportError> {
+        self.sent.push(request.clone());
+        self.now_ns += 1_000_000;
+        Ok(self.answer.clone())
+    }
+    fn now_ns(&mut self) -> u64 {
+        self.now_ns
+    }
+    fn unix_secs(&mut self) -> u64 {
+        1_000_000
+    }
+    fn sleep_ns(&mut self, ns: u64) {
+        self.now_ns += ns;
+    }
+    fn random_u64(&mut self) -> u64 {
+        7
+    }
+}
+
+/// Runs `entry` with `args` on `generation` over `port`.
+pub fn run(entry: &Entry, generation: &str, args: &Value, port: &mut Answering) -> Reply {
+    let lookup = |var: &str| match var {
+        "HEYGEN_API_KEY" => Some(KEY.to_owned()),
+        "HEYGEN_API_VERSION" => Some(generation.to_owned()),
+        _ => None,
+    };
+    let env = Env {
+        lookup: &lookup,
+        key: None,
+    };
+    entry.run(port, &env, args)
+}
+
+/// The card output of `reply`, checked: a JSON object starting with
+/// `success` and `error`, an `error` of one line with a stable prefix when the
+/// call failed, the key never present.
+pub fn card(reply: &Reply) -> Map<String, Value> {
+    assert!(reply.body.starts_with(r#"{"success":"#), "{}", reply.body);
+    assert!(!reply.body.contains(KEY));
+    let Ok(Value::Object(card)) = serde_json::from_str::<Value>(&reply.body) else {
+        panic!("not a JSON object: {}", reply.body)
+    };
+    match (&card["success"], &card["error"]) {
+        (Value::Bool(false), Value::String(error)) => {
+            let prefix = error.split(": ").next().unwrap_or("");
+            assert!(
+                !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{error}"
+            );
+            assert!(!error.contains(['\n', '\r']), "multi-line error: {error:?}");
+            assert_ne!(reply.status, 200);
+        }
+        (Value::Bool(true), Value::Null | Value::String(_)) => assert_eq!(reply.status, 200),
+        other => panic!("bad success/error pair {other:?}"),
+    }
+    card
 }

@@ -92,9 +92,10 @@ enum Command {
 fn command_line() -> clap::Command {
     Cli::command().mut_subcommand("call", |call| {
         call.mut_arg("action", |arg| {
-            arg.index(1).value_parser(clap::builder::PossibleValuesParser::new(
-                actions::ALL.iter().map(|entry| entry.name),
-            ))
+            arg.index(1)
+                .value_parser(clap::builder::PossibleValuesParser::new(
+                    actions::ALL.iter().map(|entry| entry.name),
+                ))
         })
         .mut_arg("json", |arg| arg.index(2))
     })

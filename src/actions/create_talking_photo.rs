@@ -12,7 +12,6 @@ use crate::checks::{check_id, check_scale, check_text};
 use crate::error::Error;
 use crate::limits::{MAX_SCRIPT_CHARS_LEGACY, MAX_SCRIPT_CHARS_V3};
 use crate::outbound::HttpRequest;
-use crate::retry::Effect;
 
 /// Crop of a talking photo.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -84,13 +83,11 @@ impl Action for CreateTalkingPhoto {
     type Output = CreatedVideo;
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        let resp = call.exchange(v3_request(args)?, Effect::IdempotentCreate)?;
-        v3::parse_created(&resp)
+        v3::create(call, v3_request(args)?)
     }
 
     fn legacy(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        let resp = call.exchange(legacy_request(args)?, Effect::Create)?;
-        legacy::parse_created(&resp)
+        legacy::create(call, legacy_request(args)?)
     }
 }
 

@@ -11,7 +11,6 @@ use crate::call::Call;
 use crate::checks::{check_id, variables_object};
 use crate::error::Error;
 use crate::outbound::{HttpRequest, encode_component};
-use crate::retry::Effect;
 
 /// Arguments of `create_video_from_template`.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -38,13 +37,11 @@ impl Action for CreateVideoFromTemplate {
     type Output = CreatedVideo;
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        let resp = call.exchange(v3_request(args)?, Effect::IdempotentCreate)?;
-        v3::parse_created(&resp)
+        v3::create(call, v3_request(args)?)
     }
 
     fn legacy(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        let resp = call.exchange(legacy_request(args)?, Effect::Create)?;
-        legacy::parse_created(&resp)
+        legacy::create(call, legacy_request(args)?)
     }
 }
 

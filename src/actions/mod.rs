@@ -130,8 +130,9 @@ impl Reply {
         Reply {
             status,
             retry_after,
-            body: serde_json::to_string(card)
-                .unwrap_or_else(|_| r#"{"success":false,"error":"internal: unserializable output"}"#.into()),
+            body: serde_json::to_string(card).unwrap_or_else(|_| {
+                r#"{"success":false,"error":"internal: unserializable output"}"#.into()
+            }),
         }
     }
 }
@@ -224,7 +225,11 @@ fn fail<A: Action>(failure: &Failure) -> Reply {
 
 /// Settings → one call on the configured generation → the failure flattened
 /// with the key scrubbed: the same for every action.
-fn execute<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &A::Args) -> Result<A::Output, Failure> {
+fn execute<A: Action>(
+    port: &mut dyn Port,
+    env: &Env<'_>,
+    args: &A::Args,
+) -> Result<A::Output, Failure> {
     let (config, key) = settings(env)?;
     let mut call = Call::new(port, &config, &key);
     let result = match config.generation {
@@ -301,7 +306,12 @@ pub(crate) mod testing {
     use crate::call::fake::Scripted;
 
     /// Runs the action `name` with `args` and the environment `vars`.
-    pub fn run_with(t: &mut Scripted, name: &str, vars: &[(&str, &str)], args: Value) -> (u16, Value) {
+    pub fn run_with(
+        t: &mut Scripted,
+        name: &str,
+        vars: &[(&str, &str)],
+        args: Value,
+    ) -> (u16, Value) {
         let lookup = crate::config::testing::env(vars);
         let env = Env {
             lookup: &lookup,
@@ -335,12 +345,27 @@ mod tests {
     fn nothing_is_sent_without_a_key_or_with_bad_input() {
         let mut t = Scripted::new([]);
         let (status, out) = run_with(&mut t, "list_voice_id_options", &[], Value::Null);
-        assert!(out["error"].as_str().unwrap().starts_with("missing_credentials: "));
+        assert!(
+            out["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("missing_credentials: ")
+        );
         assert_eq!((status, &out["voices"]), (401, &json!([])));
         let key = [("HEYGEN_API_KEY", "k")];
-        let (status, out) = run_with(&mut t, "retrieve_video_link", &key, json!({"video_id": "../x"}));
+        let (status, out) = run_with(
+            &mut t,
+            "retrieve_video_link",
+            &key,
+            json!({"video_id": "../x"}),
+        );
         assert_eq!(status, 400);
-        assert!(out["error"].as_str().unwrap().starts_with("invalid_input: video_id"));
+        assert!(
+            out["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("invalid_input: video_id")
+        );
         assert!(t.sent.is_empty());
     }
 
@@ -349,22 +374,47 @@ mod tests {
         let mut t = Scripted::new([]);
         let key = [("HEYGEN_API_KEY", "k")];
         for (args, needle) in [
-            (json!({"talking_photo_id":"t","input_text":"x","voice_id":"v","talking_photo_style":"triangle"}), "invalid_input: talking_photo_style: unknown variant `triangle`"),
-            (json!({"talking_photo_id":"t","input_text":"x","voice_id":"v","scale":"big"}), "invalid_input: scale: invalid type"),
-            (json!({"talking_photo_id":"t","input_text":"x","voice_id":"v","x":1}), "unknown field `x`"),
-            (json!({"input_text":"x","voice_id":"v"}), "missing field `talking_photo_id`"),
+            (
+                json!({"talking_photo_id":"t","input_text":"x","voice_id":"v","talking_photo_style":"triangle"}),
+                "invalid_input: talking_photo_style: unknown variant `triangle`",
+            ),
+            (
+                json!({"talking_photo_id":"t","input_text":"x","voice_id":"v","scale":"big"}),
+                "invalid_input: scale: invalid type",
+            ),
+            (
+                json!({"talking_photo_id":"t","input_text":"x","voice_id":"v","x":1}),
+                "unknown field `x`",
+            ),
+            (
+                json!({"input_text":"x","voice_id":"v"}),
+                "missing field `talking_photo_id`",
+            ),
             (json!([1]), "must be a JSON object"),
         ] {
             let (status, out) = run_with(&mut t, "create_talking_photo", &key, args);
             let error = out["error"].as_str().unwrap();
-            assert!(error.starts_with("invalid_input: ") && error.contains(needle), "{error}");
+            assert!(
+                error.starts_with("invalid_input: ") && error.contains(needle),
+                "{error}"
+            );
             assert_eq!(status, 400);
             assert_eq!(out["video_id"], Value::Null);
         }
         assert!(t.sent.is_empty());
-        assert!(find("list_voice_id_options").unwrap().check(&json!({"a": 1})).is_err());
+        assert!(
+            find("list_voice_id_options")
+                .unwrap()
+                .check(&json!({"a": 1}))
+                .is_err()
+        );
         assert!(parse_body(b"\xff").is_err());
-        assert!(parse_body(b"{").unwrap_err().to_string().contains("not valid JSON"));
+        assert!(
+            parse_body(b"{")
+                .unwrap_err()
+                .to_string()
+                .contains("not valid JSON")
+        );
         assert_eq!(parse_body(b"  "), Ok(Value::Null));
     }
 
@@ -384,7 +434,13 @@ mod tests {
             key: Some("bad key"),
         };
         let reply = voices.run(&mut t, &env, &Value::Null);
-        assert!(reply.body.contains("invalid_credentials: the X-Api-Key header"), "{}", reply.body);
+        assert!(
+            reply
+                .body
+                .contains("invalid_credentials: the X-Api-Key header"),
+            "{}",
+            reply.body
+        );
     }
 
     #[test]
@@ -399,7 +455,10 @@ mod tests {
             lookup: &lookup,
             key: None,
         };
-        let reply = find("retrieve_video_link").unwrap().run(&mut t, &env, &json!({"video_id": "v"}));
+        let reply =
+            find("retrieve_video_link")
+                .unwrap()
+                .run(&mut t, &env, &json!({"video_id": "v"}));
         assert_eq!((reply.status, reply.retry_after), (502, Some(9999)));
         assert!(!reply.body.contains("sekret-KEY-1"));
         let out: Value = serde_json::from_str(&reply.body).unwrap();

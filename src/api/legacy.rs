@@ -5,12 +5,14 @@
 use serde_json::{Value, json};
 
 use super::{
-    VideoState, bad_response, created, envelope_error, failure_text, parse_body, text,
-    video_state, video_status,
+    VideoState, bad_response, created, envelope_error, failure_text, parse_body, text, video_state,
+    video_status,
 };
 use crate::actions::CreatedVideo;
+use crate::call::Call;
 use crate::error::Error;
-use crate::outbound::HttpResponse;
+use crate::outbound::{HttpRequest, HttpResponse};
+use crate::retry::Effect;
 
 /// Sets the legacy create flags `test` and `caption` where given.
 pub(crate) fn set_flags(body: &mut Value, test: Option<bool>, caption: Option<bool>) {
@@ -47,6 +49,12 @@ pub(crate) fn open(resp: &HttpResponse) -> Result<Value, Error> {
         Some(Value::Null) | None => Err(bad_response(resp, "a legacy envelope without `data`")),
         Some(data) => Ok(data),
     }
+}
+
+/// Sends a create once (legacy has no idempotency keys, so only what provably
+/// never left is retried) and reads the new video.
+pub(crate) fn create(call: &mut Call<'_>, request: HttpRequest) -> Result<CreatedVideo, Error> {
+    parse_created(&call.exchange(request, Effect::Create)?)
 }
 
 /// A created video: `data.video_id`. Legacy answers carry no status.

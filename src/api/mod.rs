@@ -13,8 +13,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::Error;
 use crate::actions::CreatedVideo;
+use crate::error::Error;
 use crate::outbound::HttpResponse;
 
 /// One page of a list, with the token of the next page if there is one.
@@ -49,7 +49,10 @@ pub struct VideoState {
 /// A create's answer read by `parse`: the new video's id (`data.video_id`, or
 /// `data.id` on template answers) and status. An unreadable 2xx means HeyGen
 /// probably made the video, so it is reported as possibly created.
-pub(crate) fn created(resp: &HttpResponse, data: Result<Value, Error>) -> Result<CreatedVideo, Error> {
+pub(crate) fn created(
+    resp: &HttpResponse,
+    data: Result<Value, Error>,
+) -> Result<CreatedVideo, Error> {
     let read = data.and_then(|data| {
         let video_id = text(&data, "video_id")
             .or_else(|| text(&data, "id"))

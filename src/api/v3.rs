@@ -1,7 +1,6 @@
 //! HeyGen v3 (the default): `{"data": …}` envelopes, success decided by the
 //! HTTP status, lists paged with `has_more` / `next_token`.
 
-
 use serde_json::Value;
 
 use super::{
@@ -9,8 +8,10 @@ use super::{
     video_status,
 };
 use crate::actions::CreatedVideo;
+use crate::call::Call;
 use crate::error::Error;
 use crate::outbound::{HttpRequest, HttpResponse};
+use crate::retry::Effect;
 
 const TEST_MODE: &str = "test mode does not exist on HeyGen v3, where every render is billed. Leave `test` unset or false to render for real (the host's operator can select HeyGen's retired legacy API, which had a test mode, with HEYGEN_API_VERSION=legacy)";
 
@@ -43,6 +44,12 @@ pub(crate) fn data(resp: &HttpResponse) -> Result<Value, Error> {
         },
         _ => Err(bad_response(resp, "JSON that is not an object")),
     }
+}
+
+/// Sends a create under an `Idempotency-Key` (so retries are safe) and
+/// reads the new video.
+pub(crate) fn create(call: &mut Call<'_>, request: HttpRequest) -> Result<CreatedVideo, Error> {
+    parse_created(&call.exchange(request, Effect::IdempotentCreate)?)
 }
 
 /// A created video: `data.video_id` (`data.id` on template answers) and status.

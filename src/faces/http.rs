@@ -196,7 +196,11 @@ mod tests {
         let link = actions::find("retrieve_video_link").unwrap();
         let reply = run(&mut t, link, b"{nope", &env);
         assert_eq!(reply.status, 400);
-        assert!(reply.body.contains("invalid_input: the arguments are not valid JSON"));
+        assert!(
+            reply
+                .body
+                .contains("invalid_input: the arguments are not valid JSON")
+        );
         assert!(reply.body.contains(r#""video_url":null"#));
         let photo = actions::find("create_talking_photo").unwrap();
         assert_eq!(too_large(photo).status, 413);

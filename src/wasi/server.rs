@@ -16,37 +16,37 @@ use crate::limits::{CLIENT_BODY_TIMEOUT_NS, MAX_REQUEST_BYTES};
 
 /// Answers one request: what `wasi:http/incoming-handler.handle` does.
 pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
-        let method = match request.method() {
-            Method::Get => "GET".to_owned(),
-            Method::Post => "POST".to_owned(),
-            Method::Other(other) => other,
-            // Any other method is refused by the router; its name does not matter.
-            _ => "OTHER".to_owned(),
-        };
-        let path = request.path_with_query().unwrap_or_default();
-        let reply = match http::route(&method, &path) {
-            Route::Manifest => http::manifest(),
-            Route::Run(action) => {
-                let headers = request.headers();
-                let key = headers
-                    .get("x-api-key")
-                    .first()
-                    .map(|v| String::from_utf8_lossy(v).into_owned());
-                let declared = headers
-                    .get("content-length")
-                    .first()
-                    .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<u64>().ok());
-                drop(headers);
-                match read_body(request, declared) {
-                    Some(body) => with_env(key.as_deref(), |env| {
-                        http::run(&mut WasiPort, action, &body, env)
-                    }),
-                    None => http::too_large(action),
-                }
+    let method = match request.method() {
+        Method::Get => "GET".to_owned(),
+        Method::Post => "POST".to_owned(),
+        Method::Other(other) => other,
+        // Any other method is refused by the router; its name does not matter.
+        _ => "OTHER".to_owned(),
+    };
+    let path = request.path_with_query().unwrap_or_default();
+    let reply = match http::route(&method, &path) {
+        Route::Manifest => http::manifest(),
+        Route::Run(action) => {
+            let headers = request.headers();
+            let key = headers
+                .get("x-api-key")
+                .first()
+                .map(|v| String::from_utf8_lossy(v).into_owned());
+            let declared = headers
+                .get("content-length")
+                .first()
+                .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<u64>().ok());
+            drop(headers);
+            match read_body(request, declared) {
+                Some(body) => with_env(key.as_deref(), |env| {
+                    http::run(&mut WasiPort, action, &body, env)
+                }),
+                None => http::too_large(action),
             }
-            other => http::refuse(&other),
-        };
-        send(response_out, reply);
+        }
+        other => http::refuse(&other),
+    };
+    send(response_out, reply);
 }
 
 /// The request body, or `None` when it is (or declares to be) larger than

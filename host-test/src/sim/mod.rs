@@ -202,6 +202,7 @@ fn unix_now() -> u64 {
 /// A running simulator; it stops when dropped.
 pub struct Simulator {
     url: String,
+    addr: SocketAddr,
     state: Arc<Mutex<State>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -221,18 +222,18 @@ impl Simulator {
         }));
         let (shutdown, stopped) = tokio::sync::oneshot::channel();
         let shared = state.clone();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
         let thread = std::thread::Builder::new()
             .name("heygen-sim".into())
             .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .expect("start the simulator's runtime");
                 runtime.block_on(serve(listener, shared, stopped));
                 runtime.shutdown_background();
             })?;
         Ok(Simulator {
+            addr,
             url: format!("http://{addr}"),
             state,
             shutdown: Some(shutdown),
@@ -247,10 +248,7 @@ impl Simulator {
 
     /// Its address.
     pub fn addr(&self) -> SocketAddr {
-        self.url
-            .trim_start_matches("http://")
-            .parse()
-            .expect("own address")
+        self.addr
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

@@ -16,21 +16,15 @@ pub fn plugin() -> &'static Plugin {
 
 /// The card's output schema of `action`.
 pub fn output_schema(action: &str) -> Value {
-    let text = match action {
-        "create_talking_photo" => include_str!("../../../schemas/create_talking_photo.output.json"),
-        "create_video_from_template" => {
-            include_str!("../../../schemas/create_video_from_template.output.json")
-        }
-        "list_custom_events_options" => {
-            include_str!("../../../schemas/list_custom_events_options.output.json")
-        }
-        "list_voice_id_options" => {
-            include_str!("../../../schemas/list_voice_id_options.output.json")
-        }
-        "retrieve_video_link" => include_str!("../../../schemas/retrieve_video_link.output.json"),
-        other => panic!("no schema for {other}"),
-    };
-    serde_json::from_str(text).expect("schema JSON")
+    let manifest: Value =
+        serde_json::from_str(heygen_plugin::faces::manifest::MANIFEST_JSON).expect("manifest");
+    manifest["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["name"] == action)
+        .map(|a| a["output_schema"].clone())
+        .unwrap_or_else(|| panic!("no schema for {action}"))
 }
 
 /// Panics unless `output` satisfies the card's schema for `action`.

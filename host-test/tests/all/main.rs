@@ -1,6 +1,8 @@
 //! Integration tests: the real component (built by `build.rs`), loaded by
 //! wasmtime, against the HeyGen simulator over real loopback HTTP.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod cli;
 mod common;
 mod component;

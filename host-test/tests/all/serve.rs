@@ -367,7 +367,7 @@ async fn every_error_status() {
     check(
         &post(addr, "list_voice_id_options", json!({"page": 2})).await,
         400,
-        "invalid_input: unknown field `page`",
+        "invalid_input: page: unknown field `page`",
     );
     let output = check(
         &post(addr, "make_coffee", json!({})).await,
