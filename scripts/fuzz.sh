@@ -13,7 +13,7 @@ set -uo pipefail
 
 secs="${1:-60}"
 case "$secs" in '' | *[!0-9]*) echo "usage: $0 [SECONDS_PER_TARGET]" >&2; exit 2 ;; esac
-targets=(parse_v3 parse_legacy inputs)
+targets=(answers inputs)
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root/fuzz" || exit 2

@@ -7,9 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use heygen_plugin::actions::{self, Env, Reply};
-use heygen_plugin::config::{ApiKey, BaseUrl};
-use heygen_plugin::outbound::{HttpRequest, HttpResponse, encode_component};
-use heygen_plugin::port::{Port, TransportError};
+use heygen_plugin::config::BaseUrl;
+use heygen_plugin::outbound::{HttpResponse, encode_component};
+use heygen_plugin::port::Canned;
 use percent_encoding::percent_decode_str;
 use proptest::collection::{btree_map, vec};
 use proptest::option;
@@ -150,47 +150,9 @@ fn response() -> impl Strategy<Value = HttpResponse> {
     )
 }
 
-/// A port that answers every request with one response, on a virtual clock,
-/// and records what it was asked.
-struct Answering {
-    answer: HttpResponse,
-    sent: Vec<HttpRequest>,
-    now_ns: u64,
-}
-
-impl Port for Answering {
-    fn send(
-        &mut self,
-        _: &BaseUrl,
-        _: &ApiKey,
-        request: &HttpRequest,
-        _: u64,
-    ) -> Result<HttpResponse, TransportError> {
-        self.sent.push(request.clone());
-        self.now_ns += 1_000_000;
-        Ok(self.answer.clone())
-    }
-    fn now_ns(&mut self) -> u64 {
-        self.now_ns
-    }
-    fn unix_secs(&mut self) -> u64 {
-        1_000_000
-    }
-    fn sleep_ns(&mut self, ns: u64) {
-        self.now_ns += ns;
-    }
-    fn random_u64(&mut self) -> u64 {
-        7
-    }
-}
-
 /// Runs `name` with `args` on `generation` against a port answering `answer`.
-fn run(name: &str, generation: &str, args: &Value, answer: HttpResponse) -> (Reply, Answering) {
-    let mut port = Answering {
-        answer,
-        sent: Vec::new(),
-        now_ns: 0,
-    };
+fn run(name: &str, generation: &str, args: &Value, answer: HttpResponse) -> (Reply, Canned) {
+    let mut port = Canned::new(answer);
     let lookup = |var: &str| match var {
         "HEYGEN_API_KEY" => Some("canary-KEY-1".to_owned()),
         "HEYGEN_API_VERSION" => Some(generation.to_owned()),
@@ -286,7 +248,7 @@ proptest! {
     fn any_body_is_read_or_refused(bytes in vec(any::<u8>(), 0..300)) {
         let parsed = actions::parse_body(&bytes);
         for entry in actions::ALL {
-            let mut port = Answering { answer: ok_answer(), sent: Vec::new(), now_ns: 0 };
+            let mut port = Canned::new(ok_answer());
             let lookup = |_: &str| None;
             let env = Env { lookup: &lookup, key: None };
             let reply = match &parsed {

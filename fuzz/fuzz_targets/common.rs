@@ -1,13 +1,12 @@
-//! What the targets share: a port that answers every request with the fuzzed
-//! answer (and records what it was asked), running a registry action over it,
-//! and the checks every card output must pass.
+//! What the targets share: the fuzzed answer, running a registry action over
+//! a port that gives it to every request, and the checks every card output
+//! must pass.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 use heygen_plugin::actions::{Entry, Env, Reply};
-use heygen_plugin::config::{ApiKey, BaseUrl};
-use heygen_plugin::outbound::{HttpRequest, HttpResponse};
-use heygen_plugin::port::{Port, TransportError};
+use heygen_plugin::outbound::HttpResponse;
+use heygen_plugin::port::Canned;
 use serde_json::{Map, Value};
 
 /// The key every run uses; it must never show up in an output.
@@ -49,51 +48,8 @@ pub fn response(data: &[u8]) -> HttpResponse {
     }
 }
 
-/// Answers every request with `answer`, on a virtual clock.
-pub struct Answering {
-    pub answer: HttpResponse,
-    pub sent: Vec<HttpRequest>,
-    now_ns: u64,
-}
-
-impl Answering {
-    pub fn new(answer: HttpResponse) -> Answering {
-        Answering {
-            answer,
-            sent: Vec::new(),
-            now_ns: 0,
-        }
-    }
-}
-
-impl Port for Answering {
-    fn send(
-        &mut self,
-        _: &BaseUrl,
-        _: &ApiKey,
-        request: &HttpRequest,
-        _: u64,
-    ) -> Result<HttpResponse, TransportError> {
-        self.sent.push(request.clone());
-        self.now_ns += 1_000_000;
-        Ok(self.answer.clone())
-    }
-    fn now_ns(&mut self) -> u64 {
-        self.now_ns
-    }
-    fn unix_secs(&mut self) -> u64 {
-        1_000_000
-    }
-    fn sleep_ns(&mut self, ns: u64) {
-        self.now_ns += ns;
-    }
-    fn random_u64(&mut self) -> u64 {
-        7
-    }
-}
-
 /// Runs `entry` with `args` on `generation` over `port`.
-pub fn run(entry: &Entry, generation: &str, args: &Value, port: &mut Answering) -> Reply {
+pub fn run(entry: &Entry, generation: &str, args: &Value, port: &mut Canned) -> Reply {
     let lookup = |var: &str| match var {
         "HEYGEN_API_KEY" => Some(KEY.to_owned()),
         "HEYGEN_API_VERSION" => Some(generation.to_owned()),
@@ -119,7 +75,10 @@ pub fn card(reply: &Reply) -> Map<String, Value> {
         (Value::Bool(false), Value::String(error)) => {
             let prefix = error.split(": ").next().unwrap_or("");
             assert!(
-                !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                !prefix.is_empty()
+                    && prefix
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
                 "{error}"
             );
             assert!(!error.contains(['\n', '\r']), "multi-line error: {error:?}");

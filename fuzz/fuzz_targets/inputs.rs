@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
                     headers: vec![],
                     body: b"{}".to_vec(),
                 };
-                let mut port = common::Answering::new(not_found);
+                let mut port = heygen_plugin::port::Canned::new(not_found);
                 let card = common::card(&common::run(entry, generation, &args, &mut port));
                 let error = card["error"].as_str().unwrap_or("");
                 if port.sent.is_empty() {
@@ -93,7 +93,10 @@ fn check_escaped(s: &str) {
             assert!(b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit());
             i += 3;
         } else {
-            assert!(b[i].is_ascii_alphanumeric() || b"-_.~".contains(&b[i]), "{s}");
+            assert!(
+                b[i].is_ascii_alphanumeric() || b"-_.~".contains(&b[i]),
+                "{s}"
+            );
             i += 1;
         }
     }
