@@ -17,6 +17,13 @@ pub const API_VERSION_VAR: &str = "HEYGEN_API_VERSION";
 /// Variable holding the time budget of one call, in milliseconds.
 pub const TIMEOUT_VAR: &str = "HEYGEN_TIMEOUT_MS";
 
+/// Tokens (comma-separated) a caller of the HTTP face may present as
+/// `Authorization: Bearer …` to use the operator's `HEYGEN_API_KEY`.
+pub const FACE_TOKEN_VAR: &str = "HEYGEN_FACE_TOKEN";
+/// `1` lets any caller of the HTTP face use the operator's key without a
+/// token (local development only).
+pub const FACE_OPEN_VAR: &str = "HEYGEN_FACE_OPEN";
+
 /// HeyGen's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.heygen.com";
 /// Time budget of one action call (all attempts and pages) unless configured.

@@ -22,6 +22,9 @@ use crate::sim::{Fault, FaultKind, Simulator};
 
 /// The API key every case uses, to be searched for afterwards.
 pub const CANARY_KEY: &str = "hg_CANARY_5ecret_9f2c41d7e0";
+/// The HTTP face's token (`HEYGEN_FACE_TOKEN`) in the matrix: a secret too,
+/// searched for like the key.
+pub const CANARY_FACE_TOKEN: &str = "face_CANARY_7c1e5a09b3";
 /// The time budget of every call in the matrix (`HEYGEN_TIMEOUT_MS`).
 pub const BUDGET_MS: u64 = 2_000;
 /// Cases run at once.
@@ -400,11 +403,16 @@ fn env(base_url: &str, generation: &str) -> Vec<(String, String)> {
     ]
 }
 
-/// Counts the canary in `text`.
+/// Counts the canaries (the key, the face token) in `text`.
 fn leaks(text: &[u8]) -> usize {
-    text.windows(CANARY_KEY.len())
-        .filter(|w| *w == CANARY_KEY.as_bytes())
-        .count()
+    [CANARY_KEY, CANARY_FACE_TOKEN]
+        .iter()
+        .map(|canary| {
+            text.windows(canary.len())
+                .filter(|w| *w == canary.as_bytes())
+                .count()
+        })
+        .sum()
 }
 
 /// Checks one call's outcome: no trap, no leak, the expected error.
@@ -747,6 +755,7 @@ async fn bad_input_case(
         env.retain(|(k, _)| k != name);
         env.push((name.to_string(), value.clone()));
     }
+    env.push(("HEYGEN_FACE_TOKEN".into(), CANARY_FACE_TOKEN.into()));
     let settings = Settings::new(env);
     let mut session = plugins.normal.session(&settings).await?;
     let outcome = match &input.args {
@@ -763,6 +772,7 @@ async fn bad_input_case(
         }
         Args::HttpBody(body) => {
             let request = http::Request::post(format!("http://localhost/actions/{}", input.action))
+                .header("authorization", format!("Bearer {CANARY_FACE_TOKEN}"))
                 .body(bytes::Bytes::from(body.clone()))?;
             let answer = plugins.http_face.request(&settings, request).await?;
             figures.key_leaks += leaks(&answer.body);

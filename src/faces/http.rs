@@ -5,10 +5,19 @@
 //! Routes: `GET /actions` (the manifest) and `POST /actions/{action}` (card
 //! arguments as a JSON object in, the card's output out). Every answer body is
 //! JSON; action answers always have the card's output shape.
+//!
+//! Who may spend the operator's credits: a caller that brings its own
+//! `X-Api-Key` needs nothing more. A caller that would use the face's
+//! `HEYGEN_API_KEY` must present one of the tokens in `HEYGEN_FACE_TOKEN`
+//! (comma-separated, so they can be rotated) as `Authorization: Bearer …`,
+//! unless the operator opted out with `HEYGEN_FACE_OPEN=1` for local
+//! development. [`authorize`] decides; refusals are 401 and send nothing.
 
 use serde_json::json;
+use subtle::ConstantTimeEq;
 
 use crate::actions::{self, Entry, Env, parse_body};
+use crate::config::{FACE_OPEN_VAR, FACE_TOKEN_VAR};
 use crate::error::Failure;
 use crate::faces::manifest::MANIFEST_JSON;
 use crate::limits::MAX_REQUEST_BYTES;
@@ -136,6 +145,66 @@ pub fn too_large(entry: &Entry) -> Answer {
         .into()
 }
 
+/// The credentials a request to run an action came with.
+#[derive(Clone, Copy, Default)]
+pub struct Credentials<'a> {
+    /// The `X-Api-Key` header: the caller's own HeyGen key.
+    pub api_key: Option<&'a str>,
+    /// The `Authorization` header.
+    pub authorization: Option<&'a str>,
+}
+
+/// Whether a request with `credentials` may run an action, given the face's
+/// environment: its own key always; the operator's key only with a matching
+/// bearer token or with `HEYGEN_FACE_OPEN=1`. Tokens are compared in constant
+/// time and never quoted.
+pub fn authorize(
+    lookup: &dyn Fn(&str) -> Option<String>,
+    credentials: Credentials<'_>,
+) -> Result<(), Failure> {
+    if credentials
+        .api_key
+        .is_some_and(|key| !key.trim().is_empty())
+    {
+        return Ok(());
+    }
+    if lookup(FACE_OPEN_VAR).is_some_and(|v| v.trim() == "1") {
+        return Ok(());
+    }
+    let tokens = lookup(FACE_TOKEN_VAR).unwrap_or_default();
+    let presented = credentials
+        .authorization
+        .and_then(|value| value.trim().strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty());
+    let matches = |token: &str| {
+        tokens
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            // Every configured token is compared, without stopping early.
+            .fold(0u8, |hit, t| {
+                hit | t.as_bytes().ct_eq(token.as_bytes()).unwrap_u8()
+            })
+            == 1
+    };
+    let why = match presented {
+        Some(token) if matches(token) => return Ok(()),
+        Some(_) => "the bearer token is not one this face accepts",
+        None if tokens.trim().is_empty() => {
+            "this face has no HEYGEN_FACE_TOKEN, so it lends its HeyGen key to no one"
+        }
+        None => "no `Authorization: Bearer …` token was sent",
+    };
+    Err(Failure {
+        message: format!(
+            "unauthorized: {why}. Send your own HeyGen key as X-Api-Key, or a token from the operator as `Authorization: Bearer <token>` (the operator sets HEYGEN_FACE_TOKEN; HEYGEN_FACE_OPEN=1 opens the face for local development only)"
+        ),
+        http_status: 401,
+        retry_after: None,
+    })
+}
+
 /// Runs `entry` with the JSON arguments in `body`.
 pub fn run(port: &mut dyn Port, entry: &Entry, body: &[u8], env: &Env<'_>) -> Answer {
     match parse_body(body) {
@@ -173,6 +242,54 @@ mod tests {
         for path in ["/", "/actionsx", "/actions/a/b", "/other", ""] {
             assert_eq!(target(route("GET", path)), "not found", "{path}");
         }
+    }
+
+    #[test]
+    fn the_operators_key_needs_a_token_or_an_explicit_opt_in() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let tokens = env(&[("HEYGEN_FACE_TOKEN", "old-token, new-token")]);
+        let bearer = |t: &'static str| Credentials {
+            api_key: None,
+            authorization: Some(t),
+        };
+        assert!(authorize(&tokens, bearer("Bearer new-token")).is_ok());
+        assert!(authorize(&tokens, bearer("Bearer old-token")).is_ok());
+        for (credentials, needle) in [
+            (bearer("Bearer wrong"), "not one this face accepts"),
+            (bearer("Bearer "), "no `Authorization: Bearer"),
+            (bearer("Basic new-token"), "no `Authorization: Bearer"),
+            (
+                bearer("Bearer new-token,old-token"),
+                "not one this face accepts",
+            ),
+            (Credentials::default(), "no `Authorization: Bearer"),
+        ] {
+            let failure = authorize(&tokens, credentials).unwrap_err();
+            assert_eq!(failure.http_status, 401);
+            assert!(failure.message.starts_with("unauthorized: "));
+            assert!(failure.message.contains(needle), "{}", failure.message);
+            assert!(
+                !failure.message.contains("new-token") && !failure.message.contains("old-token")
+            );
+        }
+        let own_key = Credentials {
+            api_key: Some("caller-key"),
+            authorization: None,
+        };
+        assert!(authorize(&tokens, own_key).is_ok());
+        let none = env(&[]);
+        let failure = authorize(&none, Credentials::default()).unwrap_err();
+        assert!(failure.message.contains("has no HEYGEN_FACE_TOKEN"));
+        assert!(authorize(&none, bearer("Bearer anything")).is_err());
+        assert!(authorize(&env(&[("HEYGEN_FACE_OPEN", "1")]), Credentials::default()).is_ok());
+        assert!(authorize(&env(&[("HEYGEN_FACE_OPEN", "yes")]), Credentials::default()).is_err());
     }
 
     #[test]

@@ -28,20 +28,29 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
         Route::Manifest => http::manifest(),
         Route::Run(action) => {
             let headers = request.headers();
-            let key = headers
-                .get("x-api-key")
-                .first()
-                .map(|v| String::from_utf8_lossy(v).into_owned());
-            let declared = headers
-                .get("content-length")
-                .first()
-                .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<u64>().ok());
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .first()
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+            };
+            let (key, authorization) = (header("x-api-key"), header("authorization"));
+            let declared = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
             drop(headers);
-            match read_body(request, declared) {
-                Some(body) => with_env(key.as_deref(), |env| {
-                    http::run(&mut WasiPort, action, &body, env)
-                }),
-                None => http::too_large(action),
+            let credentials = http::Credentials {
+                api_key: key.as_deref(),
+                authorization: authorization.as_deref(),
+            };
+            let lookup = |name: &str| std::env::var(name).ok();
+            // Refused before the body is read, and nothing is sent.
+            match http::authorize(&lookup, credentials) {
+                Err(refused) => action.failure(&refused).into(),
+                Ok(()) => match read_body(request, declared) {
+                    Some(body) => with_env(key.as_deref(), |env| {
+                        http::run(&mut WasiPort, action, &body, env)
+                    }),
+                    None => http::too_large(action),
+                },
             }
         }
         other => http::refuse(&other),

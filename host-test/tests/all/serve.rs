@@ -28,14 +28,25 @@ fn tools() -> &'static (PathBuf, PathBuf) {
 }
 
 /// A simulator and a served HTTP face for `generation`, with the key in the
-/// environment unless `with_key` is false.
+/// environment unless `with_key` is false, opened for local development
+/// (`HEYGEN_FACE_OPEN=1`: these tests are about the actions, not the token).
 async fn setup(generation: &str, with_key: bool) -> (Simulator, Served) {
+    setup_with(generation, with_key, &[("HEYGEN_FACE_OPEN", "1")]).await
+}
+
+/// [`setup`] with `extra` variables instead of the opt-in.
+async fn setup_with(
+    generation: &str,
+    with_key: bool,
+    extra: &[(&'static str, &'static str)],
+) -> (Simulator, Served) {
     let sim = Simulator::start(0, &[DEFAULT_KEY]).expect("simulator");
     let mut env = vec![
         ("HEYGEN_BASE_URL", sim.url()),
         ("HEYGEN_API_VERSION", generation),
         ("HEYGEN_TIMEOUT_MS", "3000"),
     ];
+    env.extend_from_slice(extra);
     if with_key {
         env.push(("HEYGEN_API_KEY", DEFAULT_KEY));
     }
@@ -295,6 +306,79 @@ async fn the_key_can_come_per_request_and_is_never_echoed() {
             .unwrap_or_default()
             .starts_with("invalid_credentials: the X-Api-Key header")
     );
+}
+
+#[tokio::test]
+async fn the_face_lends_its_key_only_to_token_holders_by_default() {
+    const TOKEN: &str = "face-token-2f9c1e7a";
+    let created = |sim: &Simulator| sim.requests().len();
+    let post_with = |addr, headers: &'static [(&'static str, &'static str)]| async move {
+        send(
+            addr,
+            "POST",
+            "/actions/list_custom_events_options",
+            headers,
+            b"{}",
+        )
+        .await
+    };
+    let refused = |answer: &Answer, needle: &str| {
+        assert_eq!(answer.status, 401);
+        let out = answer.json();
+        let error = out["error"].as_str().unwrap_or_default();
+        assert!(
+            error.starts_with("unauthorized: ") && error.contains(needle),
+            "{error}"
+        );
+        assert_eq!(out["events"], json!([]), "the card's shape");
+        assert!(!String::from_utf8_lossy(&answer.body).contains(TOKEN));
+    };
+
+    // No token configured, no opt-in: the key is lent to no one.
+    let (sim, served) = setup_with("v3", true, &[]).await;
+    refused(
+        &post_with(served.addr, &[]).await,
+        "has no HEYGEN_FACE_TOKEN",
+    );
+    assert_eq!(created(&sim), 0);
+    // The manifest stays open.
+    let manifest = send(served.addr, "GET", "/actions", &[], b"").await;
+    assert_eq!(manifest.status, 200);
+
+    // Tokens configured (two, for rotation).
+    let (sim, served) = setup_with(
+        "v3",
+        true,
+        &[("HEYGEN_FACE_TOKEN", "old-one,face-token-2f9c1e7a")],
+    )
+    .await;
+    refused(
+        &post_with(served.addr, &[]).await,
+        "no `Authorization: Bearer",
+    );
+    refused(
+        &post_with(served.addr, &[("authorization", "Bearer not-the-token")]).await,
+        "not one this face accepts",
+    );
+    assert_eq!(
+        created(&sim),
+        0,
+        "nothing reaches HeyGen for a refused call"
+    );
+    let ok = post_with(
+        served.addr,
+        &[("authorization", "Bearer face-token-2f9c1e7a")],
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{:?}", ok.body);
+    assert_eq!(sim.requests()[0].header("x-api-key"), Some(DEFAULT_KEY));
+    // A caller with its own key needs no token.
+    let own = post_with(served.addr, &[("x-api-key", DEFAULT_KEY)]).await;
+    assert_eq!(own.status, 200);
+
+    // The explicit opt-in for local development.
+    let (_sim, served) = setup_with("v3", true, &[("HEYGEN_FACE_OPEN", "1")]).await;
+    assert_eq!(post_with(served.addr, &[]).await.status, 200);
 }
 
 #[tokio::test]
