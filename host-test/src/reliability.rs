@@ -19,6 +19,7 @@ use crate::runtime::{
     Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Session, Settings, actions,
 };
 use crate::sim::{Fault, FaultKind, Simulator};
+use heygen_plugin::actions::Kind;
 
 /// The API key every case uses, to be searched for afterwards.
 pub const CANARY_KEY: &str = "hg_CANARY_5ecret_9f2c41d7e0";
@@ -35,6 +36,9 @@ const CONCURRENCY: usize = 24;
 enum Source {
     /// The simulator misbehaves (for every attempt the plugin makes).
     Sim(FaultKind),
+    /// The simulator misbehaves on the first attempt only (the `ProcessThen*`
+    /// faults: it acts, then the answer is lost; a retry gets a normal answer).
+    SimOnce(FaultKind),
     /// Nothing listens at the base URL.
     Refused,
     /// The host's allow-list refuses the request.
@@ -43,12 +47,39 @@ enum Source {
     StallWithoutHostTimeouts,
 }
 
-/// One scripted fault and the error prefixes it may end with.
+/// What a fault case must end with, exactly, per action kind and generation.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    /// Fails with this prefix everywhere.
+    Fails(&'static str),
+    /// Fails with one prefix on v3 and another on legacy.
+    FailsPer {
+        v3: &'static str,
+        legacy: &'static str,
+    },
+    /// The simulator acted, then its answer was lost: `None` (the call
+    /// succeeds) or the prefix, for an action kind on a generation. A create
+    /// that fails must also say the video may exist.
+    AfterProcessing(fn(Kind, &str) -> Option<&'static str>),
+}
+
+impl Expect {
+    /// The prefix the case must fail with (`None`: it must succeed).
+    fn prefix(self, kind: Kind, generation: &str) -> Option<&'static str> {
+        match self {
+            Expect::Fails(prefix) => Some(prefix),
+            Expect::FailsPer { v3, legacy } => Some(if generation == "v3" { v3 } else { legacy }),
+            Expect::AfterProcessing(decide) => decide(kind, generation),
+        }
+    }
+}
+
+/// One scripted fault and what it must end with.
 #[derive(Clone, Debug)]
 struct FaultSpec {
     name: String,
     source: Source,
-    expect: Vec<&'static str>,
+    expect: Expect,
 }
 
 fn respond(status: u16, content_type: &str, body: &[u8], headers: &[(&str, &str)]) -> FaultKind {
@@ -64,11 +95,11 @@ fn respond(status: u16, content_type: &str, body: &[u8], headers: &[(&str, &str)
 /// Every fault in the matrix.
 fn faults() -> Vec<FaultSpec> {
     let mut specs = Vec::new();
-    let mut add = |name: String, source: Source, expect: &[&'static str]| {
+    let mut add = |name: String, source: Source, expect: Expect| {
         specs.push(FaultSpec {
             name,
             source,
-            expect: expect.to_vec(),
+            expect,
         })
     };
     let statuses: [(u16, &'static str, &'static str); 11] = [
@@ -117,7 +148,7 @@ fn faults() -> Vec<FaultSpec> {
             add(
                 format!("{status} with {label} body"),
                 Source::Sim(respond(status, content_type, body.as_bytes(), &[])),
-                &[prefix],
+                Expect::Fails(prefix),
             );
         }
     }
@@ -128,7 +159,10 @@ fn faults() -> Vec<FaultSpec> {
             br#"{"error":{"code":"invalid_parameter","message":"bad"},"data":null}"#,
             "application/json",
         ),
-        &["api_error", "bad_response"],
+        Expect::FailsPer {
+            v3: "bad_response",
+            legacy: "api_error",
+        },
     );
     add(
         "200 with a v1 error code".into(),
@@ -136,17 +170,20 @@ fn faults() -> Vec<FaultSpec> {
             br#"{"code":40001,"message":"bad","data":null}"#,
             "application/json",
         ),
-        &["api_error", "bad_response"],
+        Expect::FailsPer {
+            v3: "bad_response",
+            legacy: "api_error",
+        },
     );
     add(
         "200 with invalid JSON".into(),
         ok(b"{data: nope}", "application/json"),
-        &["bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "200 with truncated JSON".into(),
         ok(br#"{"data":{"video_id":"abc","sta"#, "application/json"),
-        &["bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "200 with JSON of the wrong shape".into(),
@@ -154,32 +191,32 @@ fn faults() -> Vec<FaultSpec> {
             br#"{"data":{"unexpected":[1,2,3]},"has_more":"maybe"}"#,
             "application/json",
         ),
-        &["bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "200 with an array".into(),
         ok(b"[1,2,3]", "application/json"),
-        &["bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "200 with an empty body".into(),
         ok(b"", "application/json"),
-        &["bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "200 with non-UTF-8 bytes".into(),
         ok(&[0xff, 0xfe, 0x00, 0x7b, 0xc3], "application/json"),
-        &["bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "200 with an HTML page".into(),
         ok(b"<html><body>Maintenance</body></html>", "text/html"),
-        &["bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "200 with a 32 MiB body".into(),
         Source::Sim(FaultKind::Huge(32 << 20)),
-        &["bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "200 with 2,000 headers".into(),
@@ -187,7 +224,7 @@ fn faults() -> Vec<FaultSpec> {
             count: 2_000,
             len: 16,
         }),
-        &["transport_error", "bad_response"],
+        Expect::Fails("transport_error"),
     );
     add(
         "200 with a 300 KiB header".into(),
@@ -195,7 +232,7 @@ fn faults() -> Vec<FaultSpec> {
             count: 1,
             len: 300 << 10,
         }),
-        &["transport_error", "bad_response"],
+        Expect::Fails("bad_response"),
     );
     add(
         "302 redirect".into(),
@@ -205,37 +242,37 @@ fn faults() -> Vec<FaultSpec> {
             b"",
             &[("location", "https://evil.example/steal")],
         )),
-        &["http_302"],
+        Expect::Fails("http_302"),
     );
     add(
         "connection refused".into(),
         Source::Refused,
-        &["transport_error"],
+        Expect::Fails("transport_error"),
     );
     add(
         "connection closed mid-body".into(),
         Source::Sim(FaultKind::CloseMidBody),
-        &["transport_error"],
+        Expect::Fails("transport_error"),
     );
     add(
         "first byte never arrives".into(),
         Source::Sim(FaultKind::NoAnswer),
-        &["timeout"],
+        Expect::Fails("timeout"),
     );
     add(
         "body stalls midway".into(),
         Source::Sim(FaultKind::StallBody),
-        &["timeout"],
+        Expect::Fails("timeout"),
     );
     add(
         "host refuses the request".into(),
         Source::Denied,
-        &["request_denied"],
+        Expect::Fails("request_denied"),
     );
     add(
         "body stalls on a host without timeout options".into(),
         Source::StallWithoutHostTimeouts,
-        &["timeout"],
+        Expect::Fails("timeout"),
     );
     let rate_limited = |retry_after: Option<String>| {
         let headers: Vec<(&str, &str)> = Vec::new();
@@ -254,27 +291,50 @@ fn faults() -> Vec<FaultSpec> {
     add(
         "429 with Retry-After: 1".into(),
         rate_limited(Some("1".into())),
-        &["http_429"],
+        Expect::Fails("http_429"),
     );
     add(
         "429 with Retry-After as an HTTP date".into(),
         rate_limited(Some(soon)),
-        &["http_429"],
+        Expect::Fails("http_429"),
     );
     add(
         "429 without Retry-After".into(),
         rate_limited(None),
-        &["http_429"],
+        Expect::Fails("http_429"),
     );
     add(
         "429 with a garbage Retry-After".into(),
         rate_limited(Some("soon-ish".into())),
-        &["http_429"],
+        Expect::Fails("http_429"),
     );
     add(
         "429 with a huge Retry-After".into(),
         rate_limited(Some("99999999999999999999".into())),
-        &["http_429"],
+        Expect::Fails("http_429"),
+    );
+    // The simulator performs the request (a create makes the video), then the
+    // answer is lost, delayed past the budget or garbled, on the first attempt
+    // only: the double-create figure counts what really happened.
+    add(
+        "processed, then the connection closes mid-answer".into(),
+        Source::SimOnce(FaultKind::ProcessThenClose),
+        Expect::AfterProcessing(|kind, generation| match (kind, generation) {
+            // v3 retries under the same Idempotency-Key and gets the replay;
+            // legacy has no key, so it must not retry a create.
+            (Kind::Create, "legacy") => Some("transport_error"),
+            _ => None,
+        }),
+    );
+    add(
+        "processed, then the answer stalls past the budget".into(),
+        Source::SimOnce(FaultKind::ProcessThenStall),
+        Expect::AfterProcessing(|_, _| Some("timeout")),
+    );
+    add(
+        "processed, then a 200 with an HTML page".into(),
+        Source::SimOnce(FaultKind::ProcessThenGarble),
+        Expect::AfterProcessing(|_, _| Some("bad_response")),
     );
     specs
 }
@@ -303,6 +363,10 @@ pub struct Figures {
     pub key_leaks: usize,
     /// Cases where one call created more than one video (must be 0).
     pub double_creates: usize,
+    /// Create cases in which the simulator made the video and then lost,
+    /// stalled or garbled its answer: the cases where a careless retry would
+    /// bill twice, so the ones that give `double_creates` its meaning.
+    pub processed_creates: usize,
     /// The longest a failing call took, and which.
     pub longest_failure: (Duration, String),
     /// Cases that did not end as expected, with what happened.
@@ -317,6 +381,7 @@ impl Figures {
         self.traps += other.traps;
         self.key_leaks += other.key_leaks;
         self.double_creates += other.double_creates;
+        self.processed_creates += other.processed_creates;
         if other.longest_failure.0 > self.longest_failure.0 {
             self.longest_failure = other.longest_failure;
         }
@@ -348,7 +413,13 @@ impl Figures {
             "key leaks (outputs, errors, guest output, manifest)",
             self.key_leaks.to_string(),
         );
-        out += &row("double creates", self.double_creates.to_string());
+        out += &row(
+            "double creates",
+            format!(
+                "{} (in {} create cases where the simulator made the video, then lost, stalled or garbled the answer)",
+                self.double_creates, self.processed_creates
+            ),
+        );
         out += &row(
             "longest failing call",
             format!(
@@ -415,13 +486,14 @@ fn leaks(text: &[u8]) -> usize {
         .sum()
 }
 
-/// Checks one call's outcome: no trap, no leak, the expected error.
+/// Checks one call's outcome: no trap, no leak, and exactly the expected end:
+/// success (`expect` is `None`) or an error with the expected prefix.
 fn judge(
     figures: &mut Figures,
     case: &str,
     session: &Session,
     outcome: &Result<Value, CallError>,
-    expect: &[&str],
+    expect: Option<&str>,
 ) {
     match outcome {
         Err(CallError::Host(e)) => {
@@ -435,10 +507,16 @@ fn judge(
         Ok(output) => {
             figures.key_leaks += leaks(output.to_string().as_bytes());
             let error = output["error"].as_str().unwrap_or_default();
-            let prefix_ok = expect.iter().any(|p| error.starts_with(&format!("{p}:")));
-            if output["success"] != json!(false) || !prefix_ok {
+            let as_expected = match expect {
+                None => output["success"] == json!(true),
+                Some(prefix) => {
+                    output["success"] == json!(false) && error.starts_with(&format!("{prefix}:"))
+                }
+            };
+            if !as_expected {
                 figures.unexpected.push(format!(
-                    "{case}: expected success=false with {expect:?}, got {output}"
+                    "{case}: expected {}, got {output}",
+                    expect.map_or("success".to_owned(), |p| format!("success=false with {p}:"))
                 ));
             }
         }
@@ -464,6 +542,7 @@ async fn fault_case(
     let mut plugin = &plugins.normal;
     match &spec.source {
         Source::Sim(kind) => sim.push_fault(Fault::times(3, kind.clone())),
+        Source::SimOnce(kind) => sim.push_fault(Fault::once(kind.clone())),
         Source::Refused => {
             let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
             settings = Settings::new(env(&format!("http://{closed}"), generation));
@@ -479,19 +558,36 @@ async fn fault_case(
     let outcome = session.call(action, &valid_args(action)).await;
     let elapsed = started.elapsed();
     figures.longest_failure = (elapsed, case.clone());
-    judge(&mut figures, &case, &session, &outcome, &spec.expect);
+    let kind = heygen_plugin::actions::find(action).map_or(Kind::Read, |e| e.kind);
+    let expect = spec.expect.prefix(kind, generation);
+    judge(&mut figures, &case, &session, &outcome, expect);
+    // A create that failed after the simulator acted must say the video may
+    // exist, so that nobody creates it again blindly.
+    if let (Expect::AfterProcessing(_), Kind::Create, Some(_), Ok(output)) =
+        (spec.expect, kind, expect, &outcome)
+    {
+        let error = output["error"].as_str().unwrap_or_default();
+        if !error.contains("may have created the video") {
+            figures.unexpected.push(format!(
+                "{case}: the error does not say the video may exist: {error}"
+            ));
+        }
+    }
     if sim.videos_created() > 1 {
         figures.double_creates += 1;
+    }
+    if kind == Kind::Create && matches!(spec.source, Source::SimOnce(_)) {
+        figures.processed_creates += 1;
     }
     sim.clear_faults();
     // The same instance answers the next call as it should.
     let next = session.call("list_custom_events_options", &json!({})).await;
-    let expect_next: &[&str] = match spec.source {
-        Source::Refused => &["transport_error"],
-        Source::Denied => &["request_denied"],
-        _ => &[],
+    let expect_next = match spec.source {
+        Source::Refused => Some("transport_error"),
+        Source::Denied => Some("request_denied"),
+        _ => None,
     };
-    if expect_next.is_empty() {
+    if expect_next.is_none() {
         match &next {
             Ok(output) if output["success"] == json!(true) => {}
             other => figures.unexpected.push(format!(
@@ -784,7 +880,7 @@ async fn bad_input_case(
             Ok(serde_json::from_slice(&answer.body).unwrap_or(Value::Null))
         }
     };
-    judge(&mut figures, &case, &session, &outcome, &[input.prefix]);
+    judge(&mut figures, &case, &session, &outcome, Some(input.prefix));
     figures.bad_input_requests += sim.requests().len();
     if !sim.requests().is_empty() {
         figures.unexpected.push(format!(

@@ -109,6 +109,20 @@ pub fn template_variables(id: &str) -> Option<&'static [(&'static str, &'static 
     }
 }
 
+/// The id of a video the account already has, rendered before the simulator
+/// started (the registry's example for actions that take a `video_id`).
+pub const EXISTING_VIDEO_ID: &str = "0123456789abcdef0123456789abcdef";
+
+/// The account's earlier video: completed, with captions.
+pub fn existing_video() -> Video {
+    Video {
+        id: EXISTING_VIDEO_ID.into(),
+        polls: 2,
+        created_at: 1_790_000_000,
+        ..Video::new(Some("Welcome".into()), 60, true, false, false)
+    }
+}
+
 /// A video the simulator is "rendering".
 #[derive(Clone, Debug)]
 pub struct Video {

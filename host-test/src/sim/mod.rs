@@ -136,6 +136,12 @@ pub enum FaultKind {
     /// Handle the request normally (a create does create the video), then
     /// send only half of the answer and close the connection.
     ProcessThenClose,
+    /// Handle the request normally, then send the head and half of the answer
+    /// and go silent (the caller's deadline passes).
+    ProcessThenStall,
+    /// Handle the request normally, then answer 200 with a body that is not
+    /// the answer (an HTML maintenance page).
+    ProcessThenGarble,
 }
 
 impl FaultKind {
@@ -168,6 +174,7 @@ pub struct State {
     next_id: u64,
     next_request: u64,
     voices: usize,
+    created: usize,
 }
 
 impl State {
@@ -181,6 +188,7 @@ impl State {
         video.created_at = unix_now();
         let id = video.id.clone();
         self.videos.insert(id.clone(), video);
+        self.created += 1;
         id
     }
 
@@ -215,9 +223,13 @@ impl Simulator {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let mut videos = BTreeMap::new();
+        let existing = data::existing_video();
+        videos.insert(existing.id.clone(), existing);
         let state = Arc::new(Mutex::new(State {
             keys: keys.iter().map(|k| k.to_string()).collect(),
             voices: data::VOICE_COUNT,
+            videos,
             ..State::default()
         }));
         let (shutdown, stopped) = tokio::sync::oneshot::channel();
@@ -280,9 +292,17 @@ impl Simulator {
         self.lock().voices = count;
     }
 
-    /// How many videos were created (each one is a billed render unless test mode).
+    /// How many videos were created (each one is a billed render unless test
+    /// mode); the account's earlier video ([`data::EXISTING_VIDEO_ID`]) is not
+    /// counted.
     pub fn videos_created(&self) -> usize {
-        self.lock().videos.len()
+        self.lock().created
+    }
+
+    /// The presigned URL the simulator gives for `file` of video `id`
+    /// (`video.mp4`, `thumbnail.jpg`, captions), if it has that video.
+    pub fn video_file_url(&self, id: &str, file: &str) -> Option<String> {
+        self.lock().videos.get(id).map(|video| video.url(file))
     }
 
     /// How many videos were created in legacy test mode.
@@ -478,7 +498,7 @@ async fn handle(
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
             route(&state, &recorded)
         }
-        Some(FaultKind::ProcessThenClose) => {
+        Some(kind @ (FaultKind::ProcessThenClose | FaultKind::ProcessThenStall)) => {
             let mut answer = route(&state, &recorded);
             let full: Vec<u8> = answer
                 .body
@@ -491,9 +511,21 @@ async fn handle(
                 .push(("content-length".into(), full.len().to_string()));
             answer.body = SimBody {
                 chunks: VecDeque::from([Bytes::copy_from_slice(&full[..full.len() / 2])]),
-                end: End::Break,
+                end: if matches!(kind, FaultKind::ProcessThenStall) {
+                    End::Stall
+                } else {
+                    End::Break
+                },
             };
             answer
+        }
+        Some(FaultKind::ProcessThenGarble) => {
+            let processed = route(&state, &recorded);
+            Answer {
+                status: processed.status,
+                headers: vec![("content-type".into(), "text/html".into())],
+                body: SimBody::full("<html><body>Down for maintenance</body></html>"),
+            }
         }
         Some(kind) => match faulty(kind).await {
             Some(answer) => answer,
@@ -567,7 +599,10 @@ async fn faulty(kind: FaultKind) -> Option<Answer> {
                 },
             }
         }
-        FaultKind::Delay(_) | FaultKind::ProcessThenClose => return None,
+        FaultKind::Delay(_)
+        | FaultKind::ProcessThenClose
+        | FaultKind::ProcessThenStall
+        | FaultKind::ProcessThenGarble => return None,
     })
 }
 

@@ -4,7 +4,7 @@
 use host_test::sim::data;
 use serde_json::{Value, json};
 
-use crate::common::{Case, assert_failed, assert_standard_headers, sim_video_id};
+use crate::common::{Case, assert_standard_headers, sim_video_id};
 
 #[tokio::test]
 async fn create_talking_photo_sends_an_avatar_video() {
@@ -91,139 +91,6 @@ async fn template_variables_may_come_as_json_text() {
     assert_eq!(
         case.only_request().json(),
         json!({"variables": {"title": {"type": "text", "content": "Launch"}}})
-    );
-}
-
-#[tokio::test]
-async fn list_custom_events_options_reads_event_types() {
-    let case = Case::new("v3");
-    let output = case.call("list_custom_events_options", json!({})).await;
-    let events: Vec<&str> = data::EVENT_TYPES.iter().map(|(e, _)| *e).collect();
-    assert_eq!(
-        output,
-        json!({"success": true, "error": null, "events": events})
-    );
-    let req = case.only_request();
-    assert_eq!(
-        (req.method.as_str(), req.target().as_str()),
-        ("GET", "/v3/webhooks/event-types")
-    );
-    assert_standard_headers(&req);
-}
-
-#[tokio::test]
-async fn list_voice_id_options_pages_to_the_end() {
-    let case = Case::new("v3");
-    let output = case.call("list_voice_id_options", json!({})).await;
-    let voices: Vec<Value> = (0..data::VOICE_COUNT)
-        .map(|i| {
-            let v = data::voice_v3(i);
-            json!({"voice_id": v["voice_id"], "name": v["name"]})
-        })
-        .collect();
-    assert_eq!(
-        output,
-        json!({"success": true, "error": null, "voices": voices})
-    );
-    let targets: Vec<String> = case.requests().iter().map(|r| r.target()).collect();
-    assert_eq!(
-        targets,
-        [
-            "/v3/voices?limit=100",
-            "/v3/voices?limit=100&token=voices-after-100",
-            "/v3/voices?limit=100&token=voices-after-200"
-        ]
-    );
-    case.requests().iter().for_each(assert_standard_headers);
-}
-
-#[tokio::test]
-async fn retrieve_video_link_follows_a_render_to_completion() {
-    let case = Case::new("v3");
-    let created = case
-        .call(
-            "create_talking_photo",
-            json!({"talking_photo_id": "tp_anna_office", "input_text": "Fifteen chars!!", "voice_id": data::voice_id(0), "caption": true}),
-        )
-        .await;
-    let id = created["video_id"].as_str().expect("an id").to_owned();
-    // One instance polls: it stays usable across calls.
-    let mut session = crate::common::plugin()
-        .session(&case.settings())
-        .await
-        .expect("instance");
-    let mut statuses = Vec::new();
-    let done = loop {
-        let output = session
-            .call("retrieve_video_link", &json!({"video_id": id}))
-            .await
-            .expect("call");
-        crate::common::assert_card_shape("retrieve_video_link", &output);
-        let status = output["status"].as_str().unwrap_or_default().to_owned();
-        statuses.push(status.clone());
-        if status == "completed" || statuses.len() > 5 {
-            break output;
-        }
-        assert_eq!(output["video_url"], Value::Null);
-        assert_eq!(output["duration"], Value::Null);
-    };
-    assert_eq!(statuses, ["waiting", "processing", "completed"]);
-    let url = |file: &str| {
-        let created_at = done["video_url"]
-            .as_str()
-            .unwrap_or_default()
-            .split("Expires=")
-            .nth(1)
-            .unwrap_or_default()
-            .to_owned();
-        format!("https://files.sim.heygen.test/{id}/{file}?Expires={created_at}")
-    };
-    assert_eq!(
-        done,
-        json!({"success": true, "error": null, "video_id": id, "status": "completed",
-               "video_url": url("video.mp4"), "thumbnail_url": url("thumbnail.jpg"), "duration": 1.0,
-               "caption_url": url("captions.srt")})
-    );
-    let polls: Vec<String> = case.requests().iter().skip(1).map(|r| r.target()).collect();
-    assert_eq!(polls, vec![format!("/v3/videos/{id}"); 3]);
-}
-
-#[tokio::test]
-async fn a_failed_render_is_a_successful_call_with_the_reason() {
-    let case = Case::new("v3");
-    let created = case
-        .call("create_talking_photo", json!({"talking_photo_id": "tp_fails_no_face", "input_text": "Hi", "voice_id": data::voice_id(1)}))
-        .await;
-    let id = created["video_id"].as_str().expect("id");
-    let mut output = Value::Null;
-    for _ in 0..3 {
-        output = case
-            .call("retrieve_video_link", json!({"video_id": id}))
-            .await;
-    }
-    assert_eq!(output["success"], json!(true));
-    assert_eq!(output["status"], json!("failed"));
-    assert_eq!(
-        output["error"],
-        json!(
-            "video_failed: HeyGen could not render the video: (avatar_face_not_detected) No face was detected in the talking photo. Fix the cause (photo, script, voice or template), then create the video again"
-        )
-    );
-}
-
-#[tokio::test]
-async fn ids_are_percent_encoded_in_paths() {
-    let case = Case::new("v3");
-    let output = case
-        .call("retrieve_video_link", json!({"video_id": "ab:c@d+é"}))
-        .await;
-    assert_failed(
-        &output,
-        "http_404: HeyGen answered HTTP 404 video_not_found",
-    );
-    assert_eq!(
-        case.only_request().target(),
-        "/v3/videos/ab%3Ac%40d%2B%C3%A9"
     );
 }
 
