@@ -1,6 +1,7 @@
-//! Builds the tool manifest (`GET /actions`) from the WIT contract, so that
-//! its descriptions are the WIT docs word for word and its argument schemas
-//! follow the WIT records. Output schemas are the card's, from `schemas/`.
+//! Builds the tool manifests (`GET /actions`), one per API generation, from
+//! the WIT contract, so that their descriptions are the WIT docs word for word
+//! and their argument schemas follow the WIT records with that generation's
+//! limits. Output schemas are the card's, from `schemas/`.
 
 use std::path::Path;
 
@@ -16,13 +17,40 @@ fn main() -> anyhow::Result<()> {
     println!("cargo:rerun-if-changed=wit");
     println!("cargo:rerun-if-changed=schemas");
     println!("cargo:rerun-if-changed=src/limits.rs");
-    let manifest = build_manifest()?;
-    let out = Path::new(&std::env::var("OUT_DIR")?).join("manifest.json");
-    std::fs::write(out, serde_json::to_string(&manifest)?)?;
+    for generation in [Generation::V3, Generation::Legacy] {
+        let manifest = build_manifest(generation)?;
+        let name = format!("manifest.{}.json", generation.name());
+        let out = Path::new(&std::env::var("OUT_DIR")?).join(name);
+        std::fs::write(out, serde_json::to_string(&manifest)?)?;
+    }
     Ok(())
 }
 
-fn build_manifest() -> anyhow::Result<Value> {
+/// The API generation a manifest describes.
+#[derive(Clone, Copy)]
+enum Generation {
+    V3,
+    Legacy,
+}
+
+impl Generation {
+    fn name(self) -> &'static str {
+        match self {
+            Generation::V3 => "v3",
+            Generation::Legacy => "legacy",
+        }
+    }
+
+    /// The longest script this generation accepts.
+    fn max_script_chars(self) -> usize {
+        match self {
+            Generation::V3 => limits::MAX_SCRIPT_CHARS_V3,
+            Generation::Legacy => limits::MAX_SCRIPT_CHARS_LEGACY,
+        }
+    }
+}
+
+fn build_manifest(generation: Generation) -> anyhow::Result<Value> {
     let mut resolve = Resolve::default();
     let (package, _) = resolve.push_dir("wit")?;
     let interface = resolve.packages[package]
@@ -39,20 +67,25 @@ fn build_manifest() -> anyhow::Result<Value> {
         actions.push(json!({
             "name": name,
             "description": function.docs.contents.clone().unwrap_or_default(),
-            "input_schema": input_schema(&resolve, function.params.first().map(|p| &p.ty))?,
+            "input_schema": input_schema(&resolve, function.params.first().map(|p| &p.ty), generation)?,
             "output_schema": output,
         }));
     }
     Ok(json!({
         "name": "heygen",
         "version": env!("CARGO_PKG_VERSION"),
+        "api_version": generation.name(),
         "description": interface.docs.contents.clone().unwrap_or_default(),
         "actions": actions,
     }))
 }
 
 /// The JSON Schema of an action's arguments: the fields of its input record.
-fn input_schema(resolve: &Resolve, param: Option<&Type>) -> anyhow::Result<Value> {
+fn input_schema(
+    resolve: &Resolve,
+    param: Option<&Type>,
+    generation: Generation,
+) -> anyhow::Result<Value> {
     let mut properties = Map::new();
     let mut required = Vec::new();
     if let Some(Type::Id(id)) = param {
@@ -68,7 +101,7 @@ fn input_schema(resolve: &Resolve, param: Option<&Type>) -> anyhow::Result<Value
                 },
                 other => (*other, false),
             };
-            let mut schema = value_schema(resolve, &name, &ty)?;
+            let mut schema = value_schema(resolve, &name, &ty, generation)?;
             schema["description"] = json!(field.docs.contents.clone().unwrap_or_default());
             if !optional {
                 required.push(name.clone());
@@ -85,7 +118,12 @@ fn input_schema(resolve: &Resolve, param: Option<&Type>) -> anyhow::Result<Value
 }
 
 /// The schema of one argument's value, with the limits the plugin checks.
-fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Value> {
+fn value_schema(
+    resolve: &Resolve,
+    name: &str,
+    ty: &Type,
+    generation: Generation,
+) -> anyhow::Result<Value> {
     Ok(match ty {
         Type::Bool => json!({"type": "boolean"}),
         Type::F64 | Type::F32 => match name {
@@ -98,7 +136,7 @@ fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Valu
             // JSON callers may pass the object itself; the WIT face takes its text.
             "variables" => json!({"type": ["object", "string"]}),
             "input_text" => {
-                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_SCRIPT_CHARS_V3})
+                json!({"type": "string", "minLength": 1, "maxLength": generation.max_script_chars()})
             }
             n if n.ends_with("_id") => {
                 json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS})

@@ -33,9 +33,10 @@ const MAX_TIMEOUT_MS: u64 = 300_000;
 const MAX_KEY_CHARS: usize = 512;
 
 /// Which of HeyGen's API generations the plugin speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Generation {
     /// The current API (`/v3/...`), the default.
+    #[default]
     V3,
     /// The v1/v2 endpoints the integration card was written against.
     Legacy,

@@ -68,7 +68,8 @@ enum Command {
         #[arg(long, default_value = DEFAULT_KEY)]
         key: String,
     },
-    /// Print the tool manifest (GET /actions of the plugin's HTTP face).
+    /// Print the tool manifest (GET /actions of the plugin's HTTP face), with
+    /// the argument limits of HEYGEN_API_VERSION (v3 unless set).
     Tools,
     /// Run the fault and bad-input matrix and print its figures (about a minute).
     Reliability,
@@ -202,7 +203,11 @@ async fn run(command: Command) -> Result<ExitCode> {
             let face = HttpFace::embedded(&runtime)?;
             let request =
                 http::Request::get("http://localhost/actions").body(bytes::Bytes::new())?;
-            let answer = face.request(&Settings::new(Vec::new()), request).await?;
+            // HEYGEN_API_VERSION picks the manifest (its limits differ).
+            let env = std::env::vars()
+                .filter(|(k, _)| k.starts_with("HEYGEN_"))
+                .collect();
+            let answer = face.request(&Settings::new(env), request).await?;
             let manifest: Value =
                 serde_json::from_slice(&answer.body).context("the manifest is not JSON")?;
             println!("{}", serde_json::to_string_pretty(&manifest)?);

@@ -17,9 +17,10 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use crate::actions::{self, Entry, Env, parse_body};
+use crate::config::Config;
 use crate::config::{FACE_OPEN_VAR, FACE_TOKEN_VAR};
 use crate::error::Failure;
-use crate::faces::manifest::MANIFEST_JSON;
+use crate::faces::manifest;
 use crate::limits::MAX_REQUEST_BYTES;
 use crate::port::Port;
 
@@ -99,12 +100,14 @@ impl Answer {
     }
 }
 
-/// The manifest.
-pub fn manifest() -> Answer {
+/// The manifest for the configured API generation (its limits differ); v3's
+/// when the configuration cannot be read (calls then say why).
+pub fn manifest(lookup: &dyn Fn(&str) -> Option<String>) -> Answer {
+    let generation = Config::from_env(lookup).map_or(Default::default(), |c| c.generation);
     Answer {
         status: 200,
         headers: Vec::new(),
-        body: MANIFEST_JSON.to_owned(),
+        body: manifest::for_generation(generation).to_owned(),
     }
 }
 

@@ -1,10 +1,24 @@
 //! The tool manifest an agent runtime registers tools from: for each action
 //! its name, its description (the WIT docs, word for word), the JSON Schema of
-//! its arguments (built from the WIT record) and of its output (the card's).
-//! `build.rs` generates it from `wit/` and `schemas/`.
+//! its arguments (built from the WIT record, with the limits of one API
+//! generation) and of its output (the card's). `build.rs` generates one per
+//! generation from `wit/` and `schemas/`.
 
-/// The manifest, as JSON text.
-pub const MANIFEST_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/manifest.json"));
+use crate::config::Generation;
+
+/// The manifest for HeyGen v3 (the default), as JSON text.
+pub const MANIFEST_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/manifest.v3.json"));
+/// The manifest for the legacy API, as JSON text.
+pub const LEGACY_MANIFEST_JSON: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/manifest.legacy.json"));
+
+/// The manifest whose limits are those of `generation`.
+pub fn for_generation(generation: Generation) -> &'static str {
+    match generation {
+        Generation::V3 => MANIFEST_JSON,
+        Generation::Legacy => LEGACY_MANIFEST_JSON,
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -22,6 +36,22 @@ mod tests {
             .collect();
         let from_registry: Vec<&str> = crate::actions::ALL.iter().map(|e| e.name).collect();
         assert_eq!(from_wit, from_registry);
+    }
+
+    #[test]
+    fn each_generation_states_its_own_limits() {
+        let script_limit = |text: &str| {
+            let manifest: Value = serde_json::from_str(text).unwrap();
+            manifest["actions"][0]["input_schema"]["properties"]["input_text"]["maxLength"].clone()
+        };
+        assert_eq!(
+            script_limit(for_generation(Generation::V3)),
+            crate::limits::MAX_SCRIPT_CHARS_V3
+        );
+        assert_eq!(
+            script_limit(for_generation(Generation::Legacy)),
+            crate::limits::MAX_SCRIPT_CHARS_LEGACY
+        );
     }
 
     #[test]

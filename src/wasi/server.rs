@@ -25,7 +25,7 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     };
     let path = request.path_with_query().unwrap_or_default();
     let reply = match http::route(&method, &path) {
-        Route::Manifest => http::manifest(),
+        Route::Manifest => http::manifest(&|name: &str| std::env::var(name).ok()),
         Route::Run(action) => {
             let headers = request.headers();
             let header = |name: &str| {
