@@ -270,10 +270,15 @@ async fn call(
     let output = match session.call(action, &args).await {
         Ok(output) => output,
         Err(CallError::Usage(msg)) => return usage(msg),
-        Err(CallError::Host(e)) => serde_json::json!({
-            "success": false,
-            "error": format!("host_error: the plugin failed inside the host: {e:#}"),
-        }),
+        Err(CallError::Host(e)) => {
+            // Also on stderr: a stopped component (time or memory limit) is
+            // the host's report, not the plugin's.
+            eprintln!("heygen-host: {e:#}");
+            serde_json::json!({
+                "success": false,
+                "error": format!("host_error: the plugin failed inside the host: {e:#}"),
+            })
+        }
     };
     drop(sim);
     println!("{}", serde_json::to_string_pretty(&output)?);

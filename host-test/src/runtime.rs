@@ -1,10 +1,19 @@
 //! Running the plugin under wasmtime: one [`Engine`], components compiled once
 //! (and cached on disk), an [`InstancePre`] per component, and a fresh
 //! [`Store`] per [`Session`] with the plugin's environment, an outbound
-//! allow-list and a memory limit.
+//! allow-list, a memory limit and a time limit.
+//!
+//! The guards: every store may grow its linear memories to [`MEMORY_LIMIT`]
+//! at most (past it the guest traps), and every call (and instantiation) is
+//! stopped [`GRACE`] after the plugin's own time budget (`HEYGEN_TIMEOUT_MS`)
+//! by epoch interruption: a thread per [`Runtime`] advances the engine's epoch
+//! every [`EPOCH_TICK`]. Either failure is an error of that call only; the
+//! runtime goes on serving.
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use bytes::Bytes;
@@ -13,7 +22,7 @@ use serde_json::Value;
 use wasmtime::component::{
     Component, ComponentExportIndex, Instance, InstancePre, Linker, Resource, ResourceTable, Val,
 };
-use wasmtime::{Config, Engine, ResourceLimiter, Store};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -38,8 +47,19 @@ pub const ACTIONS: [&str; 5] = [
     "list_voice_id_options",
     "retrieve_video_link",
 ];
-/// Linear memory one instance may grow to.
-const MEMORY_LIMIT: usize = 64 << 20;
+/// Linear memory one store may grow each of its memories to. The largest
+/// action needs 3.2 MiB (the legacy voice list of 2,000 voices), but refusing
+/// an answer past the plugin's 4 MiB body cap peaks at 16.1 MiB (its read
+/// buffer doubles to 8 MiB next to the old 4 MiB one before the cap is hit),
+/// so 16 MiB would stop that call instead of letting the plugin refuse it.
+pub const MEMORY_LIMIT: usize = 32 << 20;
+/// Table elements one store may grow a table to.
+const TABLE_LIMIT: usize = 100_000;
+/// How often the epoch advances: the resolution of the time limit.
+pub const EPOCH_TICK: Duration = Duration::from_millis(100);
+/// How long past its own time budget a call may run before the host stops
+/// it: the plugin enforces the budget itself and needs a moment to report.
+pub const GRACE: Duration = Duration::from_secs(5);
 
 /// Which outgoing requests the host lets through.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,6 +112,20 @@ impl Settings {
         }
     }
 
+    /// The plugin's time budget for one call: `HEYGEN_TIMEOUT_MS` when the
+    /// plugin would accept it (100 to 300,000 ms), else its default.
+    pub fn budget(&self) -> Duration {
+        let ms = self
+            .env
+            .iter()
+            .rev()
+            .find(|(k, _)| k == heygen_plugin::config::TIMEOUT_VAR)
+            .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+            .filter(|ms| (100..=300_000).contains(ms))
+            .unwrap_or(heygen_plugin::config::DEFAULT_TIMEOUT_MS);
+        Duration::from_millis(ms)
+    }
+
     /// The one `host[:port]` requests may go to, if the base URL is valid.
     fn allowed_authority(&self) -> Option<String> {
         match &self.allow {
@@ -113,7 +147,7 @@ impl Settings {
     }
 }
 
-/// Per-store state: WASI, `wasi:http`, the allow-list and the memory watch.
+/// Per-store state: WASI, `wasi:http`, the allow-list and the guards.
 pub struct HostState {
     wasi: WasiCtx,
     output: MemoryOutputPipe,
@@ -121,6 +155,7 @@ pub struct HostState {
     table: ResourceTable,
     hooks: Hooks,
     memory: MemoryWatch,
+    budget: Duration,
     refused_options: usize,
 }
 
@@ -187,33 +222,131 @@ impl WasiHttpHooks for Hooks {
     }
 }
 
-/// Caps an instance's linear memory and remembers its peak.
+/// The store's limits ([`StoreLimits`]: [`MEMORY_LIMIT`] per memory,
+/// [`TABLE_LIMIT`] per table), plus the peak memory size it allowed. Growing
+/// a memory past the limit traps with [`MemoryLimitExceeded`] rather than
+/// failing the `memory.grow`, so the call ends with a clear error instead of
+/// an allocation failure somewhere in the guest.
 struct MemoryWatch {
+    limits: StoreLimits,
     peak: usize,
 }
+
+impl MemoryWatch {
+    fn new() -> MemoryWatch {
+        MemoryWatch {
+            limits: StoreLimitsBuilder::new()
+                .memory_size(MEMORY_LIMIT)
+                .table_elements(TABLE_LIMIT)
+                .build(),
+            peak: 0,
+        }
+    }
+}
+
+/// A guest tried to grow a linear memory past [`MEMORY_LIMIT`].
+#[derive(Debug)]
+pub struct MemoryLimitExceeded {
+    /// The size it asked for, in bytes.
+    pub desired: usize,
+}
+
+impl std::fmt::Display for MemoryLimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the component tried to grow its memory to {:.1} MiB, past the host's limit of {} MiB, and was stopped",
+            self.desired as f64 / (1 << 20) as f64,
+            MEMORY_LIMIT >> 20
+        )
+    }
+}
+
+impl std::error::Error for MemoryLimitExceeded {}
 
 impl ResourceLimiter for MemoryWatch {
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
-        _maximum: Option<usize>,
+        maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
         if desired > MEMORY_LIMIT {
-            return Ok(false);
+            return Err(MemoryLimitExceeded { desired }.into());
         }
-        self.peak = self.peak.max(desired);
-        Ok(true)
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.peak = self.peak.max(desired);
+        }
+        Ok(allowed)
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
-        _maximum: Option<usize>,
+        maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= 100_000)
+        self.limits.table_growing(current, desired, maximum)
     }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
+}
+
+/// The error for a call the guards stopped, or `e` as it is.
+fn guarded(e: wasmtime::Error, budget: Duration) -> anyhow::Error {
+    if e.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
+        return anyhow!(
+            "the component ran past its time budget ({} ms, plus {} s of grace) and was stopped",
+            budget.as_millis(),
+            GRACE.as_secs()
+        );
+    }
+    if let Some(memory) = e.downcast_ref::<MemoryLimitExceeded>() {
+        return anyhow!("{memory}");
+    }
+    e.into()
+}
+
+/// Advances the engine's epoch every [`EPOCH_TICK`] until dropped (with the
+/// last clone of its [`Runtime`]).
+struct Ticker {
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Ticker {
+    fn start(engine: &Engine) -> Result<Ticker> {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let engine = engine.clone();
+        std::thread::Builder::new()
+            .name("heygen-epoch".into())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(EPOCH_TICK)
+                {
+                    engine.increment_epoch();
+                }
+            })
+            .context("starting the epoch ticker")?;
+        Ok(Ticker { _stop: stop })
+    }
+}
+
+/// The epoch deadline, in ticks from now, for a call with `budget`.
+fn deadline_ticks(budget: Duration) -> u64 {
+    let limit = budget + GRACE;
+    // One tick more: the current tick may be about to end.
+    (limit.as_nanos().div_ceil(EPOCH_TICK.as_nanos()) as u64).saturating_add(1)
 }
 
 /// Host capabilities that tests can take away.
@@ -232,11 +365,13 @@ impl Default for HostFeatures {
     }
 }
 
-/// The wasmtime engine and the on-disk cache of compiled components.
+/// The wasmtime engine (with epoch interruption and its ticker), the
+/// on-disk cache of compiled components.
 #[derive(Clone)]
 pub struct Runtime {
     engine: Engine,
     cache_dir: Option<PathBuf>,
+    _ticker: Arc<Ticker>,
 }
 
 impl Runtime {
@@ -245,7 +380,8 @@ impl Runtime {
         Runtime::with_config(&Config::new())
     }
 
-    /// An engine built from `config`, with the per-user component cache.
+    /// An engine built from `config` (epoch interruption is turned on), with
+    /// the per-user component cache.
     pub fn with_config(config: &Config) -> Result<Runtime> {
         let cache_dir = std::env::var_os("HEYGEN_HOST_CACHE")
             .map(PathBuf::from)
@@ -255,8 +391,12 @@ impl Runtime {
                     .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
                     .map(|c| c.join("heygen-plugin").join("components"))
             });
+        let mut config = config.clone();
+        config.epoch_interruption(true);
+        let engine = Engine::new(&config)?;
         Ok(Runtime {
-            engine: Engine::new(config)?,
+            _ticker: Arc::new(Ticker::start(&engine)?),
+            engine,
             cache_dir,
         })
     }
@@ -323,6 +463,9 @@ impl Runtime {
         Ok(linker)
     }
 
+    /// A store with `settings` and the guards: the memory limit, and an epoch
+    /// deadline [`GRACE`] past the settings' time budget (reset by every
+    /// call of a [`Session`]).
     fn store(&self, settings: &Settings) -> Store<HostState> {
         let mut wasi = WasiCtx::builder();
         for (name, value) in &settings.env {
@@ -339,11 +482,13 @@ impl Runtime {
             hooks: Hooks {
                 allowed: settings.allowed_authority(),
             },
-            memory: MemoryWatch { peak: 0 },
+            memory: MemoryWatch::new(),
+            budget: settings.budget(),
             refused_options: 0,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
+        store.set_epoch_deadline(deadline_ticks(settings.budget()));
         store
     }
 }
@@ -391,7 +536,12 @@ impl Plugin {
     /// A fresh instance with `settings`.
     pub async fn session(&self, settings: &Settings) -> Result<Session> {
         let mut store = self.runtime.store(settings);
-        let instance = self.pre.instantiate_async(&mut store).await?;
+        let budget = store.data().budget;
+        let instance = self
+            .pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(|e| guarded(e, budget))?;
         Ok(Session {
             store,
             instance,
@@ -446,9 +596,11 @@ impl Session {
     pub async fn call_values(&mut self, action: &str, params: Vec<Val>) -> Result<Val, CallError> {
         let func = self.func(action)?;
         let mut results = vec![Val::Bool(false); func.ty(&self.store).results().len()];
+        let budget = self.store.data().budget;
+        self.store.set_epoch_deadline(deadline_ticks(budget));
         func.call_async(&mut self.store, &params, &mut results)
             .await
-            .map_err(|e| CallError::Host(e.into()))?;
+            .map_err(|e| CallError::Host(guarded(e, budget)))?;
         match results.pop() {
             Some(result) if results.is_empty() => Ok(result),
             _ => Err(CallError::Host(anyhow!(
@@ -532,6 +684,7 @@ impl HttpFace {
         request: http::Request<Bytes>,
     ) -> Result<HttpAnswer> {
         let mut store = self.runtime.store(settings);
+        let budget = store.data().budget;
         let (parts, body) = request.into_parts();
         let request = hyper::Request::from_parts(
             parts,
@@ -569,7 +722,7 @@ impl HttpFace {
             .map_err(|e| anyhow!("reading the answer: {e:?}"))?
             .to_bytes();
         task.await?
-            .map_err(anyhow::Error::from)
+            .map_err(|e| guarded(e, budget))
             .context("the HTTP face trapped")?;
         Ok(HttpAnswer {
             status: parts.status.as_u16(),

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod component;
 mod config;
+mod guards;
 mod legacy;
 mod reliability;
 mod retries;
