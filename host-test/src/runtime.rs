@@ -29,6 +29,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
+use crate::pool::{Sender, SenderKind};
 use crate::values;
 
 /// The plugin component (`actions` export), as built by `build.rs`.
@@ -179,9 +180,11 @@ impl WasiHttpView for HostState {
 }
 
 /// The outbound allow-list: anything but the allowed `host[:port]` is denied
-/// with `http-request-denied`.
+/// with `http-request-denied`; the rest goes out through the runtime's
+/// [`Sender`].
 struct Hooks {
     allowed: Option<String>,
+    sender: Sender,
 }
 
 impl WasiHttpHooks for Hooks {
@@ -212,13 +215,8 @@ impl WasiHttpHooks for Hooks {
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }
         drop(fut);
-        Box::new(async move {
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn Future<Output = _> + Send>,
-            ))
-        })
+        let sender = self.sender.clone();
+        Box::new(async move { sender.send(request, options).await })
     }
 }
 
@@ -366,23 +364,31 @@ impl Default for HostFeatures {
 }
 
 /// The wasmtime engine (with epoch interruption and its ticker), the
-/// on-disk cache of compiled components.
+/// on-disk cache of compiled components and the sender of outgoing requests,
+/// shared by every store.
 #[derive(Clone)]
 pub struct Runtime {
     engine: Engine,
     cache_dir: Option<PathBuf>,
+    sender: Sender,
     _ticker: Arc<Ticker>,
 }
 
 impl Runtime {
-    /// An engine with default settings and the per-user component cache.
+    /// An engine with default settings, the per-user component cache and the
+    /// pooled sender.
     pub fn new() -> Result<Runtime> {
         Runtime::with_config(&Config::new())
     }
 
     /// An engine built from `config` (epoch interruption is turned on), with
-    /// the per-user component cache.
+    /// the per-user component cache and the pooled sender.
     pub fn with_config(config: &Config) -> Result<Runtime> {
+        Runtime::with_sender(config, SenderKind::Pooled)
+    }
+
+    /// As [`Runtime::with_config`], with outgoing requests sent by `sender`.
+    pub fn with_sender(config: &Config, sender: SenderKind) -> Result<Runtime> {
         let cache_dir = std::env::var_os("HEYGEN_HOST_CACHE")
             .map(PathBuf::from)
             .or_else(|| {
@@ -398,7 +404,13 @@ impl Runtime {
             _ticker: Arc::new(Ticker::start(&engine)?),
             engine,
             cache_dir,
+            sender: Sender::new(sender).context("setting up TLS for outgoing requests")?,
         })
+    }
+
+    /// Which sender the runtime's stores use.
+    pub fn sender(&self) -> SenderKind {
+        self.sender.kind()
     }
 
     /// The engine.
@@ -481,6 +493,7 @@ impl Runtime {
             table: ResourceTable::new(),
             hooks: Hooks {
                 allowed: settings.allowed_authority(),
+                sender: self.sender.clone(),
             },
             memory: MemoryWatch::new(),
             budget: settings.budget(),

@@ -7,6 +7,7 @@ mod component;
 mod config;
 mod guards;
 mod legacy;
+mod pool;
 mod reliability;
 mod retries;
 mod serve;
