@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use wasmtime::component::Component;
 use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
 
+use crate::pool::SenderKind;
 use crate::runtime::{ACTIONS, HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings};
 use crate::sim::{DEFAULT_KEY, Simulator, data};
 use native::NativeTransport;
@@ -163,6 +164,9 @@ pub async fn run(options: Options) -> Result<String> {
     let mut config = Config::new();
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
     let pooled = Plugin::embedded(&Runtime::with_config(&config)?)?;
+    // The same, sending as wasmtime-wasi-http does by default (and `wasmtime
+    // serve`): a new connection per request.
+    let per_request = Plugin::embedded(&Runtime::with_sender(&config, SenderKind::PerRequest)?)?;
 
     if options.wants(1) {
         table.section("1. Size");
@@ -256,7 +260,27 @@ pub async fn run(options: Options) -> Result<String> {
     }
 
     if options.wants(4) {
-        per_call(&mut table, &pooled, &sim, &settings, scale).await?;
+        // On a current-thread runtime of its own, as the native baseline runs:
+        // the request tasks wasmtime-wasi-http spawns then run on the calling
+        // thread instead of being handed to other worker threads.
+        let section = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    runtime.block_on(async {
+                        let mut section = Table(String::new());
+                        per_call(&mut section, &pooled, &per_request, &sim, &settings, scale)
+                            .await?;
+                        voice_pages(&mut section, &pooled, scale).await?;
+                        Ok::<_, anyhow::Error>(section.0)
+                    })
+                })
+                .join()
+                .map_err(|_| anyhow::anyhow!("the per-call measurements panicked"))?
+        })?;
+        table.0.push_str(&section);
     }
 
     if options.wants(5) {
@@ -300,6 +324,7 @@ pub async fn run(options: Options) -> Result<String> {
 async fn per_call(
     table: &mut Table,
     plugin: &Plugin,
+    per_request: &Plugin,
     sim: &Simulator,
     settings: &Settings,
     scale: usize,
@@ -307,7 +332,8 @@ async fn per_call(
     table.heading("4. Per call, v3, against the simulator on loopback (component vs the same core compiled natively)");
     let _ = writeln!(
         table.0,
-        "| action | component, reused instance | component, fresh instance per call | native, new connection per call | native, keep-alive | reused ÷ native new-conn | fresh ÷ native new-conn |\n|---|---|---|---|---|---|---|"
+        "The component runs on the pooling allocator and sends through `heygen-host`'s pooled keep-alive client, except in the column marked per-request sender (wasmtime-wasi-http's default sender, a new connection per request, as under `wasmtime serve`).\n\n\
+         | action | component, reused instance | component, fresh instance per call | component, fresh instance, per-request sender | native, new connection per call | native, keep-alive | fresh ÷ native new-conn | fresh ÷ native keep-alive | fresh per-request sender ÷ native new-conn |\n|---|---|---|---|---|---|---|---|---|"
     );
     let created = plugin
         .session(settings)
@@ -343,16 +369,8 @@ async fn per_call(
             check_val(&output)?;
         }
         let reused = stats(samples);
-        let fresh = time_async(n, || async {
-            let mut session = plugin.session(settings).await?;
-            check_val(
-                &session
-                    .call_values(action, params.clone())
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-            )
-        })
-        .await?;
+        let fresh = fresh_calls(plugin, settings, action, &params, n).await?;
+        let fresh_per_request = fresh_calls(per_request, settings, action, &params, n).await?;
         let env = env_for(sim, "v3");
         let (new_conn, keep_alive) = tokio::task::spawn_blocking({
             let args = args.clone();
@@ -366,11 +384,58 @@ async fn per_call(
         .await??;
         let _ = writeln!(
             table.0,
-            "| `{action}` | {reused} | {fresh} | {new_conn} | {keep_alive} | {:.2} | {:.2} |",
-            ratio(&reused, &new_conn),
-            ratio(&fresh, &new_conn)
+            "| `{action}` | {reused} | {fresh} | {fresh_per_request} | {new_conn} | {keep_alive} | {:.2} | {:.2} | {:.2} |",
+            ratio(&fresh, &new_conn),
+            ratio(&fresh, &keep_alive),
+            ratio(&fresh_per_request, &new_conn),
         );
     }
+    Ok(())
+}
+
+/// `n` calls of `action`, each on a fresh instance of `plugin`.
+async fn fresh_calls(
+    plugin: &Plugin,
+    settings: &Settings,
+    action: &str,
+    params: &[wasmtime::component::Val],
+    n: usize,
+) -> Result<Stats> {
+    time_async(n, || async {
+        let mut session = plugin.session(settings).await?;
+        check_val(
+            &session
+                .call_values(action, params.to_vec())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        )
+    })
+    .await
+}
+
+/// Section 4, continued: `list_voice_id_options` over 20 pages (2,000
+/// voices), fresh instance per call, against the native keep-alive client.
+async fn voice_pages(table: &mut Table, plugin: &Plugin, scale: usize) -> Result<()> {
+    let sim = Simulator::start(0, &[DEFAULT_KEY])?;
+    sim.set_voice_count(2_000);
+    let settings = Settings::new(env_for(&sim, "v3"));
+    let n = 60 / scale;
+    let mut session = plugin.session(&settings).await?;
+    let params = session
+        .params("list_voice_id_options", &json!({}))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    drop(session);
+    let fresh = fresh_calls(plugin, &settings, "list_voice_id_options", &params, n).await?;
+    let env = env_for(&sim, "v3");
+    let keep_alive = tokio::task::spawn_blocking(move || {
+        native_calls(true, &env, "list_voice_id_options", &json!({}), n)
+    })
+    .await??;
+    let _ = writeln!(
+        table.0,
+        "\n| `list_voice_id_options`, 2,000 voices (20 pages) | figure |\n|---|---|\n| component, fresh instance per call | {fresh} |\n| native, keep-alive | {keep_alive} |\n| component ÷ native keep-alive | {:.2} |",
+        ratio(&fresh, &keep_alive)
+    );
     Ok(())
 }
 
