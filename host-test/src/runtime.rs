@@ -371,7 +371,7 @@ pub struct Runtime {
     engine: Engine,
     cache_dir: Option<PathBuf>,
     sender: Sender,
-    _ticker: Arc<Ticker>,
+    _ticker: Arc<Option<Ticker>>,
 }
 
 impl Runtime {
@@ -389,6 +389,17 @@ impl Runtime {
 
     /// As [`Runtime::with_config`], with outgoing requests sent by `sender`.
     pub fn with_sender(config: &Config, sender: SenderKind) -> Result<Runtime> {
+        Runtime::build(config, sender, true)
+    }
+
+    /// As [`Runtime::with_sender`] but without the time limit: no epoch
+    /// interruption in the compiled code and no ticker. Only for the bench,
+    /// to measure what the time limit costs.
+    pub(crate) fn without_time_limit(config: &Config, sender: SenderKind) -> Result<Runtime> {
+        Runtime::build(config, sender, false)
+    }
+
+    fn build(config: &Config, sender: SenderKind, time_limit: bool) -> Result<Runtime> {
         let cache_dir = std::env::var_os("HEYGEN_HOST_CACHE")
             .map(PathBuf::from)
             .or_else(|| {
@@ -398,10 +409,15 @@ impl Runtime {
                     .map(|c| c.join("heygen-plugin").join("components"))
             });
         let mut config = config.clone();
-        config.epoch_interruption(true);
+        config.epoch_interruption(time_limit);
         let engine = Engine::new(&config)?;
+        let ticker = if time_limit {
+            Some(Ticker::start(&engine)?)
+        } else {
+            None
+        };
         Ok(Runtime {
-            _ticker: Arc::new(Ticker::start(&engine)?),
+            _ticker: Arc::new(ticker),
             engine,
             cache_dir,
             sender: Sender::new(sender).context("setting up TLS for outgoing requests")?,

@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 use wasmtime::component::Component;
 use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-use crate::pool::SenderKind;
-use crate::runtime::{ACTIONS, HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings};
+use crate::pool::{Sender, SenderKind};
+use crate::runtime::{ACTIONS, Allow, HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings};
 use crate::sim::{DEFAULT_KEY, Simulator, data};
 use native::NativeTransport;
 
@@ -29,7 +29,7 @@ pub struct Options {
     pub quick: bool,
     /// Skip the `wasmtime serve` load test.
     pub no_serve: bool,
-    /// Run only these sections (1-6); all when empty.
+    /// Run only these sections (1-7); all when empty.
     pub sections: Vec<u8>,
 }
 
@@ -260,25 +260,11 @@ pub async fn run(options: Options) -> Result<String> {
     }
 
     if options.wants(4) {
-        // On a current-thread runtime of its own, as the native baseline runs:
-        // the request tasks wasmtime-wasi-http spawns then run on the calling
-        // thread instead of being handed to other worker threads.
-        let section = std::thread::scope(|scope| {
-            scope
-                .spawn(|| {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()?;
-                    runtime.block_on(async {
-                        let mut section = Table(String::new());
-                        per_call(&mut section, &pooled, &per_request, &sim, &settings, scale)
-                            .await?;
-                        voice_pages(&mut section, &pooled, scale).await?;
-                        Ok::<_, anyhow::Error>(section.0)
-                    })
-                })
-                .join()
-                .map_err(|_| anyhow::anyhow!("the per-call measurements panicked"))?
+        let section = on_current_thread(|| async {
+            let mut section = Table(String::new());
+            per_call(&mut section, &pooled, &per_request, &sim, &settings, scale).await?;
+            voice_pages(&mut section, &pooled, scale).await?;
+            Ok(section.0)
         })?;
         table.0.push_str(&section);
     }
@@ -317,7 +303,215 @@ pub async fn run(options: Options) -> Result<String> {
             peak_rss().unwrap_or_else(|| "n/a".into()),
         );
     }
+    if options.wants(7) {
+        let unlimited =
+            Plugin::embedded(&Runtime::without_time_limit(&config, SenderKind::Pooled)?)?;
+        let section = on_current_thread(|| async {
+            let mut section = Table(String::new());
+            breakdown(&mut section, &pooled, &unlimited, &sim, &settings, scale).await?;
+            Ok(section.0)
+        })?;
+        table.0.push_str(&section);
+    }
     Ok(table.0)
+}
+
+/// Runs `measure` on a current-thread runtime on a thread of its own, as the
+/// native baseline runs: the request tasks wasmtime-wasi-http spawns then run
+/// on the calling thread instead of being handed to other worker threads.
+fn on_current_thread<F, Fut>(measure: F) -> Result<String>
+where
+    F: FnOnce() -> Fut + Send,
+    Fut: Future<Output = Result<String>>,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?
+                    .block_on(measure())
+            })
+            .join()
+            .map_err(|_| anyhow::anyhow!("a measurement thread panicked"))?
+    })
+}
+
+/// The difference of two medians, in µs.
+fn minus(a: &Stats, b: &[&Stats]) -> String {
+    let us = |s: &Stats| s.median.as_secs_f64() * 1e6;
+    format!("{:.1} µs", us(a) - b.iter().map(|s| us(s)).sum::<f64>())
+}
+
+/// `n` calls of `action` on `session`; with `succeed`, each must succeed.
+async fn reused_calls(
+    session: &mut crate::runtime::Session,
+    action: &str,
+    params: &[wasmtime::component::Val],
+    n: usize,
+    succeed: bool,
+) -> Result<Stats> {
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        let output = session
+            .call_values(action, params.to_vec())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        samples.push(started.elapsed());
+        if succeed {
+            check_val(&output)?;
+        }
+    }
+    Ok(stats(samples))
+}
+
+/// Section 7: where the time of one call goes, and what the time limit costs.
+async fn breakdown(
+    table: &mut Table,
+    plugin: &Plugin,
+    unlimited: &Plugin,
+    sim: &Simulator,
+    settings: &Settings,
+    scale: usize,
+) -> Result<()> {
+    const ACTION: &str = "list_custom_events_options";
+    let n = 1000 / scale;
+    table.section("7. Where a call's time goes (`list_custom_events_options`, v3: one GET and a 0.8 KB answer; pooling allocator, pooled sender)");
+    let env = env_for(sim, "v3");
+    let native =
+        tokio::task::spawn_blocking(move || native_calls(true, &env, ACTION, &json!({}), n))
+            .await??;
+
+    // The pooled sender alone, from Rust: the request the plugin sends.
+    let sender = Sender::new(SenderKind::Pooled)?;
+    let url = format!("{}/v3/webhooks/event-types", sim.url());
+    let authority = sim.addr().to_string();
+    let sender_alone = time_async(n, || async {
+        let request = http::Request::get(url.as_str())
+            .header("host", authority.as_str())
+            .header("x-api-key", DEFAULT_KEY)
+            .header("accept", "application/json")
+            .body(
+                http_body_util::Empty::<Bytes>::new()
+                    .map_err(|never| -> wasmtime_wasi_http::Error { match never {} })
+                    .boxed_unsync(),
+            )?;
+        let (response, _) = sender
+            .send(request, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .to_bytes();
+        if status != 200 || body.is_empty() {
+            bail!("the simulator answered {status}");
+        }
+        Ok(())
+    })
+    .await?;
+
+    // The guest alone: the allow-list refuses the request at once, so the
+    // call builds it, hands it over and reports the refusal, with no network.
+    let mut refused = settings.clone();
+    refused.allow = Allow::Only("refused.invalid:1".into());
+    let mut session = plugin.session(&refused).await?;
+    let params = session
+        .params(ACTION, &json!({}))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let guest_alone = reused_calls(&mut session, ACTION, &params, n, false).await?;
+    drop(session);
+    let reused_limited = reused_calls(
+        &mut plugin.session(settings).await?,
+        ACTION,
+        &params,
+        n,
+        true,
+    )
+    .await?;
+    let reused_unlimited = reused_calls(
+        &mut unlimited.session(settings).await?,
+        ACTION,
+        &params,
+        n,
+        true,
+    )
+    .await?;
+    let instantiate = time_async(n, || async { plugin.session(settings).await.map(drop) }).await?;
+    let fresh = fresh_calls(plugin, settings, ACTION, &params, n).await?;
+
+    table.row("native, keep-alive (the baseline)", &native);
+    table.row(
+        "the pooled sender alone, from Rust: the same GET, answer read",
+        &sender_alone,
+    );
+    table.row(
+        "the guest alone: a call the allow-list refuses (request built, handed over, refusal reported; no network)",
+        &guest_alone,
+    );
+    table.row("component, reused instance", &reused_limited);
+    table.row(
+        "→ left over: the answer through `wasi:io` streams and pollables, task hand-offs, parsing (reused − sender − guest)",
+        minus(&reused_limited, &[&sender_alone, &guest_alone]),
+    );
+    table.row("instantiation alone", &instantiate);
+    table.row("component, fresh instance per call", &fresh);
+    table.row(
+        "→ first call on a fresh instance, beyond instantiation (fresh − reused − instantiation)",
+        minus(&fresh, &[&reused_limited, &instantiate]),
+    );
+    table.row(
+        "component, reused instance, engine without epoch interruption (no time limit)",
+        &reused_unlimited,
+    );
+    table.row(
+        "→ cost of the time limit, this call",
+        format!("{:.2}×", ratio(&reused_limited, &reused_unlimited)),
+    );
+
+    // The time limit on wasm-heavy work: 20 pages of voices.
+    let voices = Simulator::start(0, &[DEFAULT_KEY])?;
+    voices.set_voice_count(2_000);
+    let voice_settings = Settings::new(env_for(&voices, "v3"));
+    let voice_params = plugin
+        .session(&voice_settings)
+        .await?
+        .params("list_voice_id_options", &json!({}))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let m = 40 / scale;
+    let limited = fresh_calls(
+        plugin,
+        &voice_settings,
+        "list_voice_id_options",
+        &voice_params,
+        m,
+    )
+    .await?;
+    let unlimited_voices = fresh_calls(
+        unlimited,
+        &voice_settings,
+        "list_voice_id_options",
+        &voice_params,
+        m,
+    )
+    .await?;
+    table.row(
+        "`list_voice_id_options`, 2,000 voices (20 pages), fresh instance",
+        &limited,
+    );
+    table.row(
+        "the same, engine without epoch interruption",
+        &unlimited_voices,
+    );
+    table.row(
+        "→ cost of the time limit, wasm-heavy call",
+        format!("{:.2}×", ratio(&limited, &unlimited_voices)),
+    );
+    Ok(())
 }
 
 /// Section 4: each action through the component and through the native core.
