@@ -190,4 +190,3 @@ fn epoch_interruption_is_part_of_the_component_cache_key() {
         .hash(&mut hasher);
     assert_eq!(hasher.finish(), hash(&with_epochs));
 }
-
