@@ -6,9 +6,10 @@
 //! The guards: every store may grow its linear memories to [`MEMORY_LIMIT`]
 //! at most (past it the guest traps), and every call (and instantiation) is
 //! stopped [`GRACE`] after the plugin's own time budget (`HEYGEN_TIMEOUT_MS`)
-//! by epoch interruption: a thread per [`Runtime`] advances the engine's epoch
-//! every [`EPOCH_TICK`]. Either failure is an error of that call only; the
-//! runtime goes on serving.
+//! by epoch interruption (a thread per [`Runtime`] advances the engine's
+//! epoch every [`EPOCH_TICK`]) or, for a guest waiting inside a host call
+//! rather than running, by dropping the call shortly after. Either failure is
+//! an error of that call only; the runtime goes on serving.
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -301,19 +302,40 @@ impl ResourceLimiter for MemoryWatch {
     }
 }
 
+/// The error for a call stopped by the time limit.
+fn past_budget(budget: Duration) -> anyhow::Error {
+    anyhow!(
+        "the component ran past its time budget ({} ms, plus {} s of grace) and was stopped",
+        budget.as_millis(),
+        GRACE.as_secs()
+    )
+}
+
 /// The error for a call the guards stopped, or `e` as it is.
 fn guarded(e: wasmtime::Error, budget: Duration) -> anyhow::Error {
     if e.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
-        return anyhow!(
-            "the component ran past its time budget ({} ms, plus {} s of grace) and was stopped",
-            budget.as_millis(),
-            GRACE.as_secs()
-        );
+        return past_budget(budget);
     }
     if let Some(memory) = e.downcast_ref::<MemoryLimitExceeded>() {
         return anyhow!("{memory}");
     }
     e.into()
+}
+
+/// Runs `work` (an instantiation or a call into the guest) under the time
+/// limit. Epoch interruption stops wasm code that runs too long, but only
+/// while wasm code runs; this also stops a guest that waits too long inside
+/// a host call (blocked on a pollable, say), a little after the epoch
+/// deadline, by dropping the call. An instance whose call was dropped must
+/// not be called again (later calls fail).
+async fn within_budget<T>(
+    budget: Duration,
+    work: impl Future<Output = wasmtime::Result<T>>,
+) -> anyhow::Result<T> {
+    match tokio::time::timeout(budget + GRACE + 2 * EPOCH_TICK, work).await {
+        Ok(result) => result.map_err(|e| guarded(e, budget)),
+        Err(_) => Err(past_budget(budget)),
+    }
 }
 
 /// Advances the engine's epoch every [`EPOCH_TICK`] until dropped (with the
@@ -566,11 +588,7 @@ impl Plugin {
     pub async fn session(&self, settings: &Settings) -> Result<Session> {
         let mut store = self.runtime.store(settings);
         let budget = store.data().budget;
-        let instance = self
-            .pre
-            .instantiate_async(&mut store)
-            .await
-            .map_err(|e| guarded(e, budget))?;
+        let instance = within_budget(budget, self.pre.instantiate_async(&mut store)).await?;
         Ok(Session {
             store,
             instance,
@@ -627,9 +645,12 @@ impl Session {
         let mut results = vec![Val::Bool(false); func.ty(&self.store).results().len()];
         let budget = self.store.data().budget;
         self.store.set_epoch_deadline(deadline_ticks(budget));
-        func.call_async(&mut self.store, &params, &mut results)
-            .await
-            .map_err(|e| CallError::Host(guarded(e, budget)))?;
+        within_budget(
+            budget,
+            func.call_async(&mut self.store, &params, &mut results),
+        )
+        .await
+        .map_err(CallError::Host)?;
         match results.pop() {
             Some(result) if results.is_empty() => Ok(result),
             _ => Err(CallError::Host(anyhow!(
@@ -729,13 +750,13 @@ impl HttpFace {
         let out = store.data_mut().http().new_response_outparam(sender)?;
         let pre = self.pre.clone();
         // The guest streams its answer while `handle` runs: read it concurrently.
-        let task = tokio::spawn(async move {
+        let task = tokio::spawn(within_budget(budget, async move {
             let proxy = pre.instantiate_async(&mut store).await?;
             proxy
                 .wasi_http_incoming_handler()
                 .call_handle(&mut store, req, out)
                 .await
-        });
+        }));
         let response = match receiver.await {
             Ok(Ok(response)) => response,
             Ok(Err(code)) => bail!("the HTTP face answered with an error: {code:?}"),
@@ -750,9 +771,7 @@ impl HttpFace {
             .await
             .map_err(|e| anyhow!("reading the answer: {e:?}"))?
             .to_bytes();
-        task.await?
-            .map_err(|e| guarded(e, budget))
-            .context("the HTTP face trapped")?;
+        task.await?.context("the HTTP face trapped")?;
         Ok(HttpAnswer {
             status: parts.status.as_u16(),
             headers: parts.headers,

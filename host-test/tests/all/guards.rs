@@ -190,3 +190,74 @@ fn epoch_interruption_is_part_of_the_component_cache_key() {
         .hash(&mut hasher);
     assert_eq!(hasher.finish(), hash(&with_epochs));
 }
+
+/// A stand-in for the plugin whose every action blocks for an hour inside a
+/// host call (`pollable.block` on a monotonic-clock timer): no wasm code runs
+/// while it waits, so epoch interruption alone would not stop it.
+const BLOCKED_WAT: &str = r#"
+(component
+  (type $poll-type (instance
+    (export "pollable" (type (sub resource)))
+    (export "[method]pollable.block" (func (param "self" (borrow 0))))))
+  (import "wasi:io/poll@0.2.0" (instance $poll (type $poll-type)))
+  (alias export $poll "pollable" (type $pollable))
+  (import "wasi:clocks/monotonic-clock@0.2.0" (instance $clock
+    (alias outer 1 $pollable (type $p))
+    (export "pollable" (type (eq $p)))
+    (export "subscribe-duration" (func (param "when" u64) (result (own 1))))))
+  (core func $subscribe (canon lower (func $clock "subscribe-duration")))
+  (core func $block (canon lower (func $poll "[method]pollable.block")))
+  (core module $m
+    (import "clock" "subscribe" (func $subscribe (param i64) (result i32)))
+    (import "poll" "block" (func $block (param i32)))
+    (func (export "wait")
+      ;; An hour, in nanoseconds.
+      (call $block (call $subscribe (i64.const 3600000000000)))))
+  (core instance $i (instantiate $m
+    (with "clock" (instance (export "subscribe" (func $subscribe))))
+    (with "poll" (instance (export "block" (func $block))))))
+  (func $wait (canon lift (core func $i "wait")))
+  (instance $actions
+    (export "create-talking-photo" (func $wait))
+    (export "create-video-from-template" (func $wait))
+    (export "list-custom-events-options" (func $wait))
+    (export "list-voice-id-options" (func $wait))
+    (export "retrieve-video-link" (func $wait)))
+  (export "modulex:heygen/actions@0.1.0" (instance $actions)))
+"#;
+
+#[tokio::test]
+async fn a_call_waiting_in_the_host_past_its_budget_is_stopped_too() {
+    let case = Case::new("v3");
+    let runtime = Runtime::new().expect("engine");
+    let wasm = wat::parse_str(BLOCKED_WAT).expect("the blocked component's text");
+    let component = Component::new(runtime.engine(), wasm).expect("compile");
+    let plugin = Plugin::new(&runtime, &component, HostFeatures::default()).expect("prepare");
+    let mut session = plugin
+        .session(&with_budget(&case, "200"))
+        .await
+        .expect("instance");
+    let started = Instant::now();
+    let error = match session.call("retrieve_video_link", &json!({})).await {
+        Err(CallError::Host(e)) => format!("{e:#}"),
+        other => panic!("expected the call to be stopped, got {other:?}"),
+    };
+    let took = started.elapsed();
+    assert_eq!(
+        error,
+        "the component ran past its time budget (200 ms, plus 5 s of grace) and was stopped"
+    );
+    assert!(
+        took >= Duration::from_millis(200) + GRACE && took < Duration::from_millis(200) + GRACE * 3,
+        "stopped after {took:?}"
+    );
+    // The dropped instance refuses further calls rather than hanging.
+    let again = tokio::time::timeout(
+        Duration::from_secs(30),
+        session.call("retrieve_video_link", &json!({})),
+    )
+    .await
+    .expect("the next call on the stopped instance returns");
+    assert!(matches!(again, Err(CallError::Host(_))), "{again:?}");
+    still_serves(&runtime, &case).await;
+}
