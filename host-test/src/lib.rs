@@ -2,8 +2,10 @@
 //! HeyGen simulator to run it against.
 //!
 //! - [`runtime`] loads the component (compiled once, cached on disk), gives it
-//!   WASI and `wasi:http` with an outbound allow-list, and runs actions from
-//!   card-named JSON ([`values`] converts).
+//!   WASI and `wasi:http` with an outbound allow-list, a memory limit and a
+//!   time limit, and runs actions from card-named JSON ([`values`] converts).
+//! - [`pool`] sends the plugin's outgoing requests over pooled keep-alive
+//!   connections shared by every instance.
 //! - [`sim`] is the HeyGen simulator: a real HTTP server on loopback.
 //! - [`demo`] is the main job: every action end to end, as a transcript.
 //! - [`reliability`] is the fault and bad-input matrix, with its figures.
@@ -12,6 +14,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod pool;
 pub mod reliability;
 pub mod runtime;
 pub mod serve;

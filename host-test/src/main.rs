@@ -83,8 +83,9 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
         /// Run only this section (1 size, 2 cold start, 3 instantiation,
-        /// 4 per call, 5 HTTP face under load, 6 memory); repeatable.
-        #[arg(long = "section", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=6))]
+        /// 4 per call, 5 HTTP face under load, 6 memory, 7 where a call's
+        /// time goes); repeatable.
+        #[arg(long = "section", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=7))]
         sections: Vec<u8>,
     },
 }
@@ -304,10 +305,15 @@ async fn call(
     let output = match session.call(action, &args).await {
         Ok(output) => output,
         Err(CallError::Usage(msg)) => return refuse(PluginError::InvalidInput(msg)),
-        Err(CallError::Host(e)) => serde_json::json!({
-            "success": false,
-            "error": format!("host_error: the plugin failed inside the host: {e:#}"),
-        }),
+        Err(CallError::Host(e)) => {
+            // Also on stderr: a stopped component (time or memory limit) is
+            // the host's report, not the plugin's.
+            eprintln!("heygen-host: {e:#}");
+            serde_json::json!({
+                "success": false,
+                "error": format!("host_error: the plugin failed inside the host: {e:#}"),
+            })
+        }
     };
     drop(sim);
     println!("{}", serde_json::to_string_pretty(&output)?);

@@ -1,10 +1,20 @@
 //! Running the plugin under wasmtime: one [`Engine`], components compiled once
 //! (and cached on disk), an [`InstancePre`] per component, and a fresh
 //! [`Store`] per [`Session`] with the plugin's environment, an outbound
-//! allow-list and a memory limit.
+//! allow-list, a memory limit and a time limit.
+//!
+//! The guards: every store may grow its linear memories to [`MEMORY_LIMIT`]
+//! at most (past it the guest traps), and every call (and instantiation) is
+//! stopped [`GRACE`] after the plugin's own time budget (`HEYGEN_TIMEOUT_MS`)
+//! by epoch interruption (a thread per [`Runtime`] advances the engine's
+//! epoch every [`EPOCH_TICK`]) or, for a guest waiting inside a host call
+//! rather than running, by dropping the call shortly after. Either failure is
+//! an error of that call only; the runtime goes on serving.
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use bytes::Bytes;
@@ -13,13 +23,14 @@ use serde_json::Value;
 use wasmtime::component::{
     Component, ComponentExportIndex, Instance, InstancePre, Linker, Resource, ResourceTable, Val,
 };
-use wasmtime::{Config, Engine, ResourceLimiter, Store};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
+use crate::pool::{Sender, SenderKind};
 use crate::values;
 
 /// The plugin component (`actions` export), as built by `build.rs`.
@@ -34,8 +45,17 @@ pub const ACTIONS_INTERFACE: &str = "modulex:heygen/actions@0.1.0";
 pub fn actions() -> impl Iterator<Item = &'static str> {
     heygen_plugin::actions::ALL.iter().map(|entry| entry.name)
 }
-/// Linear memory one instance may grow to.
-const MEMORY_LIMIT: usize = 64 << 20;
+/// Linear memory one store may grow each of its memories to: well above the
+/// 3.2 MiB the largest action needs (the legacy voice list of 2,000 voices)
+/// and the plugin's peak while it refuses an answer past its 4 MiB body cap.
+pub const MEMORY_LIMIT: usize = 16 << 20;
+/// Table elements one store may grow a table to.
+const TABLE_LIMIT: usize = 100_000;
+/// How often the epoch advances: the resolution of the time limit.
+pub const EPOCH_TICK: Duration = Duration::from_millis(100);
+/// How long past its own time budget a call may run before the host stops
+/// it: the plugin enforces the budget itself and needs a moment to report.
+pub const GRACE: Duration = Duration::from_secs(5);
 
 /// Which outgoing requests the host lets through.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +108,20 @@ impl Settings {
         }
     }
 
+    /// The plugin's time budget for one call: `HEYGEN_TIMEOUT_MS` when the
+    /// plugin would accept it (100 to 300,000 ms), else its default.
+    pub fn budget(&self) -> Duration {
+        let ms = self
+            .env
+            .iter()
+            .rev()
+            .find(|(k, _)| k == heygen_plugin::config::TIMEOUT_VAR)
+            .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+            .filter(|ms| (100..=300_000).contains(ms))
+            .unwrap_or(heygen_plugin::config::DEFAULT_TIMEOUT_MS);
+        Duration::from_millis(ms)
+    }
+
     /// The one `host[:port]` requests may go to, if the base URL is valid.
     fn allowed_authority(&self) -> Option<String> {
         match &self.allow {
@@ -109,7 +143,7 @@ impl Settings {
     }
 }
 
-/// Per-store state: WASI, `wasi:http`, the allow-list and the memory watch.
+/// Per-store state: WASI, `wasi:http`, the allow-list and the guards.
 pub struct HostState {
     wasi: WasiCtx,
     output: MemoryOutputPipe,
@@ -117,6 +151,7 @@ pub struct HostState {
     table: ResourceTable,
     hooks: Hooks,
     memory: MemoryWatch,
+    budget: Duration,
     refused_options: usize,
 }
 
@@ -140,9 +175,11 @@ impl WasiHttpView for HostState {
 }
 
 /// The outbound allow-list: anything but the allowed `host[:port]` is denied
-/// with `http-request-denied`.
+/// with `http-request-denied`; the rest goes out through the runtime's
+/// [`Sender`].
 struct Hooks {
     allowed: Option<String>,
+    sender: Sender,
 }
 
 impl WasiHttpHooks for Hooks {
@@ -173,43 +210,157 @@ impl WasiHttpHooks for Hooks {
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }
         drop(fut);
-        Box::new(async move {
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn Future<Output = _> + Send>,
-            ))
-        })
+        let sender = self.sender.clone();
+        Box::new(async move { sender.send(request, options).await })
     }
 }
 
-/// Caps an instance's linear memory and remembers its peak.
+/// The store's limits ([`StoreLimits`]: [`MEMORY_LIMIT`] per memory,
+/// [`TABLE_LIMIT`] per table), plus the peak memory size it allowed. Growing
+/// a memory past the limit traps with [`MemoryLimitExceeded`] rather than
+/// failing the `memory.grow`, so the call ends with a clear error instead of
+/// an allocation failure somewhere in the guest.
 struct MemoryWatch {
+    limits: StoreLimits,
     peak: usize,
 }
+
+impl MemoryWatch {
+    fn new() -> MemoryWatch {
+        MemoryWatch {
+            limits: StoreLimitsBuilder::new()
+                .memory_size(MEMORY_LIMIT)
+                .table_elements(TABLE_LIMIT)
+                .build(),
+            peak: 0,
+        }
+    }
+}
+
+/// A guest tried to grow a linear memory past [`MEMORY_LIMIT`].
+#[derive(Debug)]
+pub struct MemoryLimitExceeded {
+    /// The size it asked for, in bytes.
+    pub desired: usize,
+}
+
+impl std::fmt::Display for MemoryLimitExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the component tried to grow its memory to {:.1} MiB, past the host's limit of {} MiB, and was stopped",
+            self.desired as f64 / (1 << 20) as f64,
+            MEMORY_LIMIT >> 20
+        )
+    }
+}
+
+impl std::error::Error for MemoryLimitExceeded {}
 
 impl ResourceLimiter for MemoryWatch {
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
-        _maximum: Option<usize>,
+        maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
         if desired > MEMORY_LIMIT {
-            return Ok(false);
+            return Err(MemoryLimitExceeded { desired }.into());
         }
-        self.peak = self.peak.max(desired);
-        Ok(true)
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.peak = self.peak.max(desired);
+        }
+        Ok(allowed)
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
-        _maximum: Option<usize>,
+        maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= 100_000)
+        self.limits.table_growing(current, desired, maximum)
     }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
+}
+
+/// The error for a call stopped by the time limit.
+fn past_budget(budget: Duration) -> anyhow::Error {
+    anyhow!(
+        "the component ran past its time budget ({} ms, plus {} s of grace) and was stopped",
+        budget.as_millis(),
+        GRACE.as_secs()
+    )
+}
+
+/// The error for a call the guards stopped, or `e` as it is.
+fn guarded(e: wasmtime::Error, budget: Duration) -> anyhow::Error {
+    if e.downcast_ref::<Trap>() == Some(&Trap::Interrupt) {
+        return past_budget(budget);
+    }
+    if let Some(memory) = e.downcast_ref::<MemoryLimitExceeded>() {
+        return anyhow!("{memory}");
+    }
+    e.into()
+}
+
+/// Runs `work` (an instantiation or a call into the guest) under the time
+/// limit. Epoch interruption stops wasm code that runs too long, but only
+/// while wasm code runs; this also stops a guest that waits too long inside
+/// a host call (blocked on a pollable, say), a little after the epoch
+/// deadline, by dropping the call. An instance whose call was dropped must
+/// not be called again (later calls fail).
+async fn within_budget<T>(
+    budget: Duration,
+    work: impl Future<Output = wasmtime::Result<T>>,
+) -> anyhow::Result<T> {
+    match tokio::time::timeout(budget + GRACE + 2 * EPOCH_TICK, work).await {
+        Ok(result) => result.map_err(|e| guarded(e, budget)),
+        Err(_) => Err(past_budget(budget)),
+    }
+}
+
+/// Advances the engine's epoch every [`EPOCH_TICK`] until dropped (with the
+/// last clone of its [`Runtime`]).
+struct Ticker {
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Ticker {
+    fn start(engine: &Engine) -> Result<Ticker> {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let engine = engine.clone();
+        std::thread::Builder::new()
+            .name("heygen-epoch".into())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(EPOCH_TICK)
+                {
+                    engine.increment_epoch();
+                }
+            })
+            .context("starting the epoch ticker")?;
+        Ok(Ticker { _stop: stop })
+    }
+}
+
+/// The epoch deadline, in ticks from now, for a call with `budget`.
+fn deadline_ticks(budget: Duration) -> u64 {
+    let limit = budget + GRACE;
+    // One tick more: the current tick may be about to end.
+    (limit.as_nanos().div_ceil(EPOCH_TICK.as_nanos()) as u64).saturating_add(1)
 }
 
 /// Host capabilities that tests can take away.
@@ -228,21 +379,43 @@ impl Default for HostFeatures {
     }
 }
 
-/// The wasmtime engine and the on-disk cache of compiled components.
+/// The wasmtime engine (with epoch interruption and its ticker), the
+/// on-disk cache of compiled components and the sender of outgoing requests,
+/// shared by every store.
 #[derive(Clone)]
 pub struct Runtime {
     engine: Engine,
     cache_dir: Option<PathBuf>,
+    sender: Sender,
+    _ticker: Arc<Option<Ticker>>,
 }
 
 impl Runtime {
-    /// An engine with default settings and the per-user component cache.
+    /// An engine with default settings, the per-user component cache and the
+    /// pooled sender.
     pub fn new() -> Result<Runtime> {
         Runtime::with_config(&Config::new())
     }
 
-    /// An engine built from `config`, with the per-user component cache.
+    /// An engine built from `config` (epoch interruption is turned on), with
+    /// the per-user component cache and the pooled sender.
     pub fn with_config(config: &Config) -> Result<Runtime> {
+        Runtime::with_sender(config, SenderKind::Pooled)
+    }
+
+    /// As [`Runtime::with_config`], with outgoing requests sent by `sender`.
+    pub fn with_sender(config: &Config, sender: SenderKind) -> Result<Runtime> {
+        Runtime::build(config, sender, true)
+    }
+
+    /// As [`Runtime::with_sender`] but without the time limit: no epoch
+    /// interruption in the compiled code and no ticker. Only for the bench,
+    /// to measure what the time limit costs.
+    pub(crate) fn without_time_limit(config: &Config, sender: SenderKind) -> Result<Runtime> {
+        Runtime::build(config, sender, false)
+    }
+
+    fn build(config: &Config, sender: SenderKind, time_limit: bool) -> Result<Runtime> {
         let cache_dir = std::env::var_os("HEYGEN_HOST_CACHE")
             .map(PathBuf::from)
             .or_else(|| {
@@ -251,10 +424,25 @@ impl Runtime {
                     .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
                     .map(|c| c.join("heygen-plugin").join("components"))
             });
+        let mut config = config.clone();
+        config.epoch_interruption(time_limit);
+        let engine = Engine::new(&config)?;
+        let ticker = if time_limit {
+            Some(Ticker::start(&engine)?)
+        } else {
+            None
+        };
         Ok(Runtime {
-            engine: Engine::new(config)?,
+            _ticker: Arc::new(ticker),
+            engine,
             cache_dir,
+            sender: Sender::new(sender).context("setting up TLS for outgoing requests")?,
         })
+    }
+
+    /// Which sender the runtime's stores use.
+    pub fn sender(&self) -> SenderKind {
+        self.sender.kind()
     }
 
     /// The engine.
@@ -319,6 +507,9 @@ impl Runtime {
         Ok(linker)
     }
 
+    /// A store with `settings` and the guards: the memory limit, and an epoch
+    /// deadline [`GRACE`] past the settings' time budget (reset by every
+    /// call of a [`Session`]).
     fn store(&self, settings: &Settings) -> Store<HostState> {
         let mut wasi = WasiCtx::builder();
         for (name, value) in &settings.env {
@@ -334,12 +525,15 @@ impl Runtime {
             table: ResourceTable::new(),
             hooks: Hooks {
                 allowed: settings.allowed_authority(),
+                sender: self.sender.clone(),
             },
-            memory: MemoryWatch { peak: 0 },
+            memory: MemoryWatch::new(),
+            budget: settings.budget(),
             refused_options: 0,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
+        store.set_epoch_deadline(deadline_ticks(settings.budget()));
         store
     }
 }
@@ -386,7 +580,8 @@ impl Plugin {
     /// A fresh instance with `settings`.
     pub async fn session(&self, settings: &Settings) -> Result<Session> {
         let mut store = self.runtime.store(settings);
-        let instance = self.pre.instantiate_async(&mut store).await?;
+        let budget = store.data().budget;
+        let instance = within_budget(budget, self.pre.instantiate_async(&mut store)).await?;
         Ok(Session {
             store,
             instance,
@@ -441,9 +636,14 @@ impl Session {
     pub async fn call_values(&mut self, action: &str, params: Vec<Val>) -> Result<Val, CallError> {
         let func = self.func(action)?;
         let mut results = vec![Val::Bool(false); func.ty(&self.store).results().len()];
-        func.call_async(&mut self.store, &params, &mut results)
-            .await
-            .map_err(|e| CallError::Host(e.into()))?;
+        let budget = self.store.data().budget;
+        self.store.set_epoch_deadline(deadline_ticks(budget));
+        within_budget(
+            budget,
+            func.call_async(&mut self.store, &params, &mut results),
+        )
+        .await
+        .map_err(CallError::Host)?;
         match results.pop() {
             Some(result) if results.is_empty() => Ok(result),
             _ => Err(CallError::Host(anyhow!(
@@ -527,6 +727,7 @@ impl HttpFace {
         request: http::Request<Bytes>,
     ) -> Result<HttpAnswer> {
         let mut store = self.runtime.store(settings);
+        let budget = store.data().budget;
         let (parts, body) = request.into_parts();
         let request = hyper::Request::from_parts(
             parts,
@@ -542,13 +743,13 @@ impl HttpFace {
         let out = store.data_mut().http().new_response_outparam(sender)?;
         let pre = self.pre.clone();
         // The guest streams its answer while `handle` runs: read it concurrently.
-        let task = tokio::spawn(async move {
+        let task = tokio::spawn(within_budget(budget, async move {
             let proxy = pre.instantiate_async(&mut store).await?;
             proxy
                 .wasi_http_incoming_handler()
                 .call_handle(&mut store, req, out)
                 .await
-        });
+        }));
         let response = match receiver.await {
             Ok(Ok(response)) => response,
             Ok(Err(code)) => bail!("the HTTP face answered with an error: {code:?}"),
@@ -563,9 +764,7 @@ impl HttpFace {
             .await
             .map_err(|e| anyhow!("reading the answer: {e:?}"))?
             .to_bytes();
-        task.await?
-            .map_err(anyhow::Error::from)
-            .context("the HTTP face trapped")?;
+        task.await?.context("the HTTP face trapped")?;
         Ok(HttpAnswer {
             status: parts.status.as_u16(),
             headers: parts.headers,

@@ -245,8 +245,15 @@ fn read_all(
                 }
             }
             Ok(chunk) => {
-                if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                let needed = bytes.len() + chunk.len();
+                if needed > MAX_BODY_BYTES {
                     return Err(TransportError::TooLarge { status });
+                }
+                // Grow by doubling, but never past the cap: refusing an
+                // oversized answer then needs at most the cap, not twice it.
+                if needed > bytes.capacity() {
+                    let target = needed.max(bytes.capacity() * 2).min(MAX_BODY_BYTES);
+                    bytes.reserve_exact(target - bytes.len());
                 }
                 bytes.extend_from_slice(&chunk);
             }

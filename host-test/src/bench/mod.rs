@@ -16,7 +16,8 @@ use serde_json::{Value, json};
 use wasmtime::component::Component;
 use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-use crate::runtime::{HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings};
+use crate::pool::{Sender, SenderKind};
+use crate::runtime::{Allow, HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings};
 use crate::sim::{DEFAULT_KEY, Simulator};
 use native::NativeTransport;
 
@@ -27,7 +28,7 @@ pub struct Options {
     pub quick: bool,
     /// Skip the `wasmtime serve` load test.
     pub no_serve: bool,
-    /// Run only these sections (1-6); all when empty.
+    /// Run only these sections (1-7); all when empty.
     pub sections: Vec<u8>,
 }
 
@@ -157,6 +158,9 @@ pub async fn run(options: Options) -> Result<String> {
     let mut config = Config::new();
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
     let pooled = Plugin::embedded(&Runtime::with_config(&config)?)?;
+    // The same, sending as wasmtime-wasi-http does by default (and `wasmtime
+    // serve`): a new connection per request.
+    let per_request = Plugin::embedded(&Runtime::with_sender(&config, SenderKind::PerRequest)?)?;
 
     if options.wants(1) {
         table.section("1. Size");
@@ -250,7 +254,13 @@ pub async fn run(options: Options) -> Result<String> {
     }
 
     if options.wants(4) {
-        per_call(&mut table, &pooled, &sim, &settings, scale).await?;
+        let section = on_current_thread(|| async {
+            let mut section = Table(String::new());
+            per_call(&mut section, &pooled, &per_request, &sim, &settings, scale).await?;
+            voice_pages(&mut section, &pooled, scale).await?;
+            Ok(section.0)
+        })?;
+        table.0.push_str(&section);
     }
 
     if options.wants(5) {
@@ -287,13 +297,222 @@ pub async fn run(options: Options) -> Result<String> {
             peak_rss().unwrap_or_else(|| "n/a".into()),
         );
     }
+    if options.wants(7) {
+        let unlimited =
+            Plugin::embedded(&Runtime::without_time_limit(&config, SenderKind::Pooled)?)?;
+        let section = on_current_thread(|| async {
+            let mut section = Table(String::new());
+            breakdown(&mut section, &pooled, &unlimited, &sim, &settings, scale).await?;
+            Ok(section.0)
+        })?;
+        table.0.push_str(&section);
+    }
     Ok(table.0)
+}
+
+/// Runs `measure` on a current-thread runtime on a thread of its own, as the
+/// native baseline runs: the request tasks wasmtime-wasi-http spawns then run
+/// on the calling thread instead of being handed to other worker threads.
+fn on_current_thread<F, Fut>(measure: F) -> Result<String>
+where
+    F: FnOnce() -> Fut + Send,
+    Fut: Future<Output = Result<String>>,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?
+                    .block_on(measure())
+            })
+            .join()
+            .map_err(|_| anyhow::anyhow!("a measurement thread panicked"))?
+    })
+}
+
+/// The difference of two medians, in µs.
+fn minus(a: &Stats, b: &[&Stats]) -> String {
+    let us = |s: &Stats| s.median.as_secs_f64() * 1e6;
+    format!("{:.1} µs", us(a) - b.iter().map(|s| us(s)).sum::<f64>())
+}
+
+/// `n` calls of `action` on `session`; with `succeed`, each must succeed.
+async fn reused_calls(
+    session: &mut crate::runtime::Session,
+    action: &str,
+    params: &[wasmtime::component::Val],
+    n: usize,
+    succeed: bool,
+) -> Result<Stats> {
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        let output = session
+            .call_values(action, params.to_vec())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        samples.push(started.elapsed());
+        if succeed {
+            check_val(&output)?;
+        }
+    }
+    Ok(stats(samples))
+}
+
+/// Section 7: where the time of one call goes, and what the time limit costs.
+async fn breakdown(
+    table: &mut Table,
+    plugin: &Plugin,
+    unlimited: &Plugin,
+    sim: &Simulator,
+    settings: &Settings,
+    scale: usize,
+) -> Result<()> {
+    const ACTION: &str = "list_custom_events_options";
+    let n = 1000 / scale;
+    table.section("7. Where a call's time goes (`list_custom_events_options`, v3: one GET and a 0.8 KB answer; pooling allocator, pooled sender)");
+    let env = env_for(sim, "v3");
+    let native =
+        tokio::task::spawn_blocking(move || native_calls(true, &env, ACTION, &json!({}), n))
+            .await??;
+
+    // The pooled sender alone, from Rust: the request the plugin sends.
+    let sender = Sender::new(SenderKind::Pooled)?;
+    let url = format!("{}/v3/webhooks/event-types", sim.url());
+    let authority = sim.addr().to_string();
+    let sender_alone = time_async(n, || async {
+        let request = http::Request::get(url.as_str())
+            .header("host", authority.as_str())
+            .header("x-api-key", DEFAULT_KEY)
+            .header("accept", "application/json")
+            .body(
+                http_body_util::Empty::<Bytes>::new()
+                    .map_err(|never| -> wasmtime_wasi_http::Error { match never {} })
+                    .boxed_unsync(),
+            )?;
+        let (response, _) = sender
+            .send(request, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .to_bytes();
+        if status != 200 || body.is_empty() {
+            bail!("the simulator answered {status}");
+        }
+        Ok(())
+    })
+    .await?;
+
+    // The guest alone: the allow-list refuses the request at once, so the
+    // call builds it, hands it over and reports the refusal, with no network.
+    let mut refused = settings.clone();
+    refused.allow = Allow::Only("refused.invalid:1".into());
+    let mut session = plugin.session(&refused).await?;
+    let params = session
+        .params(ACTION, &json!({}))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let guest_alone = reused_calls(&mut session, ACTION, &params, n, false).await?;
+    drop(session);
+    let reused_limited = reused_calls(
+        &mut plugin.session(settings).await?,
+        ACTION,
+        &params,
+        n,
+        true,
+    )
+    .await?;
+    let reused_unlimited = reused_calls(
+        &mut unlimited.session(settings).await?,
+        ACTION,
+        &params,
+        n,
+        true,
+    )
+    .await?;
+    let instantiate = time_async(n, || async { plugin.session(settings).await.map(drop) }).await?;
+    let fresh = fresh_calls(plugin, settings, ACTION, &params, n).await?;
+
+    table.row("native, keep-alive (the baseline)", &native);
+    table.row(
+        "the pooled sender alone, from Rust: the same GET, answer read",
+        &sender_alone,
+    );
+    table.row(
+        "the guest alone: a call the allow-list refuses (request built, handed over, refusal reported; no network)",
+        &guest_alone,
+    );
+    table.row("component, reused instance", &reused_limited);
+    table.row(
+        "→ left over: the answer through `wasi:io` streams and pollables, task hand-offs, parsing (reused − sender − guest)",
+        minus(&reused_limited, &[&sender_alone, &guest_alone]),
+    );
+    table.row("instantiation alone", &instantiate);
+    table.row("component, fresh instance per call", &fresh);
+    table.row(
+        "→ first call on a fresh instance, beyond instantiation (fresh − reused − instantiation)",
+        minus(&fresh, &[&reused_limited, &instantiate]),
+    );
+    table.row(
+        "component, reused instance, engine without epoch interruption (no time limit)",
+        &reused_unlimited,
+    );
+    table.row(
+        "→ cost of the time limit, this call",
+        format!("{:.2}×", ratio(&reused_limited, &reused_unlimited)),
+    );
+
+    // The time limit on wasm-heavy work: 20 pages of voices.
+    let voices = Simulator::start(0, &[DEFAULT_KEY])?;
+    voices.set_voice_count(2_000);
+    let voice_settings = Settings::new(env_for(&voices, "v3"));
+    let voice_params = plugin
+        .session(&voice_settings)
+        .await?
+        .params("list_voice_id_options", &json!({}))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let m = 40 / scale;
+    let limited = fresh_calls(
+        plugin,
+        &voice_settings,
+        "list_voice_id_options",
+        &voice_params,
+        m,
+    )
+    .await?;
+    let unlimited_voices = fresh_calls(
+        unlimited,
+        &voice_settings,
+        "list_voice_id_options",
+        &voice_params,
+        m,
+    )
+    .await?;
+    table.row(
+        "`list_voice_id_options`, 2,000 voices (20 pages), fresh instance",
+        &limited,
+    );
+    table.row(
+        "the same, engine without epoch interruption",
+        &unlimited_voices,
+    );
+    table.row(
+        "→ cost of the time limit, wasm-heavy call",
+        format!("{:.2}×", ratio(&limited, &unlimited_voices)),
+    );
+    Ok(())
 }
 
 /// Section 4: each action through the component and through the native core.
 async fn per_call(
     table: &mut Table,
     plugin: &Plugin,
+    per_request: &Plugin,
     sim: &Simulator,
     settings: &Settings,
     scale: usize,
@@ -301,7 +520,8 @@ async fn per_call(
     table.heading("4. Per call, v3, against the simulator on loopback (component vs the same core compiled natively)");
     let _ = writeln!(
         table.0,
-        "| action | component, reused instance | component, fresh instance per call | native, new connection per call | native, keep-alive | reused ÷ native new-conn | fresh ÷ native new-conn |\n|---|---|---|---|---|---|---|"
+        "The component runs on the pooling allocator and sends through `heygen-host`'s pooled keep-alive client, except in the column marked per-request sender (wasmtime-wasi-http's default sender, a new connection per request, as under `wasmtime serve`).\n\n\
+         | action | component, reused instance | component, fresh instance per call | component, fresh instance, per-request sender | native, new connection per call | native, keep-alive | fresh ÷ native new-conn | fresh ÷ native keep-alive | fresh per-request sender ÷ native new-conn |\n|---|---|---|---|---|---|---|---|---|"
     );
     let created = plugin
         .session(settings)
@@ -337,16 +557,8 @@ async fn per_call(
             check_val(&output)?;
         }
         let reused = stats(samples);
-        let fresh = time_async(n, || async {
-            let mut session = plugin.session(settings).await?;
-            check_val(
-                &session
-                    .call_values(action, params.clone())
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-            )
-        })
-        .await?;
+        let fresh = fresh_calls(plugin, settings, action, &params, n).await?;
+        let fresh_per_request = fresh_calls(per_request, settings, action, &params, n).await?;
         let env = env_for(sim, "v3");
         let (new_conn, keep_alive) = tokio::task::spawn_blocking({
             let args = args.clone();
@@ -360,11 +572,58 @@ async fn per_call(
         .await??;
         let _ = writeln!(
             table.0,
-            "| `{action}` | {reused} | {fresh} | {new_conn} | {keep_alive} | {:.2} | {:.2} |",
-            ratio(&reused, &new_conn),
-            ratio(&fresh, &new_conn)
+            "| `{action}` | {reused} | {fresh} | {fresh_per_request} | {new_conn} | {keep_alive} | {:.2} | {:.2} | {:.2} |",
+            ratio(&fresh, &new_conn),
+            ratio(&fresh, &keep_alive),
+            ratio(&fresh_per_request, &new_conn),
         );
     }
+    Ok(())
+}
+
+/// `n` calls of `action`, each on a fresh instance of `plugin`.
+async fn fresh_calls(
+    plugin: &Plugin,
+    settings: &Settings,
+    action: &str,
+    params: &[wasmtime::component::Val],
+    n: usize,
+) -> Result<Stats> {
+    time_async(n, || async {
+        let mut session = plugin.session(settings).await?;
+        check_val(
+            &session
+                .call_values(action, params.to_vec())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        )
+    })
+    .await
+}
+
+/// Section 4, continued: `list_voice_id_options` over 20 pages (2,000
+/// voices), fresh instance per call, against the native keep-alive client.
+async fn voice_pages(table: &mut Table, plugin: &Plugin, scale: usize) -> Result<()> {
+    let sim = Simulator::start(0, &[DEFAULT_KEY])?;
+    sim.set_voice_count(2_000);
+    let settings = Settings::new(env_for(&sim, "v3"));
+    let n = 60 / scale;
+    let mut session = plugin.session(&settings).await?;
+    let params = session
+        .params("list_voice_id_options", &json!({}))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    drop(session);
+    let fresh = fresh_calls(plugin, &settings, "list_voice_id_options", &params, n).await?;
+    let env = env_for(&sim, "v3");
+    let keep_alive = tokio::task::spawn_blocking(move || {
+        native_calls(true, &env, "list_voice_id_options", &json!({}), n)
+    })
+    .await??;
+    let _ = writeln!(
+        table.0,
+        "\n| `list_voice_id_options`, 2,000 voices (20 pages) | figure |\n|---|---|\n| component, fresh instance per call | {fresh} |\n| native, keep-alive | {keep_alive} |\n| component ÷ native keep-alive | {:.2} |",
+        ratio(&fresh, &keep_alive)
+    );
     Ok(())
 }
 
