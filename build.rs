@@ -88,6 +88,15 @@ fn input_schema(resolve: &Resolve, param: Option<&Type>) -> anyhow::Result<Value
 fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Value> {
     Ok(match ty {
         Type::Bool => json!({"type": "boolean"}),
+        Type::U32 => match name {
+            "timeout_seconds" => json!({
+                "type": "integer",
+                "minimum": limits::MIN_WAIT_SECONDS,
+                "maximum": limits::MAX_WAIT_SECONDS,
+                "default": limits::DEFAULT_WAIT_SECONDS,
+            }),
+            _ => json!({"type": "integer", "minimum": 0, "maximum": u32::MAX}),
+        },
         Type::F64 | Type::F32 => match name {
             "scale" => {
                 json!({"type": "number", "minimum": limits::MIN_SCALE, "maximum": limits::MAX_SCALE})
@@ -108,7 +117,8 @@ fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Valu
         Type::Id(id) => match &resolve.types[*id].kind {
             TypeDefKind::Enum(e) => json!({
                 "type": "string",
-                "enum": e.cases.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+                // JSON names are snake_case, like the argument names.
+                "enum": e.cases.iter().map(|c| c.name.replace('-', "_")).collect::<Vec<_>>(),
             }),
             other => anyhow::bail!(
                 "argument `{name}` has a type the manifest cannot describe: {other:?}"

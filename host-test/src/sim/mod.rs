@@ -168,6 +168,7 @@ pub struct State {
     next_id: u64,
     next_request: u64,
     voices: usize,
+    billing: data::Billing,
 }
 
 impl State {
@@ -278,6 +279,12 @@ impl Simulator {
     /// Sets how many voices the account has (230 unless set).
     pub fn set_voice_count(&self, count: usize) {
         self.lock().voices = count;
+    }
+
+    /// Sets how the account pays, as `GET /v3/users/me` reports it (a wallet
+    /// unless set).
+    pub fn set_billing(&self, billing: data::Billing) {
+        self.lock().billing = billing;
     }
 
     /// How many videos were created (each one is a billed render unless test mode).

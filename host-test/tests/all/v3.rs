@@ -115,11 +115,11 @@ async fn list_custom_events_options_reads_event_types() {
 async fn list_voice_id_options_pages_to_the_end() {
     let case = Case::new("v3");
     let output = case.call("list_voice_id_options", json!({})).await;
-    let voices: Vec<Value> = (0..data::VOICE_COUNT)
-        .map(|i| {
-            let v = data::voice_v3(i);
-            json!({"voice_id": v["voice_id"], "name": v["name"]})
-        })
+    let private = (0..data::PRIVATE_VOICE_COUNT).map(data::private_voice_v3);
+    let public = (0..data::VOICE_COUNT).map(data::voice_v3);
+    let voices: Vec<Value> = private
+        .chain(public)
+        .map(|v| json!({"voice_id": v["voice_id"], "name": v["name"]}))
         .collect();
     assert_eq!(
         output,
@@ -129,9 +129,10 @@ async fn list_voice_id_options_pages_to_the_end() {
     assert_eq!(
         targets,
         [
-            "/v3/voices?limit=100",
-            "/v3/voices?limit=100&token=voices-after-100",
-            "/v3/voices?limit=100&token=voices-after-200"
+            "/v3/voices?type=private&limit=100",
+            "/v3/voices?type=public&limit=100",
+            "/v3/voices?type=public&limit=100&token=voices-after-100",
+            "/v3/voices?type=public&limit=100&token=voices-after-200"
         ]
     );
     case.requests().iter().for_each(assert_standard_headers);
