@@ -95,6 +95,12 @@ fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Valu
                 "maximum": limits::MAX_WAIT_SECONDS,
                 "default": limits::DEFAULT_WAIT_SECONDS,
             }),
+            "limit" => json!({
+                "type": "integer",
+                "minimum": 1,
+                "maximum": limits::MAX_VIDEO_LIST,
+                "default": limits::DEFAULT_VIDEO_LIST,
+            }),
             _ => json!({"type": "integer", "minimum": 0, "maximum": u32::MAX}),
         },
         Type::F64 | Type::F32 => match name {
@@ -108,6 +114,9 @@ fn value_schema(resolve: &Resolve, name: &str, ty: &Type) -> anyhow::Result<Valu
             "variables" => json!({"type": ["object", "string"]}),
             "input_text" => {
                 json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_SCRIPT_CHARS_V3})
+            }
+            "title" => {
+                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_TITLE_CHARS})
             }
             n if n.ends_with("_id") => {
                 json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS})

@@ -34,6 +34,14 @@ pub const MAX_AVATAR_PAGES: usize = 100;
 pub const TEMPLATES_PAGE_SIZE: u32 = 100;
 /// Most pages of templates read on v3 (so at most 5,000 templates).
 pub const MAX_TEMPLATE_PAGES: usize = 50;
+/// Videos asked for per page on v3 (its largest page).
+pub const VIDEOS_PAGE_SIZE: u32 = 100;
+/// `limit` of `list_videos` when unset.
+pub const DEFAULT_VIDEO_LIST: u32 = 100;
+/// Largest `limit` of `list_videos` (so at most 10 pages are read).
+pub const MAX_VIDEO_LIST: u32 = 1_000;
+/// Longest `title` filter of `list_videos`, in characters.
+pub const MAX_TITLE_CHARS: usize = 256;
 /// Shortest `timeout_seconds` of `wait_for_video`.
 pub const MIN_WAIT_SECONDS: u32 = 1;
 /// Longest `timeout_seconds` of `wait_for_video` (HeyGen's CLI waits at most

@@ -597,6 +597,13 @@ fn bad_inputs() -> Vec<BadInput> {
             "invalid_input",
         );
         add(
+            format!("delete_video video_id {label}"),
+            "delete_video",
+            Args::Json(json!({"video_id": id})),
+            &["v3"],
+            "invalid_input",
+        );
+        add(
             format!("get_template template_id {label}"),
             "get_template",
             Args::Json(json!({"template_id": id})),
@@ -614,6 +621,21 @@ fn bad_inputs() -> Vec<BadInput> {
                     .into_bytes(),
             ),
             BOTH,
+            "invalid_input",
+        );
+    }
+    for args in [
+        json!({"limit": 0}),
+        json!({"limit": 1001}),
+        json!({"limit": "10"}),
+        json!({"title": " "}),
+        json!({"title": "x".repeat(257)}),
+    ] {
+        add(
+            format!("list_videos {args}"),
+            "list_videos",
+            Args::HttpBody(args.to_string().into_bytes()),
+            &["v3"],
             "invalid_input",
         );
     }

@@ -40,6 +40,8 @@ macro_rules! for_each_action {
             list_avatars: ListAvatars(ListAvatarsInput) -> ListAvatarsOutput;
             list_templates: ListTemplates() -> ListTemplatesOutput;
             get_template: GetTemplate(GetTemplateInput) -> GetTemplateOutput;
+            list_videos: ListVideos(ListVideosInput) -> ListVideosOutput;
+            delete_video: DeleteVideo(DeleteVideoInput) -> DeleteVideoOutput;
         }
     };
 }
@@ -65,6 +67,8 @@ pub enum Kind {
     /// Starts a render: spends credits. Never retried without HeyGen's
     /// `Idempotency-Key`.
     Create,
+    /// Removes something from the account for good; safe to retry.
+    Delete,
 }
 
 /// One action: its name, what it takes and gives, and how it runs.

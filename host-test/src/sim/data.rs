@@ -303,6 +303,8 @@ pub struct Video {
     pub test: bool,
     /// How many times its status was fetched.
     pub polls: u32,
+    /// Deleted (`DELETE /v3/videos/{id}`): gone from every answer.
+    pub deleted: bool,
     /// Created at (Unix seconds).
     pub created_at: u64,
 }
@@ -336,6 +338,7 @@ impl Video {
             fails,
             test,
             polls: 0,
+            deleted: false,
             created_at: 0,
         }
     }

@@ -187,7 +187,7 @@ impl State {
 
     /// The video `id`, one status step further along.
     fn poll_video(&mut self, id: &str) -> Option<Video> {
-        let video = self.videos.get_mut(id)?;
+        let video = self.videos.get_mut(id).filter(|v| !v.deleted)?;
         let snapshot = video.clone();
         video.polls += 1;
         Some(snapshot)

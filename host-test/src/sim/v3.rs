@@ -37,7 +37,9 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
             | ("GET", "/v3/users/me")
             | ("GET", "/v3/avatars/looks")
             | ("GET", "/v3/templates")
-    ) || (req.method == "GET" && segment(path, "/v3/videos/", "").is_some())
+            | ("GET", "/v3/videos")
+    ) || (matches!(req.method.as_str(), "GET" | "DELETE")
+        && segment(path, "/v3/videos/", "").is_some())
         || (matches!(req.method.as_str(), "GET" | "POST")
             && segment(path, "/v3/templates/", "").is_some());
     if !known {
@@ -61,6 +63,8 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
         },
         ("GET", "/v3/avatars/looks") => looks(req),
         ("GET", "/v3/templates") => templates(req),
+        ("GET", "/v3/videos") => list_videos(state, req),
+        ("DELETE", _) => delete_video(state, segment(path, "/v3/videos/", "").unwrap_or_default()),
         ("GET", _) if path.starts_with("/v3/templates/") => template(
             req,
             &segment(path, "/v3/templates/", "").unwrap_or_default(),
@@ -456,6 +460,63 @@ fn video(state: &mut State, id: String) -> Answer {
             Some("video_id"),
         );
     };
+    Answer::json(200, &json!({ "data": video_v3(&video) }))
+}
+
+/// `GET /v3/videos?limit&token&folder_id&title`: the videos not deleted,
+/// newest first, in pages of at most `limit` (1-100, default 10); `title`
+/// keeps those whose title contains it (ignoring case). Listing does not move
+/// a render along.
+fn list_videos(state: &State, req: &Recorded) -> Answer {
+    let title = query(req)
+        .into_iter()
+        .find(|(name, _)| name == "title")
+        .map(|(_, value)| value.to_lowercase());
+    let items: Vec<Value> = state
+        .videos
+        .values()
+        .rev()
+        .filter(|v| !v.deleted)
+        .filter(|v| {
+            title.as_deref().is_none_or(|t| {
+                v.title
+                    .as_deref()
+                    .is_some_and(|title| title.to_lowercase().contains(t))
+            })
+        })
+        .map(video_v3)
+        .collect();
+    paged(
+        req,
+        items,
+        "videos-after-",
+        (10, 100),
+        |name, _| match name {
+            "title" | "folder_id" => Ok(()),
+            other => refuse(other, "Extra inputs are not permitted"),
+        },
+    )
+}
+
+/// `DELETE /v3/videos/{id}`: `{id, deleted: true}`; an unknown or already
+/// deleted video is 404 `video_not_found`.
+fn delete_video(state: &mut State, id: String) -> Answer {
+    match state.videos.get_mut(&id).filter(|v| !v.deleted) {
+        Some(video) => {
+            video.deleted = true;
+            Answer::json(200, &json!({"data": {"id": id, "deleted": true}}))
+        }
+        None => error(
+            404,
+            "video_not_found",
+            &format!("Video {id} not found"),
+            Some("video_id"),
+        ),
+    }
+}
+
+/// A video object as v3 gives it, at its current stage.
+fn video_v3(video: &Video) -> Value {
     let mut data = json!({
         "id": video.id, "title": video.title, "status": "waiting", "created_at": video.created_at,
         "completed_at": null, "duration": null, "video_url": null, "thumbnail_url": null, "gif_url": null,
@@ -483,7 +544,7 @@ fn video(state: &mut State, id: String) -> Answer {
             }
         }
     }
-    Answer::json(200, &json!({ "data": data }))
+    data
 }
 
 /// Refuses any query parameter (for endpoints that take none).

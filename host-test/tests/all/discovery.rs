@@ -1,9 +1,11 @@
 //! The actions beyond the card (`wait_for_video`, `get_remaining_credits`,
-//! `list_avatars`, `list_templates`, `get_template`), through the real
+//! `list_avatars`, `list_templates`, `get_template`, `list_videos`,
+//! `delete_video`), through the real
 //! component: the exact requests the simulator received and the exact outputs
 //! (each checked against its schema by `Case::call`).
 
 use host_test::sim::data::{self, Billing};
+use host_test::sim::{Fault, FaultKind};
 use serde_json::{Value, json};
 
 use crate::common::{Case, assert_failed, assert_standard_headers, sim_video_id};
@@ -275,6 +277,8 @@ async fn v3_only_actions_are_refused_on_legacy_with_nothing_sent() {
         ("list_avatars", json!({"avatar_type": "photo_avatar"})),
         ("list_templates", json!({})),
         ("get_template", json!({"template_id": "tpl_welcome"})),
+        ("list_videos", json!({"limit": 5})),
+        ("delete_video", json!({"video_id": "v1"})),
     ] {
         let output = case.call(action, args).await;
         assert_failed(&output, "unsupported: ");
@@ -287,4 +291,102 @@ async fn v3_only_actions_are_refused_on_legacy_with_nothing_sent() {
         );
     }
     assert!(case.requests().is_empty());
+}
+
+/// Creates a talking-photo video on `case`'s simulator; its id.
+async fn create(case: &Case) -> String {
+    let created = case
+        .call(
+            "create_talking_photo",
+            json!({"talking_photo_id": "tp_ben_studio", "input_text": "Hi", "voice_id": data::voice_id(2)}),
+        )
+        .await;
+    created["video_id"].as_str().expect("an id").to_owned()
+}
+
+#[tokio::test]
+async fn list_videos_lists_the_newest_first() {
+    let case = Case::new("v3");
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(create(&case).await);
+    }
+    case.sim.clear_requests();
+    let output = case.call("list_videos", json!({})).await;
+    let listed = |ids: &[String]| -> Vec<Value> {
+        ids.iter()
+            .rev()
+            .map(
+                |id| json!({"video_id": id, "title": null, "status": "waiting", "video_url": null}),
+            )
+            .collect()
+    };
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "videos": listed(&ids)})
+    );
+    let output = case.call("list_videos", json!({"limit": 2})).await;
+    assert_eq!(output["videos"], json!(listed(&ids[1..])));
+    let output = case.call("list_videos", json!({"title": "Launch"})).await;
+    assert_eq!(output["videos"], json!([]));
+    assert_eq!(
+        targets(&case),
+        [
+            "/v3/videos?limit=100",
+            "/v3/videos?limit=2",
+            "/v3/videos?limit=100&title=Launch"
+        ]
+    );
+    case.requests().iter().for_each(assert_standard_headers);
+}
+
+#[tokio::test]
+async fn delete_video_removes_it_for_good() {
+    let case = Case::new("v3");
+    let id = create(&case).await;
+    case.sim.clear_requests();
+    let output = case.call("delete_video", json!({"video_id": id})).await;
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "video_id": id, "deleted": true})
+    );
+    let req = case.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.target()),
+        ("DELETE", format!("/v3/videos/{id}"))
+    );
+    assert_standard_headers(&req);
+    let gone = case
+        .call("retrieve_video_link", json!({"video_id": id}))
+        .await;
+    assert_failed(&gone, "http_404: ");
+    let listed = case.call("list_videos", json!({})).await;
+    assert_eq!(listed["videos"], json!([]));
+    let again = case.call("delete_video", json!({"video_id": id})).await;
+    assert_failed(&again, "http_404: HeyGen answered HTTP 404 video_not_found");
+    assert_eq!(again["deleted"], json!(false));
+}
+
+#[tokio::test]
+async fn delete_video_after_a_lost_answer_reads_the_retry_404_as_deleted() {
+    let case = Case::new("v3");
+    let id = create(&case).await;
+    case.sim.clear_requests();
+    case.sim.push_fault(Fault {
+        path_prefix: Some("/v3/videos/".into()),
+        times: 1,
+        kind: FaultKind::ProcessThenClose,
+    });
+    let output = case.call("delete_video", json!({"video_id": id})).await;
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "video_id": id, "deleted": true})
+    );
+    let sent: Vec<(String, String)> = case
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.target()))
+        .collect();
+    let delete = ("DELETE".to_owned(), format!("/v3/videos/{id}"));
+    assert_eq!(sent, [delete.clone(), delete]);
 }
