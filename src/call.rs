@@ -165,7 +165,7 @@ impl<'a> Call<'a> {
     /// or when HeyGen hands back a token it already gave.
     pub fn all_pages<I>(
         &mut self,
-        build: impl Fn(Option<&str>) -> HttpRequest,
+        build: &dyn Fn(Option<&str>) -> HttpRequest,
         parse: fn(&HttpResponse) -> Result<Page<I>, Error>,
         max_pages: usize,
     ) -> Result<Vec<I>, Error> {
@@ -413,7 +413,7 @@ mod tests {
         ]);
         let (config, key) = (config(30_000), key());
         let voices = Call::new(&mut t, &config, &key)
-            .all_pages(voices_page, crate::api::v3::page, 50)
+            .all_pages(&voices_page, crate::api::v3::page, 50)
             .unwrap();
         assert_eq!(voices.len(), 3);
         let base = &config.base_url;
@@ -434,12 +434,12 @@ mod tests {
         let mut t = Scripted::new([answer(200, page, &[]), answer(200, page, &[])]);
         let (config, key) = (config(30_000), key());
         let err = Call::new(&mut t, &config, &key)
-            .all_pages(voices_page, crate::api::v3::page, 50)
+            .all_pages(&voices_page, crate::api::v3::page, 50)
             .unwrap_err();
         assert!(err.to_string().contains("repeats an earlier one"), "{err}");
         let mut t = Scripted::new([answer(200, page, &[])]);
         let err = Call::new(&mut t, &config, &key)
-            .all_pages(voices_page, crate::api::v3::page, 1)
+            .all_pages(&voices_page, crate::api::v3::page, 1)
             .unwrap_err();
         assert!(err.to_string().contains("more than 1 pages"), "{err}");
     }

@@ -99,7 +99,7 @@ impl Action for ListAvatars {
     type Output = Output;
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
-        let avatars = call.all_pages(|token| request(args, token), page, MAX_AVATAR_PAGES)?;
+        let avatars = call.all_pages(&|token| request(args, token), page, MAX_AVATAR_PAGES)?;
         Ok(Output { avatars })
     }
 }

@@ -42,7 +42,7 @@ impl Action for ListTemplates {
     type Output = Output;
 
     fn v3(call: &mut Call<'_>, _: &NoArgs) -> Result<Output, Error> {
-        let templates = call.all_pages(request, page, MAX_TEMPLATE_PAGES)?;
+        let templates = call.all_pages(&request, page, MAX_TEMPLATE_PAGES)?;
         Ok(Output { templates })
     }
 }

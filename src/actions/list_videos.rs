@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Action, Kind};
 use crate::api::{Page, bad_response, text, v3};
 use crate::call::Call;
-use crate::checks::check_text;
+use crate::checks::{check_text, whole_number};
 use crate::error::Error;
 use crate::limits::{DEFAULT_VIDEO_LIST, MAX_TITLE_CHARS, MAX_VIDEO_LIST, VIDEOS_PAGE_SIZE};
 use crate::outbound::{HttpRequest, HttpResponse};
@@ -17,8 +17,9 @@ use crate::retry::Effect;
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Args {
-    /// The most videos to return (1 to 1,000; default 100).
-    pub limit: Option<u32>,
+    /// The most videos to return (1 to 1,000; default 100); read by
+    /// [`whole_number`].
+    pub limit: Option<serde_json::Value>,
     /// Only videos whose title matches (HeyGen's title filter).
     pub title: Option<String>,
 }
@@ -55,12 +56,12 @@ impl Action for ListVideos {
     type Output = Output;
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
-        let limit = args.limit.unwrap_or(DEFAULT_VIDEO_LIST);
-        if !(1..=MAX_VIDEO_LIST).contains(&limit) {
-            return Err(Error::InvalidInput(format!(
-                "limit must be from 1 to {MAX_VIDEO_LIST}, not {limit}"
-            )));
-        }
+        let limit = whole_number(
+            "limit",
+            args.limit.as_ref(),
+            (1, MAX_VIDEO_LIST),
+            DEFAULT_VIDEO_LIST,
+        )?;
         let title = args
             .title
             .as_deref()

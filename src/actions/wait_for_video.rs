@@ -16,7 +16,7 @@ use super::retrieve_video_link::{self, RetrieveVideoLink};
 use super::{Action, Kind};
 use crate::api::VideoState;
 use crate::call::Call;
-use crate::checks::check_id;
+use crate::checks::{check_id, whole_number};
 use crate::error::Error;
 use crate::limits::{
     DEFAULT_WAIT_SECONDS, FIRST_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS, MAX_WAIT_SECONDS,
@@ -29,19 +29,37 @@ use crate::limits::{
 pub struct Args {
     /// Video id.
     pub video_id: String,
-    /// The most the call may take, in seconds (1 to 600; default 50).
-    pub timeout_seconds: Option<u32>,
+    /// The most the call may take, in seconds (1 to 600; default 50); read by
+    /// [`whole_number`].
+    pub timeout_seconds: Option<serde_json::Value>,
 }
 
 /// Output of `wait_for_video`: `retrieve_video_link`'s, plus whether the time
 /// ran out first.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Output {
     /// The last state seen.
-    #[serde(flatten)]
     pub state: VideoState,
     /// True when `timeout_seconds` ran out before the render ended.
     pub timed_out: bool,
+}
+
+/// The output's fields in the card's order (written out: serde's `flatten`
+/// costs kilobytes in the component).
+impl Serialize for Output {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let state = &self.state;
+        let mut out = serializer.serialize_struct("Output", 7)?;
+        out.serialize_field("video_id", &state.video_id)?;
+        out.serialize_field("status", &state.status)?;
+        out.serialize_field("video_url", &state.video_url)?;
+        out.serialize_field("thumbnail_url", &state.thumbnail_url)?;
+        out.serialize_field("duration", &state.duration)?;
+        out.serialize_field("caption_url", &state.caption_url)?;
+        out.serialize_field("timed_out", &self.timed_out)?;
+        out.end()
+    }
 }
 
 /// `wait_for_video`.
@@ -74,12 +92,12 @@ type Read = fn(&mut Call<'_>, &retrieve_video_link::Args) -> Result<VideoState, 
 /// Polls with `read` until the render ends or the budget runs out.
 fn wait(call: &mut Call<'_>, args: &Args, read: Read) -> Result<Output, Error> {
     let video_id = check_id("video_id", &args.video_id)?;
-    let seconds = args.timeout_seconds.unwrap_or(DEFAULT_WAIT_SECONDS);
-    if !(MIN_WAIT_SECONDS..=MAX_WAIT_SECONDS).contains(&seconds) {
-        return Err(Error::InvalidInput(format!(
-            "timeout_seconds must be from {MIN_WAIT_SECONDS} to {MAX_WAIT_SECONDS}, not {seconds}"
-        )));
-    }
+    let seconds = whole_number(
+        "timeout_seconds",
+        args.timeout_seconds.as_ref(),
+        (MIN_WAIT_SECONDS, MAX_WAIT_SECONDS),
+        DEFAULT_WAIT_SECONDS,
+    )?;
     call.set_budget(u64::from(seconds) * 1_000, "timeout_seconds");
     let args = retrieve_video_link::Args { video_id };
     let mut interval = FIRST_POLL_INTERVAL_MS;
