@@ -126,6 +126,21 @@ fn value_schema(
 ) -> anyhow::Result<Value> {
     Ok(match ty {
         Type::Bool => json!({"type": "boolean"}),
+        Type::U32 => match name {
+            "timeout_seconds" => json!({
+                "type": "integer",
+                "minimum": limits::MIN_WAIT_SECONDS,
+                "maximum": limits::MAX_WAIT_SECONDS,
+                "default": limits::DEFAULT_WAIT_SECONDS,
+            }),
+            "limit" => json!({
+                "type": "integer",
+                "minimum": 1,
+                "maximum": limits::MAX_VIDEO_LIST,
+                "default": limits::DEFAULT_VIDEO_LIST,
+            }),
+            _ => json!({"type": "integer", "minimum": 0, "maximum": u32::MAX}),
+        },
         Type::F64 | Type::F32 => match name {
             "scale" => {
                 json!({"type": "number", "minimum": limits::MIN_SCALE, "maximum": limits::MAX_SCALE})
@@ -138,6 +153,9 @@ fn value_schema(
             "input_text" => {
                 json!({"type": "string", "minLength": 1, "maxLength": generation.max_script_chars()})
             }
+            "title" => {
+                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_TITLE_CHARS})
+            }
             n if n.ends_with("_id") => {
                 json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS})
             }
@@ -146,7 +164,8 @@ fn value_schema(
         Type::Id(id) => match &resolve.types[*id].kind {
             TypeDefKind::Enum(e) => json!({
                 "type": "string",
-                "enum": e.cases.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+                // JSON names are snake_case, like the argument names.
+                "enum": e.cases.iter().map(|c| c.name.replace('-', "_")).collect::<Vec<_>>(),
             }),
             other => anyhow::bail!(
                 "argument `{name}` has a type the manifest cannot describe: {other:?}"

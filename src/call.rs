@@ -19,6 +19,8 @@ pub struct Call<'a> {
     config: &'a Config,
     key: &'a ApiKey,
     deadline_ns: u64,
+    budget_ms: u64,
+    budget_name: &'static str,
 }
 
 impl<'a> Call<'a> {
@@ -32,7 +34,38 @@ impl<'a> Call<'a> {
             config,
             key,
             deadline_ns,
+            budget_ms: config.timeout_ms,
+            budget_name: "HEYGEN_TIMEOUT_MS",
         }
+    }
+
+    /// Gives the rest of this call its own time budget of `ms` from now, in
+    /// place of `HEYGEN_TIMEOUT_MS`, named `name` in timeout errors. Only an
+    /// action whose argument sets its duration (`wait_for_video`'s
+    /// `timeout_seconds`) does this; every request and retry after it shares
+    /// the new deadline.
+    pub fn set_budget(&mut self, ms: u64, name: &'static str) {
+        self.deadline_ns = self
+            .transport
+            .now_ns()
+            .saturating_add(ms.saturating_mul(NS_PER_MS));
+        self.budget_ms = ms;
+        self.budget_name = name;
+    }
+
+    /// Milliseconds left of the call's budget.
+    pub fn remaining_ms(&mut self) -> u64 {
+        self.deadline_ns.saturating_sub(self.transport.now_ns()) / NS_PER_MS
+    }
+
+    /// Pauses for `ms` milliseconds through the port (a virtual clock in tests).
+    pub fn sleep_ms(&mut self, ms: u64) {
+        self.transport.sleep_ns(ms.saturating_mul(NS_PER_MS));
+    }
+
+    /// A random number from the port (for jitter).
+    pub fn random_u64(&mut self) -> u64 {
+        self.transport.random_u64()
     }
 
     /// The configuration of this call.
@@ -112,8 +145,8 @@ impl<'a> Call<'a> {
             }),
             Err(TransportError::TimedOut(detail)) => Err(Error::Timeout {
                 detail: format!(
-                    "{detail} from {authority} within the call's budget of {} ms (HEYGEN_TIMEOUT_MS)",
-                    self.config.timeout_ms
+                    "{detail} from {authority} within the call's budget of {} ms ({})",
+                    self.budget_ms, self.budget_name
                 ),
             }),
             Err(TransportError::TooLarge { status }) => Err(Error::BadResponse {
@@ -132,7 +165,7 @@ impl<'a> Call<'a> {
     /// or when HeyGen hands back a token it already gave.
     pub fn all_pages<I>(
         &mut self,
-        build: fn(Option<&str>) -> HttpRequest,
+        build: &dyn Fn(Option<&str>) -> HttpRequest,
         parse: fn(&HttpResponse) -> Result<Page<I>, Error>,
         max_pages: usize,
     ) -> Result<Vec<I>, Error> {
@@ -380,7 +413,7 @@ mod tests {
         ]);
         let (config, key) = (config(30_000), key());
         let voices = Call::new(&mut t, &config, &key)
-            .all_pages(voices_page, crate::api::v3::page, 50)
+            .all_pages(&voices_page, crate::api::v3::page, 50)
             .unwrap();
         assert_eq!(voices.len(), 3);
         let base = &config.base_url;
@@ -401,12 +434,12 @@ mod tests {
         let mut t = Scripted::new([answer(200, page, &[]), answer(200, page, &[])]);
         let (config, key) = (config(30_000), key());
         let err = Call::new(&mut t, &config, &key)
-            .all_pages(voices_page, crate::api::v3::page, 50)
+            .all_pages(&voices_page, crate::api::v3::page, 50)
             .unwrap_err();
         assert!(err.to_string().contains("repeats an earlier one"), "{err}");
         let mut t = Scripted::new([answer(200, page, &[])]);
         let err = Call::new(&mut t, &config, &key)
-            .all_pages(voices_page, crate::api::v3::page, 1)
+            .all_pages(&voices_page, crate::api::v3::page, 1)
             .unwrap_err();
         assert!(err.to_string().contains("more than 1 pages"), "{err}");
     }

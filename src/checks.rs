@@ -6,6 +6,30 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::limits::{MAX_ID_CHARS, MAX_SCALE, MAX_VARIABLES_BYTES, MIN_SCALE};
 
+/// Reads an optional whole-number argument from `min` to `max` (`default`
+/// when unset or null). Taken as JSON rather than as a Rust integer so that a
+/// wrong value is refused by this message, not by serde's, which formats
+/// floats (kilobytes in the component).
+pub fn whole_number(
+    field: &str,
+    value: Option<&Value>,
+    (min, max): (u32, u32),
+    default: u32,
+) -> Result<u32, Error> {
+    match value {
+        None | Some(Value::Null) => Ok(default),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "{field} must be a whole number from {min} to {max}"
+                ))
+            }),
+    }
+}
+
 /// Checks an id that goes into a URL or body: trimmed, 1 to 128 characters,
 /// no whitespace or control characters, none of `/ \ ? # %`, and not `.` or
 /// `..`. Returns the trimmed id.

@@ -6,8 +6,9 @@
 pub const MAX_ID_CHARS: usize = 128;
 /// Longest script accepted on the legacy API (HeyGen's own limit there).
 pub const MAX_SCRIPT_CHARS_LEGACY: usize = 2_000;
-/// Longest script accepted on v3 (a sanity bound; HeyGen checks its own).
-pub const MAX_SCRIPT_CHARS_V3: usize = 20_000;
+/// Longest script accepted on v3 (HeyGen's documented maximum for a v3
+/// `script`).
+pub const MAX_SCRIPT_CHARS_V3: usize = 5_000;
 /// Smallest talking-photo `scale`.
 pub const MIN_SCALE: f64 = 0.0;
 /// Largest talking-photo `scale`.
@@ -24,6 +25,39 @@ pub const VOICES_PAGE_SIZE: u32 = 100;
 /// Most pages of voices read on v3 (so at most 5,000 voices). A longer list
 /// fails the call with `bad_response:` rather than returning part of it.
 pub const MAX_VOICE_PAGES: usize = 50;
+/// Avatar looks asked for per page on v3 (its largest page).
+pub const AVATARS_PAGE_SIZE: u32 = 50;
+/// Most pages of avatar looks read on v3 (so at most 5,000 looks). A longer
+/// list fails the call with `bad_response:` rather than returning part of it.
+pub const MAX_AVATAR_PAGES: usize = 100;
+/// Templates asked for per page on v3 (its largest page).
+pub const TEMPLATES_PAGE_SIZE: u32 = 100;
+/// Most pages of templates read on v3 (so at most 5,000 templates).
+pub const MAX_TEMPLATE_PAGES: usize = 50;
+/// Videos asked for per page on v3 (its largest page).
+pub const VIDEOS_PAGE_SIZE: u32 = 100;
+/// `limit` of `list_videos` when unset.
+pub const DEFAULT_VIDEO_LIST: u32 = 100;
+/// Largest `limit` of `list_videos` (so at most 10 pages are read).
+pub const MAX_VIDEO_LIST: u32 = 1_000;
+/// Longest `title` filter of `list_videos`, in characters.
+pub const MAX_TITLE_CHARS: usize = 256;
+/// Shortest `timeout_seconds` of `wait_for_video`.
+pub const MIN_WAIT_SECONDS: u32 = 1;
+/// Longest `timeout_seconds` of `wait_for_video` (HeyGen's CLI waits at most
+/// 10 minutes).
+pub const MAX_WAIT_SECONDS: u32 = 600;
+/// `timeout_seconds` of `wait_for_video` when unset: inside the roughly 60 s
+/// that MCP clients allow a tool call.
+pub const DEFAULT_WAIT_SECONDS: u32 = 50;
+/// First pause between two polls of `wait_for_video`, in milliseconds; each
+/// next pause is 1.5 times longer, up to [`MAX_POLL_INTERVAL_MS`].
+pub const FIRST_POLL_INTERVAL_MS: u64 = 2_000;
+/// Longest pause between two polls of `wait_for_video`, in milliseconds.
+pub const MAX_POLL_INTERVAL_MS: u64 = 10_000;
+/// Time `wait_for_video` keeps at the end of its budget for a last poll's
+/// answer, in milliseconds: it does not start a pause that would run into it.
+pub const POLL_RESERVE_MS: u64 = 1_000;
 /// Most pages of webhook event types read on v3.
 pub const MAX_EVENT_PAGES: usize = 20;
 

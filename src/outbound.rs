@@ -33,6 +33,8 @@ pub enum Method {
     Get,
     /// A create: retried only when that cannot create a second video.
     Post,
+    /// A delete: safe to retry (deleting twice leaves the same state).
+    Delete,
 }
 
 impl Method {
@@ -41,6 +43,7 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -49,7 +52,7 @@ impl Method {
 /// transport adds it through [`HttpRequest::header_list`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct HttpRequest {
-    /// GET or POST.
+    /// GET, POST or DELETE.
     pub method: Method,
     /// Path below the base URL, each dynamic segment already encoded.
     pub path: String,
@@ -71,6 +74,14 @@ impl HttpRequest {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+        }
+    }
+
+    /// A DELETE of `path`.
+    pub fn delete(path: impl Into<String>) -> HttpRequest {
+        HttpRequest {
+            method: Method::Delete,
+            ..HttpRequest::get(path)
         }
     }
 

@@ -26,6 +26,10 @@ pub enum Effect {
     IdempotentCreate,
     /// A legacy create: a repeat could create a second video.
     Create,
+    /// A delete: a repeat is safe, so it is retried like a read; a final
+    /// answer after an attempt HeyGen may have acted on is marked as such
+    /// (a 404 then means that attempt did the delete).
+    Delete,
 }
 
 /// The outcome of one attempt.
@@ -35,11 +39,13 @@ pub type Outcome = Result<HttpResponse, TransportError>;
 pub fn retryable(effect: Effect, outcome: &Outcome) -> bool {
     match (effect, outcome) {
         (_, Ok(resp)) if resp.status == 429 => true,
-        (Effect::Read | Effect::IdempotentCreate, Ok(resp)) => (500..600).contains(&resp.status),
+        (Effect::Read | Effect::IdempotentCreate | Effect::Delete, Ok(resp)) => {
+            (500..600).contains(&resp.status)
+        }
         (Effect::Create, Ok(_)) => false,
         (_, Err(TransportError::NotSent(_))) => true,
         (
-            Effect::Read | Effect::IdempotentCreate,
+            Effect::Read | Effect::IdempotentCreate | Effect::Delete,
             Err(TransportError::Broken(_) | TransportError::TimedOut(_)),
         ) => true,
         _ => false,

@@ -33,6 +33,11 @@ fn from_json(ty: &Type, value: &Value, path: &str) -> Result<Val, String> {
             .as_f64()
             .map(Val::Float64)
             .map_or_else(|| wrong("a number"), Ok),
+        Type::U32 => value
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Val::U32)
+            .map_or_else(|| wrong("a whole number from 0 to 4294967295"), Ok),
         Type::Float32 => value
             .as_f64()
             .map(|f| Val::Float32(f as f32))
@@ -51,10 +56,11 @@ fn from_json(ty: &Type, value: &Value, path: &str) -> Result<Val, String> {
                 path,
             )?)))),
         },
+        // Case names are snake_case in JSON, kebab-case in WIT.
         Type::Enum(cases) => {
-            let names: Vec<&str> = cases.names().collect();
+            let names: Vec<String> = cases.names().map(|n| n.replace('-', "_")).collect();
             match value.as_str() {
-                Some(s) if names.contains(&s) => Ok(Val::Enum(s.to_owned())),
+                Some(s) if names.iter().any(|n| n == s) => Ok(Val::Enum(s.replace('_', "-"))),
                 _ => wrong(&format!("one of {}", names.join(", "))),
             }
         }
@@ -119,7 +125,7 @@ pub fn to_json(value: &Val) -> Value {
         Val::Float64(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
         Val::Char(c) => Value::String(c.to_string()),
         Val::String(s) => Value::String(s.clone()),
-        Val::Enum(name) => Value::String(name.clone()),
+        Val::Enum(name) => Value::String(name.replace('-', "_")),
         Val::List(items) | Val::Tuple(items) => Value::Array(items.iter().map(to_json).collect()),
         Val::Option(inner) => inner.as_deref().map_or(Value::Null, to_json),
         Val::Record(fields) => Value::Object(

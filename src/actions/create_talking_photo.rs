@@ -285,5 +285,18 @@ mod tests {
         let err = legacy_request(&long).unwrap_err().to_string();
         assert!(err.contains("limit on this API generation is 2000"), "{err}");
         assert!(v3_request(&long).is_ok());
+        let longer = Args {
+            input_text: "x".repeat(MAX_SCRIPT_CHARS_V3 + 1),
+            ..long
+        };
+        let err = v3_request(&longer).unwrap_err().to_string();
+        assert!(err.contains("limit on this API generation is 5000"), "{err}");
+        assert!(
+            v3_request(&Args {
+                input_text: "é".repeat(MAX_SCRIPT_CHARS_V3),
+                ..longer
+            })
+            .is_ok()
+        );
     }
 }

@@ -29,12 +29,12 @@ impl Action for ListCustomEventsOptions {
     type Output = Output;
 
     fn v3(call: &mut Call<'_>, _: &NoArgs) -> Result<Output, Error> {
-        let events = call.all_pages(v3_request, v3_page, MAX_EVENT_PAGES)?;
+        let events = call.all_pages(&v3_request, v3_page, MAX_EVENT_PAGES)?;
         Ok(Output { events })
     }
 
     fn legacy(call: &mut Call<'_>, _: &NoArgs) -> Result<Output, Error> {
-        let events = call.all_pages(|_| legacy_request(), legacy_page, 1)?;
+        let events = call.all_pages(&|_| legacy_request(), legacy_page, 1)?;
         Ok(Output { events })
     }
 }

@@ -1,5 +1,7 @@
-//! Lists the voices a video can speak with. v3: `GET /v3/voices`, paged to
-//! the end; legacy: `GET /v2/voices`, one answer.
+//! Lists the voices a video can speak with. v3: `GET /v3/voices?type=private`
+//! (the account's own voices), then `GET /v3/voices?type=public`, each paged
+//! to the end, without repeating a `voice_id`; legacy: `GET /v2/voices`, one
+//! answer.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -38,20 +40,54 @@ impl Action for ListVoiceIdOptions {
     type Output = Output;
 
     fn v3(call: &mut Call<'_>, _: &NoArgs) -> Result<Output, Error> {
-        let voices = call.all_pages(v3_request, v3_page, MAX_VOICE_PAGES)?;
-        Ok(Output { voices })
+        let mut voices = call.all_pages(&v3_private_request, v3_page, MAX_VOICE_PAGES)?;
+        voices.extend(call.all_pages(&v3_public_request, v3_page, MAX_VOICE_PAGES)?);
+        Ok(Output {
+            voices: without_repeats(voices),
+        })
     }
 
     fn legacy(call: &mut Call<'_>, _: &NoArgs) -> Result<Output, Error> {
-        let voices = call.all_pages(|_| legacy_request(), legacy_page, 1)?;
+        let voices = call.all_pages(&|_| legacy_request(), legacy_page, 1)?;
         Ok(Output { voices })
     }
 }
 
-/// `GET /v3/voices?limit=100`, at `token`'s page.
-fn v3_request(token: Option<&str>) -> HttpRequest {
-    let req = HttpRequest::get("/v3/voices").with_query("limit", VOICES_PAGE_SIZE.to_string());
+/// `GET /v3/voices?type={kind}&limit=100`, at `token`'s page.
+fn v3_request(kind: &str, token: Option<&str>) -> HttpRequest {
+    let req = HttpRequest::get("/v3/voices")
+        .with_query("type", kind)
+        .with_query("limit", VOICES_PAGE_SIZE.to_string());
     v3::with_token(req, token)
+}
+
+/// The account's own (cloned) voices: v3 lists them only when asked.
+fn v3_private_request(token: Option<&str>) -> HttpRequest {
+    v3_request("private", token)
+}
+
+/// HeyGen's public voices (what v3 lists when `type` is unset).
+fn v3_public_request(token: Option<&str>) -> HttpRequest {
+    v3_request("public", token)
+}
+
+/// `voices` in order, each `voice_id` once (the first listing wins; voices
+/// without an id are kept, as there is nothing to compare). A sorted list of
+/// the ids seen keeps this fast for thousands of voices without a hash map's
+/// code in the component.
+fn without_repeats(voices: Vec<Voice>) -> Vec<Voice> {
+    let mut seen: Vec<String> = Vec::with_capacity(voices.len());
+    let mut kept = Vec::with_capacity(voices.len());
+    for voice in voices {
+        if let Some(id) = &voice.voice_id {
+            match seen.binary_search(id) {
+                Ok(_) => continue,
+                Err(at) => seen.insert(at, id.clone()),
+            }
+        }
+        kept.push(voice);
+    }
+    kept
 }
 
 /// `GET /v2/voices`: every voice in one answer.
@@ -103,10 +139,13 @@ mod tests {
     #[test]
     fn requests() {
         let base = BaseUrl::parse("https://api.heygen.com").unwrap();
-        assert_eq!(v3_request(None).path_and_query(&base), "/v3/voices?limit=100");
         assert_eq!(
-            v3_request(Some("t/2")).path_and_query(&base),
-            "/v3/voices?limit=100&token=t%2F2"
+            v3_private_request(None).path_and_query(&base),
+            "/v3/voices?type=private&limit=100"
+        );
+        assert_eq!(
+            v3_public_request(Some("t/2")).path_and_query(&base),
+            "/v3/voices?type=public&limit=100&token=t%2F2"
         );
         assert_eq!(legacy_request().path, "/v2/voices");
     }
@@ -132,6 +171,52 @@ mod tests {
         assert_eq!(last.next_token, None);
         assert!(v3_page(&response(200, r#"{"data":[],"has_more":true}"#)).is_err());
         assert!(v3_page(&response(200, r#"{"data":{"voices":[]}}"#)).is_err());
+    }
+
+    #[test]
+    fn v3_lists_private_then_public_voices_once_each() {
+        use crate::actions::testing::run_with;
+        use crate::call::fake::{Scripted, answer};
+        use serde_json::json;
+        let mut t = Scripted::new([
+            answer(
+                200,
+                r#"{"data":[{"voice_id":"mine","name":"My clone","type":"private"}],"has_more":true,"next_token":"p2"}"#,
+                &[],
+            ),
+            answer(
+                200,
+                r#"{"data":[{"voice_id":"shared","name":"Shared","type":"private"}],"has_more":false,"next_token":null}"#,
+                &[],
+            ),
+            answer(
+                200,
+                r#"{"data":[{"voice_id":"pub","name":"Pub"},{"voice_id":"shared","name":"Again"},{"voice_id":null,"name":"No id"}],"has_more":false}"#,
+                &[],
+            ),
+        ]);
+        let (status, out) = run_with(
+            &mut t,
+            ListVoiceIdOptions::NAME,
+            &[("HEYGEN_API_KEY", "k")],
+            json!({}),
+        );
+        assert_eq!(status, 200);
+        assert_eq!(
+            out["voices"],
+            json!([{"voice_id":"mine","name":"My clone"},{"voice_id":"shared","name":"Shared"},
+                   {"voice_id":"pub","name":"Pub"},{"voice_id":null,"name":"No id"}])
+        );
+        let base = BaseUrl::parse("https://api.heygen.com").unwrap();
+        let sent: Vec<String> = t.sent.iter().map(|r| r.path_and_query(&base)).collect();
+        assert_eq!(
+            sent,
+            [
+                "/v3/voices?type=private&limit=100",
+                "/v3/voices?type=private&limit=100&token=p2",
+                "/v3/voices?type=public&limit=100"
+            ]
+        );
     }
 
     #[test]

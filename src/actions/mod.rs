@@ -35,6 +35,13 @@ macro_rules! for_each_action {
             list_custom_events_options: ListCustomEventsOptions() -> ListCustomEventsOptionsOutput;
             list_voice_id_options: ListVoiceIdOptions() -> ListVoiceIdOptionsOutput;
             retrieve_video_link: RetrieveVideoLink(RetrieveVideoLinkInput) -> RetrieveVideoLinkOutput;
+            wait_for_video: WaitForVideo(WaitForVideoInput) -> WaitForVideoOutput;
+            get_remaining_credits: GetRemainingCredits() -> GetRemainingCreditsOutput;
+            list_avatars: ListAvatars(ListAvatarsInput) -> ListAvatarsOutput;
+            list_templates: ListTemplates() -> ListTemplatesOutput;
+            get_template: GetTemplate(GetTemplateInput) -> GetTemplateOutput;
+            list_videos: ListVideos(ListVideosInput) -> ListVideosOutput;
+            delete_video: DeleteVideo(DeleteVideoInput) -> DeleteVideoOutput;
         }
     };
 }
@@ -60,6 +67,8 @@ pub enum Kind {
     /// Starts a render: spends credits. Never retried without HeyGen's
     /// `Idempotency-Key`.
     Create,
+    /// Removes something from the account for good; safe to retry.
+    Delete,
 }
 
 /// One action: its name, what it takes and gives, and how it runs.
@@ -71,6 +80,9 @@ pub trait Action {
     /// Arguments that the built-in simulator accepts, as JSON text (bench,
     /// reliability matrix, docs).
     const EXAMPLE: &'static str;
+    /// True when only HeyGen v3 has the action, so that it keeps the default
+    /// [`Action::legacy`] (a unit test holds the two together).
+    const V3_ONLY: bool = false;
     /// The arguments, as the card names them.
     type Args: DeserializeOwned;
     /// The card's output fields other than `success` and `error`; its
@@ -146,6 +158,8 @@ pub struct Entry {
     pub kind: Kind,
     /// Example arguments (JSON text) the simulator accepts.
     pub example: &'static str,
+    /// Whether only HeyGen v3 has it (on legacy it answers `unsupported:`).
+    pub v3_only: bool,
     run: fn(&mut dyn Port, &Env<'_>, &Value) -> Reply,
     check: fn(&Value) -> Result<(), Error>,
     fail: fn(&Failure) -> Reply,
@@ -158,6 +172,7 @@ impl Entry {
             name: A::NAME,
             kind: A::KIND,
             example: A::EXAMPLE,
+            v3_only: A::V3_ONLY,
             run: run::<A>,
             check: check::<A>,
             fail: fail::<A>,
@@ -342,6 +357,23 @@ mod tests {
     }
 
     #[test]
+    fn v3_only_actions_are_refused_on_legacy_before_sending() {
+        let vars = [("HEYGEN_API_KEY", "k"), ("HEYGEN_API_VERSION", "legacy")];
+        for entry in ALL {
+            let mut t = Scripted::new((0..5).map(|_| answer(404, "", &[])));
+            let example: Value = serde_json::from_str(entry.example).unwrap();
+            let (_, out) = run_with(&mut t, entry.name, &vars, example);
+            let error = out["error"].as_str().unwrap_or_default();
+            assert_eq!(
+                (t.sent.is_empty(), error.starts_with("unsupported: ")),
+                (entry.v3_only, entry.v3_only),
+                "{}: {error}",
+                entry.name
+            );
+        }
+    }
+
+    #[test]
     fn nothing_is_sent_without_a_key_or_with_bad_input() {
         let mut t = Scripted::new([]);
         let (status, out) = run_with(&mut t, "list_voice_id_options", &[], Value::Null);
@@ -421,7 +453,8 @@ mod tests {
     #[test]
     fn a_header_key_wins_and_is_checked() {
         let lookup = crate::config::testing::env(&[]);
-        let mut t = Scripted::new([answer(200, r#"{"data":[],"has_more":false}"#, &[])]);
+        let empty = || answer(200, r#"{"data":[],"has_more":false}"#, &[]);
+        let mut t = Scripted::new([empty(), empty()]);
         let voices = find("list_voice_id_options").unwrap();
         let env = Env {
             lookup: &lookup,

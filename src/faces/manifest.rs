@@ -80,5 +80,36 @@ mod tests {
             manifest["actions"][2]["input_schema"]["properties"],
             serde_json::json!({})
         );
+        let input = |name: &str| {
+            manifest["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["name"] == name)
+                .unwrap()["input_schema"]
+                .clone()
+        };
+        let wait = input("wait_for_video");
+        assert_eq!(wait["required"], serde_json::json!(["video_id"]));
+        assert_eq!(
+            (
+                &wait["properties"]["timeout_seconds"]["type"],
+                &wait["properties"]["timeout_seconds"]["minimum"],
+                &wait["properties"]["timeout_seconds"]["maximum"]
+            ),
+            (
+                &serde_json::json!("integer"),
+                &serde_json::json!(1),
+                &serde_json::json!(600)
+            )
+        );
+        assert_eq!(
+            input("list_avatars")["properties"]["avatar_type"]["enum"],
+            serde_json::json!(["photo_avatar", "studio_avatar", "digital_twin"])
+        );
+        assert_eq!(
+            photo["input_schema"]["properties"]["input_text"]["maxLength"],
+            5_000
+        );
     }
 }

@@ -110,6 +110,7 @@ fn outgoing_request(
     let method = match request.method {
         outbound::Method::Get => Method::Get,
         outbound::Method::Post => Method::Post,
+        outbound::Method::Delete => Method::Delete,
     };
     let scheme = match base.scheme {
         config::Scheme::Http => Scheme::Http,

@@ -18,11 +18,15 @@ mod glue {
                 "modulex:heygen/actions@0.1.0/talking-photo-style": [#[serde(rename_all = "snake_case")]],
                 "modulex:heygen/actions@0.1.0/talking-style": [#[serde(rename_all = "snake_case")]],
                 "modulex:heygen/actions@0.1.0/expression": [#[serde(rename_all = "snake_case")]],
+                "modulex:heygen/actions@0.1.0/avatar-type": [#[serde(rename_all = "snake_case")]],
+                "modulex:heygen/actions@0.1.0/ownership": [#[serde(rename_all = "snake_case")]],
             },
             // JSON has no NaN or infinity (serde_json would write `null`, an
             // unset option): pass them on as text, which the reader refuses.
             additional_member_attributes: {
                 "modulex:heygen/actions@0.1.0/create-talking-photo-input.scale": [#[serde(serialize_with = "crate::glue::finite_or_text")]],
+                // WIT spells the field `%type`; Rust names it `type_`.
+                "modulex:heygen/actions@0.1.0/template-variable.type": [#[serde(rename = "type")]],
             },
             with: {
                 "wasi:http/outgoing-handler@0.2.4": wasip2::http::outgoing_handler,

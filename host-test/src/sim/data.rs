@@ -65,7 +65,7 @@ pub fn voice_v3(i: usize) -> Value {
         "preview_audio_url": if i.is_multiple_of(7) { Value::Null } else { json!(format!("https://files.sim.heygen.test/voices/{i}.mp3")) },
         "support_pause": !i.is_multiple_of(3),
         "support_locale": i.is_multiple_of(4),
-        "type": if i < 200 { "public" } else { "private" },
+        "type": "public",
         "locale": locale,
     })
 }
@@ -86,9 +86,33 @@ pub fn voice_legacy(i: usize) -> Value {
     })
 }
 
-/// Whether `id` is one of the account's first `count` voices.
+/// How many private (cloned) voices the account has on v3.
+pub const PRIVATE_VOICE_COUNT: usize = 3;
+
+/// The id of private voice number `i`.
+pub fn private_voice_id(i: usize) -> String {
+    format!("c10ned{i:02}a1b2c3d4e5f6aa55aa55aa55")
+}
+
+/// Private voice `i` as v3 lists it with `type=private`.
+pub fn private_voice_v3(i: usize) -> Value {
+    json!({
+        "voice_id": private_voice_id(i),
+        "name": format!("My cloned voice {}", i + 1),
+        "language": "English",
+        "gender": if i.is_multiple_of(2) { "male" } else { "female" },
+        "preview_audio_url": null,
+        "support_pause": true,
+        "support_locale": false,
+        "type": "private",
+    })
+}
+
+/// Whether `id` is one of the account's first `count` public voices or one
+/// of its private voices.
 pub fn is_voice(id: &str, count: usize) -> bool {
     (0..count).any(|i| voice_id(i) == id)
+        || (0..PRIVATE_VOICE_COUNT).any(|i| private_voice_id(i) == id)
 }
 
 /// A template's variables: (name, type).
@@ -105,6 +129,7 @@ pub fn template_variables(id: &str) -> Option<&'static [(&'static str, &'static 
             ("music", "audio"),
             ("narrator", "voice"),
         ]),
+        "tpl_outro" => Some(&[("closing", "text")]),
         _ => None,
     }
 }
@@ -121,6 +146,158 @@ pub fn existing_video() -> Video {
         created_at: 1_790_000_000,
         ..Video::new(Some("Welcome".into()), 60, true, false, false)
     }
+}
+
+/// Every template the API can render: (id, name, aspect ratio), in the
+/// order `GET /v3/templates` lists them.
+pub const TEMPLATES: [(&str, &str, &str); 3] = [
+    ("tpl_welcome", "Welcome message", "16:9"),
+    ("tpl_product", "Product launch", "9:16"),
+    ("tpl_outro", "Outro", "1:1"),
+];
+
+/// A template as `GET /v3/templates` lists it.
+pub fn template_v3(i: usize) -> Option<Value> {
+    let (id, name, aspect_ratio) = TEMPLATES.get(i)?;
+    Some(json!({
+        "id": id, "name": name, "aspect_ratio": aspect_ratio,
+        "thumbnail_url": format!("https://files.sim.heygen.test/templates/{id}.jpg"),
+        "created_at": 1_760_000_000 + i, "updated_at": 1_760_100_000 + i,
+    }))
+}
+
+/// The default value of a template variable of `kind`, in the shape
+/// `POST /v3/templates/{id}` accepts.
+pub fn template_default(kind: &str) -> Value {
+    let asset = |file: &str| json!({"type": "url", "url": format!("https://files.sim.heygen.test/assets/{file}")});
+    match kind {
+        "text" => json!({"type": "text", "content": "Hello from the template"}),
+        "character" => {
+            json!({"type": "character", "character_id": "tp_anna_office", "character_type": "talking_photo"})
+        }
+        "image" => json!({"type": "image", "asset": asset("backdrop.jpg"), "fit": "cover"}),
+        "video" => {
+            json!({"type": "video", "asset": asset("clip.mp4"), "fit": "contain", "play_style": "loop", "volume": 0.5})
+        }
+        "audio" => json!({"type": "audio", "asset": asset("music.mp3")}),
+        _ => json!({"type": "voice", "voice_id": voice_id(0), "locale": "en-US"}),
+    }
+}
+
+/// One template as `GET /v3/templates/{id}` answers it: one scene using every
+/// variable, and the `variables` object of defaults.
+pub fn template_detail_v3(id: &str) -> Option<Value> {
+    let i = TEMPLATES.iter().position(|(t, _, _)| *t == id)?;
+    let mut template = template_v3(i)?;
+    let declared = template_variables(id)?;
+    let mut variables = serde_json::Map::new();
+    for (name, kind) in declared {
+        variables.insert((*name).to_owned(), template_default(kind));
+    }
+    template["scene_ids"] = json!([format!("{id}_scene_1")]);
+    template["scenes"] = json!([{
+        "scene_id": format!("{id}_scene_1"),
+        "script": declared.iter().map(|(n, _)| format!("{{{{{n}}}}}")).collect::<Vec<_>>().join(" "),
+        "variables": declared.iter().map(|(n, k)| json!({"name": n, "variable_type": k})).collect::<Vec<_>>(),
+    }]);
+    template["variables"] = Value::Object(variables);
+    Some(template)
+}
+
+/// How many public studio-avatar looks the account sees (so that listing
+/// every look takes two pages of 50).
+pub const STUDIO_LOOKS: usize = 56;
+
+/// Whether `id` is an avatar look (what a v3 `avatar_id` takes).
+pub fn is_look(id: &str) -> bool {
+    looks_v3().iter().any(|look| look["id"] == id)
+}
+
+/// Every avatar look, in the order `GET /v3/avatars/looks` lists them: the
+/// talking photos (the account's photo avatars), HeyGen's public studio
+/// avatars, then the account's digital twins.
+pub fn looks_v3() -> Vec<Value> {
+    let mut looks: Vec<Value> = TALKING_PHOTOS
+        .iter()
+        .enumerate()
+        .map(|(i, id)| look(id, &format!("Photo {}", i + 1), "photo_avatar", i))
+        .collect();
+    looks.extend((0..STUDIO_LOOKS).map(|i| {
+        look(
+            &format!("look_studio_{i:02}"),
+            &format!("{} in the studio", NAMES[i % NAMES.len()]),
+            "studio_avatar",
+            i,
+        )
+    }));
+    looks.extend((0..2).map(|i| {
+        look(
+            &format!("look_twin_{i}"),
+            &format!("My twin {}", i + 1),
+            "digital_twin",
+            i,
+        )
+    }));
+    looks
+}
+
+/// Whether a look of `avatar_type` is `public` or `private` in the simulator
+/// (only studio avatars are HeyGen's public ones).
+pub fn look_ownership(avatar_type: &str) -> &'static str {
+    if avatar_type == "studio_avatar" {
+        "public"
+    } else {
+        "private"
+    }
+}
+
+fn look(id: &str, name: &str, avatar_type: &str, i: usize) -> Value {
+    json!({
+        "id": id, "name": name, "avatar_type": avatar_type, "group_id": format!("group_{avatar_type}"),
+        "preview_image_url": format!("https://files.sim.heygen.test/looks/{id}.jpg"),
+        "preview_video_url": null,
+        "gender": if i.is_multiple_of(2) { "female" } else { "male" },
+        "tags": [], "default_voice_id": if i.is_multiple_of(3) { Value::Null } else { json!(voice_id(i)) },
+        "status": "ready", "supported_api_engines": ["avatar_iv"], "image_width": 1080, "image_height": 1920,
+        "preferred_orientation": "portrait",
+    })
+}
+
+/// The account's billing, as `GET /v3/users/me` reports it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Billing {
+    /// A prepaid wallet in US dollars (the simulator's default).
+    #[default]
+    Wallet,
+    /// A subscription with monthly premium credits.
+    Subscription,
+    /// Pay as you go, with included credits.
+    UsageBased,
+}
+
+/// `GET /v3/users/me`'s `data` for `billing`.
+pub fn user_v3(billing: Billing) -> Value {
+    let mut user = json!({
+        "username": "sim_user", "email": "sim@example.com", "first_name": "Sim", "last_name": "User",
+    });
+    match billing {
+        Billing::Wallet => {
+            user["billing_type"] = json!("wallet");
+            user["wallet"] = json!({"currency": "usd", "remaining_balance": 37.5, "auto_reload": {"enabled": false}});
+        }
+        Billing::Subscription => {
+            user["billing_type"] = json!("subscription");
+            user["subscription"] = json!({"plan": "creator", "credits": {
+                "premium_credits": {"remaining": 120, "resets_at": "2026-12-01T00:00:00Z"},
+                "add_on_credits": {"remaining": 10}}});
+        }
+        Billing::UsageBased => {
+            user["billing_type"] = json!("usage_based");
+            user["usage_based"] = json!({"included_credits": 500, "remaining_credits": 312.5,
+                "spending_cap_usd": 100, "spending_current_usd": 12.25});
+        }
+    }
+    user
 }
 
 /// A video the simulator is "rendering".
@@ -140,6 +317,8 @@ pub struct Video {
     pub test: bool,
     /// How many times its status was fetched.
     pub polls: u32,
+    /// Deleted (`DELETE /v3/videos/{id}`): gone from every answer.
+    pub deleted: bool,
     /// Created at (Unix seconds).
     pub created_at: u64,
 }
@@ -173,6 +352,7 @@ impl Video {
             fails,
             test,
             polls: 0,
+            deleted: false,
             created_at: 0,
         }
     }

@@ -175,6 +175,7 @@ pub struct State {
     next_request: u64,
     voices: usize,
     created: usize,
+    billing: data::Billing,
 }
 
 impl State {
@@ -194,7 +195,7 @@ impl State {
 
     /// The video `id`, one status step further along.
     fn poll_video(&mut self, id: &str) -> Option<Video> {
-        let video = self.videos.get_mut(id)?;
+        let video = self.videos.get_mut(id).filter(|v| !v.deleted)?;
         let snapshot = video.clone();
         video.polls += 1;
         Some(snapshot)
@@ -290,6 +291,12 @@ impl Simulator {
     /// Sets how many voices the account has (230 unless set).
     pub fn set_voice_count(&self, count: usize) {
         self.lock().voices = count;
+    }
+
+    /// Sets how the account pays, as `GET /v3/users/me` reports it (a wallet
+    /// unless set).
+    pub fn set_billing(&self, billing: data::Billing) {
+        self.lock().billing = billing;
     }
 
     /// How many videos were created (each one is a billed render unless test

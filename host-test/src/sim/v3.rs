@@ -31,9 +31,17 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
     let path = req.path.as_str();
     let known = matches!(
         (req.method.as_str(), path),
-        ("POST", "/v3/videos") | ("GET", "/v3/voices") | ("GET", "/v3/webhooks/event-types")
-    ) || (req.method == "GET" && segment(path, "/v3/videos/", "").is_some())
-        || (req.method == "POST" && segment(path, "/v3/templates/", "").is_some());
+        ("POST", "/v3/videos")
+            | ("GET", "/v3/voices")
+            | ("GET", "/v3/webhooks/event-types")
+            | ("GET", "/v3/users/me")
+            | ("GET", "/v3/avatars/looks")
+            | ("GET", "/v3/templates")
+            | ("GET", "/v3/videos")
+    ) || (matches!(req.method.as_str(), "GET" | "DELETE")
+        && segment(path, "/v3/videos/", "").is_some())
+        || (matches!(req.method.as_str(), "GET" | "POST")
+            && segment(path, "/v3/templates/", "").is_some());
     if !known {
         return Answer::html_404();
     }
@@ -49,6 +57,18 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
         ("POST", "/v3/videos") => idempotent(state, req, create_video),
         ("GET", "/v3/voices") => voices(req, state.voices),
         ("GET", "/v3/webhooks/event-types") => event_types(),
+        ("GET", "/v3/users/me") => match no_query(req) {
+            Some(refused) => refused,
+            None => Answer::json(200, &json!({ "data": data::user_v3(state.billing) })),
+        },
+        ("GET", "/v3/avatars/looks") => looks(req),
+        ("GET", "/v3/templates") => templates(req),
+        ("GET", "/v3/videos") => list_videos(state, req),
+        ("DELETE", _) => delete_video(state, segment(path, "/v3/videos/", "").unwrap_or_default()),
+        ("GET", _) if path.starts_with("/v3/templates/") => template(
+            req,
+            &segment(path, "/v3/templates/", "").unwrap_or_default(),
+        ),
         ("GET", _) => video(state, segment(path, "/v3/videos/", "").unwrap_or_default()),
         _ => idempotent(state, req, |state, req| {
             create_from_template(
@@ -171,7 +191,7 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
         Ok(v) => v,
         Err(problem) => return invalid(problem),
     };
-    if !data::TALKING_PHOTOS.contains(&avatar.as_str()) {
+    if !data::is_look(&avatar) {
         return error(
             404,
             "avatar_not_found",
@@ -337,10 +357,12 @@ fn check_variable(var: &Map<String, Value>, kind: &str, path: &str) -> Check<()>
     Ok(())
 }
 
-/// `GET /v3/voices?limit&token`: pages of at most `limit` (1-100, default 20).
+/// `GET /v3/voices?type&limit&token`: public voices (unless `type=private`,
+/// then the account's own), in pages of at most `limit` (1-100, default 20).
 fn voices(req: &Recorded, count: usize) -> Answer {
     let mut limit = 20;
-    let mut start = 0;
+    let mut token = None;
+    let mut private = false;
     for (name, value) in query(req) {
         match name.as_str() {
             "limit" => match value.parse::<usize>() {
@@ -354,21 +376,20 @@ fn voices(req: &Recorded, count: usize) -> Answer {
                     );
                 }
             },
-            "token" => match value
-                .strip_prefix("voices-after-")
-                .and_then(|n| n.parse::<usize>().ok())
-            {
-                Some(n) if n < count => start = n,
+            "token" => token = Some(value),
+            "type" => match value.as_str() {
+                "public" => private = false,
+                "private" => private = true,
                 _ => {
                     return error(
                         400,
                         "invalid_parameter",
-                        "Invalid pagination token",
-                        Some("token"),
+                        "Input should be 'public' or 'private'",
+                        Some("type"),
                     );
                 }
             },
-            "type" | "language" | "gender" | "engine" => {}
+            "language" | "gender" | "engine" => {}
             other => {
                 return error(
                     400,
@@ -379,14 +400,40 @@ fn voices(req: &Recorded, count: usize) -> Answer {
             }
         }
     }
+    let (prefix, count, voice): (&str, usize, fn(usize) -> Value) = if private {
+        (
+            "private-voices-after-",
+            data::PRIVATE_VOICE_COUNT,
+            data::private_voice_v3,
+        )
+    } else {
+        ("voices-after-", count, data::voice_v3)
+    };
+    let start = match token {
+        None => 0,
+        Some(token) => match token
+            .strip_prefix(prefix)
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(n) if n < count => n,
+            _ => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Invalid pagination token",
+                    Some("token"),
+                );
+            }
+        },
+    };
     let end = (start + limit).min(count);
     let has_more = end < count;
     Answer::json(
         200,
         &json!({
-            "data": (start..end).map(data::voice_v3).collect::<Vec<_>>(),
+            "data": (start..end).map(voice).collect::<Vec<_>>(),
             "has_more": has_more,
-            "next_token": if has_more { json!(format!("voices-after-{end}")) } else { Value::Null },
+            "next_token": if has_more { json!(format!("{prefix}{end}")) } else { Value::Null },
         }),
     )
 }
@@ -413,6 +460,64 @@ fn video(state: &mut State, id: String) -> Answer {
             Some("video_id"),
         );
     };
+    Answer::json(200, &json!({ "data": video_v3(&video) }))
+}
+
+/// `GET /v3/videos?limit&token&folder_id&title`: the videos not deleted,
+/// newest first, in pages of at most `limit` (1-100, default 10); `title`
+/// keeps those whose title contains it (ignoring case). Listing does not move
+/// a render along.
+fn list_videos(state: &State, req: &Recorded) -> Answer {
+    let title = query(req)
+        .into_iter()
+        .find(|(name, _)| name == "title")
+        .map(|(_, value)| value.to_lowercase());
+    let mut videos: Vec<&Video> = state.videos.values().collect();
+    // Newest first: by creation time, then by id (ids grow with creation).
+    videos.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+    let items: Vec<Value> = videos
+        .into_iter()
+        .filter(|v| !v.deleted)
+        .filter(|v| {
+            title.as_deref().is_none_or(|t| {
+                v.title
+                    .as_deref()
+                    .is_some_and(|title| title.to_lowercase().contains(t))
+            })
+        })
+        .map(video_v3)
+        .collect();
+    paged(
+        req,
+        items,
+        "videos-after-",
+        (10, 100),
+        |name, _| match name {
+            "title" | "folder_id" => Ok(()),
+            other => refuse(other, "Extra inputs are not permitted"),
+        },
+    )
+}
+
+/// `DELETE /v3/videos/{id}`: `{id, deleted: true}`; an unknown or already
+/// deleted video is 404 `video_not_found`.
+fn delete_video(state: &mut State, id: String) -> Answer {
+    match state.videos.get_mut(&id).filter(|v| !v.deleted) {
+        Some(video) => {
+            video.deleted = true;
+            Answer::json(200, &json!({"data": {"id": id, "deleted": true}}))
+        }
+        None => error(
+            404,
+            "video_not_found",
+            &format!("Video {id} not found"),
+            Some("video_id"),
+        ),
+    }
+}
+
+/// A video object as v3 gives it, at its current stage.
+fn video_v3(video: &Video) -> Value {
     let mut data = json!({
         "id": video.id, "title": video.title, "status": "waiting", "created_at": video.created_at,
         "completed_at": null, "duration": null, "video_url": null, "thumbnail_url": null, "gif_url": null,
@@ -440,5 +545,162 @@ fn video(state: &mut State, id: String) -> Answer {
             }
         }
     }
-    Answer::json(200, &json!({ "data": data }))
+    data
+}
+
+/// Refuses any query parameter (for endpoints that take none).
+fn no_query(req: &Recorded) -> Option<Answer> {
+    query(req).into_iter().next().map(|(name, _)| {
+        error(
+            400,
+            "invalid_parameter",
+            "Extra inputs are not permitted",
+            Some(&name),
+        )
+    })
+}
+
+/// One page of `items` for `limit` (1 to `max`, default `default`) and
+/// `token` (`{prefix}{offset}`), with the query's other parameters handed to
+/// `other` (which refuses what it does not know).
+fn paged(
+    req: &Recorded,
+    items: Vec<Value>,
+    prefix: &str,
+    (default, max): (usize, usize),
+    mut other: impl FnMut(&str, &str) -> Result<(), Answer>,
+) -> Answer {
+    let mut limit = default;
+    let mut token = None;
+    for (name, value) in query(req) {
+        match name.as_str() {
+            "limit" => match value.parse::<usize>() {
+                Ok(n) if (1..=max).contains(&n) => limit = n,
+                _ => {
+                    return error(
+                        400,
+                        "invalid_parameter",
+                        &format!("Input should be between 1 and {max}"),
+                        Some("limit"),
+                    );
+                }
+            },
+            "token" => token = Some(value),
+            _ => {
+                if let Err(refused) = other(&name, &value) {
+                    return refused;
+                }
+            }
+        }
+    }
+    let start = match token {
+        None => 0,
+        Some(token) => match token
+            .strip_prefix(prefix)
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(n) if n < items.len() => n,
+            _ => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Invalid pagination token",
+                    Some("token"),
+                );
+            }
+        },
+    };
+    let end = (start + limit).min(items.len());
+    let has_more = end < items.len();
+    Answer::json(
+        200,
+        &json!({
+            "data": items[start..end].to_vec(),
+            "has_more": has_more,
+            "next_token": if has_more { json!(format!("{prefix}{end}")) } else { Value::Null },
+        }),
+    )
+}
+
+/// A refused query parameter.
+fn refuse(name: &str, message: &str) -> Result<(), Answer> {
+    Err(error(400, "invalid_parameter", message, Some(name)))
+}
+
+/// `GET /v3/avatars/looks?avatar_type&ownership&group_id&limit&token`: pages
+/// of at most `limit` (1-50, default 20) looks matching the filters.
+fn looks(req: &Recorded) -> Answer {
+    let (mut kind, mut ownership, mut group) = (None, None, None);
+    for (name, value) in query(req) {
+        match name.as_str() {
+            "avatar_type"
+                if ["studio_avatar", "digital_twin", "photo_avatar"].contains(&value.as_str()) =>
+            {
+                kind = Some(value)
+            }
+            "avatar_type" => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Input should be 'studio_avatar', 'digital_twin' or 'photo_avatar'",
+                    Some("avatar_type"),
+                );
+            }
+            "ownership" if ["public", "private"].contains(&value.as_str()) => {
+                ownership = Some(value)
+            }
+            "ownership" => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Input should be 'public' or 'private'",
+                    Some("ownership"),
+                );
+            }
+            "group_id" => group = Some(value),
+            _ => {}
+        }
+    }
+    let items: Vec<Value> = data::looks_v3()
+        .into_iter()
+        .filter(|look| {
+            let avatar_type = look["avatar_type"].as_str().unwrap_or_default();
+            kind.as_deref().is_none_or(|k| k == avatar_type)
+                && ownership
+                    .as_deref()
+                    .is_none_or(|o| o == data::look_ownership(avatar_type))
+                && group.as_deref().is_none_or(|g| look["group_id"] == g)
+        })
+        .collect();
+    paged(req, items, "looks-after-", (20, 50), |name, _| match name {
+        "avatar_type" | "ownership" | "group_id" => Ok(()),
+        other => refuse(other, "Extra inputs are not permitted"),
+    })
+}
+
+/// `GET /v3/templates?limit&token`: pages of at most `limit` (1-100,
+/// default 10) templates.
+fn templates(req: &Recorded) -> Answer {
+    let items = (0..data::TEMPLATES.len())
+        .filter_map(data::template_v3)
+        .collect();
+    paged(req, items, "templates-after-", (10, 100), |name, _| {
+        refuse(name, "Extra inputs are not permitted")
+    })
+}
+
+/// `GET /v3/templates/{id}`.
+fn template(req: &Recorded, id: &str) -> Answer {
+    if let Some(refused) = no_query(req) {
+        return refused;
+    }
+    match data::template_detail_v3(id) {
+        Some(template) => Answer::json(200, &json!({ "data": template })),
+        None => error(
+            404,
+            "not_found",
+            &format!("Template {id} not found"),
+            Some("template_id"),
+        ),
+    }
 }

@@ -15,7 +15,8 @@ struct Generation {
     name: &'static str,
     events_target: &'static str,
     voices_targets: &'static [&'static str],
-    voice: fn(usize) -> Value,
+    /// Every voice the account has, as the simulator lists them, in order.
+    voices: fn() -> Vec<Value>,
     video_target: fn(&str) -> String,
     /// The statuses of three polls of a new video.
     poll_statuses: [&'static str; 3],
@@ -30,11 +31,18 @@ const V3: Generation = Generation {
     name: "v3",
     events_target: "/v3/webhooks/event-types",
     voices_targets: &[
-        "/v3/voices?limit=100",
-        "/v3/voices?limit=100&token=voices-after-100",
-        "/v3/voices?limit=100&token=voices-after-200",
+        "/v3/voices?type=private&limit=100",
+        "/v3/voices?type=public&limit=100",
+        "/v3/voices?type=public&limit=100&token=voices-after-100",
+        "/v3/voices?type=public&limit=100&token=voices-after-200",
     ],
-    voice: data::voice_v3,
+    // The account's own (cloned) voices first, then the public ones.
+    voices: || {
+        let private = (0..data::PRIVATE_VOICE_COUNT).map(data::private_voice_v3);
+        private
+            .chain((0..data::VOICE_COUNT).map(data::voice_v3))
+            .collect()
+    },
     video_target: |id| format!("/v3/videos/{id}"),
     poll_statuses: ["waiting", "processing", "completed"],
     caption_file: "captions.srt",
@@ -50,7 +58,7 @@ const LEGACY: Generation = Generation {
     name: "legacy",
     events_target: "/v1/webhook/webhook.list",
     voices_targets: &["/v2/voices"],
-    voice: data::voice_legacy,
+    voices: || (0..data::VOICE_COUNT).map(data::voice_legacy).collect(),
     video_target: |id| format!("/v1/video_status.get?video_id={id}"),
     poll_statuses: ["pending", "processing", "completed"],
     caption_file: "captions.ass",
@@ -90,11 +98,9 @@ async fn list_voice_id_options_reads_every_voice() {
     for g in BOTH {
         let case = Case::new(g.name);
         let output = case.call("list_voice_id_options", json!({})).await;
-        let voices: Vec<Value> = (0..data::VOICE_COUNT)
-            .map(|i| {
-                let v = (g.voice)(i);
-                json!({"voice_id": v["voice_id"], "name": v["name"]})
-            })
+        let voices: Vec<Value> = (g.voices)()
+            .iter()
+            .map(|v| json!({"voice_id": v["voice_id"], "name": v["name"]}))
             .collect();
         assert_eq!(
             output,

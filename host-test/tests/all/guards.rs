@@ -13,9 +13,9 @@ use wasmtime::{Config, Engine};
 
 use crate::common::{Case, assert_card_shape};
 
-/// A stand-in for the plugin that exports the five actions: the memory
-/// action grows memory by 1 MiB until refused, every other action loops
-/// forever.
+/// A stand-in for the plugin that exports every action of the registry:
+/// `list-voice-id-options` grows memory by 1 MiB until refused, every other
+/// action loops forever. `ACTIONS` is replaced by the exports.
 const RUNAWAY_WAT: &str = r#"
 (component
   (core module $m
@@ -29,17 +29,31 @@ const RUNAWAY_WAT: &str = r#"
   (core instance $i (instantiate $m))
   (func $spin (canon lift (core func $i "spin")))
   (func $grow (canon lift (core func $i "grow")))
-  (instance $actions
-    (export "create-talking-photo" (func $spin))
-    (export "create-video-from-template" (func $spin))
-    (export "list-custom-events-options" (func $spin))
-    (export "list-voice-id-options" (func $grow))
-    (export "retrieve-video-link" (func $spin)))
+  (instance $actions ACTIONS)
   (export "modulex:heygen/actions@0.1.0" (instance $actions)))
 "#;
 
+/// `wat` with `ACTIONS` replaced by an export of every registry action, each
+/// lifted from the function `pick` names for it.
+fn with_every_action(wat: &str, pick: fn(&str) -> &'static str) -> Vec<u8> {
+    let exports: String = heygen_plugin::actions::ALL
+        .iter()
+        .map(|entry| {
+            let name = entry.name.replace('_', "-");
+            format!("(export \"{name}\" (func {}))\n", pick(&name))
+        })
+        .collect();
+    wat::parse_str(wat.replace("ACTIONS", &exports)).expect("the stand-in component's text")
+}
+
 fn runaway_wasm() -> Vec<u8> {
-    wat::parse_str(RUNAWAY_WAT).expect("the runaway component's text")
+    with_every_action(RUNAWAY_WAT, |name| {
+        if name == "list-voice-id-options" {
+            "$grow"
+        } else {
+            "$spin"
+        }
+    })
 }
 
 fn runaway(runtime: &Runtime) -> Plugin {
@@ -217,12 +231,7 @@ const BLOCKED_WAT: &str = r#"
     (with "clock" (instance (export "subscribe" (func $subscribe))))
     (with "poll" (instance (export "block" (func $block))))))
   (func $wait (canon lift (core func $i "wait")))
-  (instance $actions
-    (export "create-talking-photo" (func $wait))
-    (export "create-video-from-template" (func $wait))
-    (export "list-custom-events-options" (func $wait))
-    (export "list-voice-id-options" (func $wait))
-    (export "retrieve-video-link" (func $wait)))
+  (instance $actions ACTIONS)
   (export "modulex:heygen/actions@0.1.0" (instance $actions)))
 "#;
 
@@ -230,7 +239,7 @@ const BLOCKED_WAT: &str = r#"
 async fn a_call_waiting_in_the_host_past_its_budget_is_stopped_too() {
     let case = Case::new("v3");
     let runtime = Runtime::new().expect("engine");
-    let wasm = wat::parse_str(BLOCKED_WAT).expect("the blocked component's text");
+    let wasm = with_every_action(BLOCKED_WAT, |_| "$wait");
     let component = Component::new(runtime.engine(), wasm).expect("compile");
     let plugin = Plugin::new(&runtime, &component, HostFeatures::default()).expect("prepare");
     let mut session = plugin

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod component;
 mod config;
+mod discovery;
 mod generations;
 mod guards;
 mod legacy;

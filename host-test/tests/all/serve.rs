@@ -141,7 +141,7 @@ async fn the_manifest_lists_valid_schemas_and_the_wit_docs() {
         serde_json::from_str(heygen_plugin::faces::manifest::MANIFEST_JSON).expect("manifest");
     assert_eq!(manifest, expected);
     let actions = manifest["actions"].as_array().expect("actions");
-    assert_eq!(actions.len(), 5);
+    assert_eq!(actions.len(), heygen_plugin::actions::ALL.len());
     for action in actions {
         let name = action["name"].as_str().expect("name");
         assert!(
@@ -217,7 +217,11 @@ async fn every_action_on_both_generations() {
         );
         assert_eq!(
             outputs[1]["voices"].as_array().map(Vec::len),
-            Some(data::VOICE_COUNT)
+            Some(if generation == "v3" {
+                data::VOICE_COUNT + data::PRIVATE_VOICE_COUNT
+            } else {
+                data::VOICE_COUNT
+            })
         );
         let id = outputs[2]["video_id"]
             .as_str()

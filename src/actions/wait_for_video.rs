@@ -1,0 +1,275 @@
+//! Waits, inside one call, until a video is rendered or has failed: the read
+//! of `retrieve_video_link` (v3: `GET /v3/videos/{id}`; legacy: the legacy
+//! status endpoint), repeated with a growing pause, within the call's own
+//! budget of `timeout_seconds` (not `HEYGEN_TIMEOUT_MS`).
+//!
+//! Pauses start at about 2 s and grow 1.5 times per poll up to 10 s, each
+//! with ±20 % jitter, and never run into the last second of the budget, which
+//! is kept for a final poll's answer. Each poll is retried like any read
+//! (rate limits, server and network errors, at most twice); a poll that still
+//! fails ends the call with its error (a 404 or 401 at once), except a poll
+//! that runs out of time after a status was seen, which ends it as timed out.
+
+use serde::{Deserialize, Serialize};
+
+use super::retrieve_video_link::{self, RetrieveVideoLink};
+use super::{Action, Kind};
+use crate::api::VideoState;
+use crate::call::Call;
+use crate::checks::{check_id, whole_number};
+use crate::error::Error;
+use crate::limits::{
+    DEFAULT_WAIT_SECONDS, FIRST_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS, MAX_WAIT_SECONDS,
+    MIN_WAIT_SECONDS, POLL_RESERVE_MS,
+};
+
+/// Arguments of `wait_for_video`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Args {
+    /// Video id.
+    pub video_id: String,
+    /// The most the call may take, in seconds (1 to 600; default 50); read by
+    /// [`whole_number`].
+    pub timeout_seconds: Option<serde_json::Value>,
+}
+
+/// Output of `wait_for_video`: `retrieve_video_link`'s, plus whether the time
+/// ran out first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    /// The last state seen.
+    pub state: VideoState,
+    /// True when `timeout_seconds` ran out before the render ended.
+    pub timed_out: bool,
+}
+
+/// The output's fields in the card's order (written out: serde's `flatten`
+/// costs kilobytes in the component).
+impl Serialize for Output {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let state = &self.state;
+        let mut out = serializer.serialize_struct("Output", 7)?;
+        out.serialize_field("video_id", &state.video_id)?;
+        out.serialize_field("status", &state.status)?;
+        out.serialize_field("video_url", &state.video_url)?;
+        out.serialize_field("thumbnail_url", &state.thumbnail_url)?;
+        out.serialize_field("duration", &state.duration)?;
+        out.serialize_field("caption_url", &state.caption_url)?;
+        out.serialize_field("timed_out", &self.timed_out)?;
+        out.end()
+    }
+}
+
+/// `wait_for_video`.
+pub struct WaitForVideo;
+
+impl Action for WaitForVideo {
+    const NAME: &'static str = "wait_for_video";
+    const KIND: Kind = Kind::Read;
+    const EXAMPLE: &'static str =
+        r#"{"video_id":"0123456789abcdef0123456789abcdef","timeout_seconds":2}"#;
+    type Args = Args;
+    type Output = Output;
+
+    fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
+        wait(call, args, RetrieveVideoLink::v3)
+    }
+
+    fn legacy(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
+        wait(call, args, RetrieveVideoLink::legacy)
+    }
+
+    fn note(output: &Output) -> Option<String> {
+        output.state.failure.clone()
+    }
+}
+
+/// How one generation reads a video's state.
+type Read = fn(&mut Call<'_>, &retrieve_video_link::Args) -> Result<VideoState, Error>;
+
+/// Polls with `read` until the render ends or the budget runs out.
+fn wait(call: &mut Call<'_>, args: &Args, read: Read) -> Result<Output, Error> {
+    let video_id = check_id("video_id", &args.video_id)?;
+    let seconds = whole_number(
+        "timeout_seconds",
+        args.timeout_seconds.as_ref(),
+        (MIN_WAIT_SECONDS, MAX_WAIT_SECONDS),
+        DEFAULT_WAIT_SECONDS,
+    )?;
+    call.set_budget(u64::from(seconds) * 1_000, "timeout_seconds");
+    let args = retrieve_video_link::Args { video_id };
+    let mut interval = FIRST_POLL_INTERVAL_MS;
+    let mut last: Option<VideoState> = None;
+    loop {
+        let state = match (read(call, &args), last.take()) {
+            (Ok(state), _) => state,
+            (Err(Error::Timeout { .. }), Some(seen)) => return Ok(timed_out(seen)),
+            (Err(e), _) => return Err(e),
+        };
+        if matches!(state.status.as_deref(), Some("completed" | "failed")) {
+            return Ok(Output {
+                state,
+                timed_out: false,
+            });
+        }
+        let room = call.remaining_ms().saturating_sub(POLL_RESERVE_MS);
+        if room == 0 {
+            return Ok(timed_out(state));
+        }
+        let pause = jittered(interval, call.random_u64()).min(room);
+        call.sleep_ms(pause);
+        interval = (interval * 3 / 2).min(MAX_POLL_INTERVAL_MS);
+        last = Some(state);
+    }
+}
+
+/// The output when the time ran out, with the last state seen.
+fn timed_out(state: VideoState) -> Output {
+    Output {
+        state,
+        timed_out: true,
+    }
+}
+
+/// `interval` ± 20 %, from `random`.
+fn jittered(interval: u64, random: u64) -> u64 {
+    let spread = interval * 2 / 5;
+    interval - interval / 5 + random % (spread + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::testing::run_with;
+    use crate::call::fake::{Scripted, answer};
+    use crate::config::BaseUrl;
+    use crate::port::TransportError;
+    use serde_json::json;
+
+    const KEY: [(&str, &str); 1] = [("HEYGEN_API_KEY", "k")];
+
+    fn status(status: &str) -> crate::retry::Outcome {
+        answer(200, &format!(r#"{{"data":{{"id":"v1","status":"{status}"}}}}"#), &[])
+    }
+
+    #[test]
+    fn polls_with_growing_pauses_until_done() {
+        let mut t = Scripted::new([
+            status("waiting"),
+            status("processing"),
+            status("processing"),
+            status("processing"),
+            status("processing"),
+            answer(
+                200,
+                r#"{"data":{"id":"v1","status":"completed","video_url":"https://x/v.mp4","duration":3.5}}"#,
+                &[],
+            ),
+        ]);
+        let (code, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1", "timeout_seconds": 120}));
+        assert_eq!(code, 200);
+        assert_eq!(
+            out,
+            json!({"success": true, "error": null, "video_id": "v1", "status": "completed",
+                   "video_url": "https://x/v.mp4", "thumbnail_url": null, "duration": 3.5,
+                   "caption_url": null, "timed_out": false})
+        );
+        // The scripted port's random number is 7: each pause is 80 % + 7 ms.
+        assert_eq!(t.slept_ms, [1_607, 2_407, 3_607, 5_407, 8_007]);
+        let base = BaseUrl::parse("https://api.heygen.com").unwrap();
+        assert!(t.sent.iter().all(|r| r.path_and_query(&base) == "/v3/videos/v1"));
+    }
+
+    #[test]
+    fn stops_at_its_own_budget_with_the_last_status() {
+        let mut t = Scripted::new((0..40).map(|_| status("processing")));
+        let (code, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1", "timeout_seconds": 30}));
+        assert_eq!(code, 200);
+        assert_eq!((&out["success"], &out["timed_out"]), (&json!(true), &json!(true)));
+        assert_eq!(out["status"], json!("processing"));
+        assert!(t.now_ns <= 30_000 * 1_000_000, "{} ns", t.now_ns);
+        assert!(t.now_ns >= 29_000 * 1_000_000, "{} ns", t.now_ns);
+        assert!(t.slept_ms.iter().all(|ms| *ms <= MAX_POLL_INTERVAL_MS * 6 / 5));
+    }
+
+    #[test]
+    fn a_poll_that_runs_out_of_time_after_a_status_is_a_time_out() {
+        let timeouts = (0..3).map(|_| Err(TransportError::TimedOut("no answer".into())));
+        let mut t = Scripted::new(std::iter::once(status("waiting")).chain(timeouts));
+        let (_, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1", "timeout_seconds": 5}));
+        assert_eq!((&out["success"], &out["timed_out"], &out["status"]), (&json!(true), &json!(true), &json!("waiting")));
+        // With no status seen, the time-out is an error naming the budget.
+        let mut t = Scripted::new([]);
+        t.send_ms = 6_000;
+        let (_, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1", "timeout_seconds": 5}));
+        let error = out["error"].as_str().unwrap();
+        assert!(error.starts_with("timeout: ") && error.contains("5000 ms (timeout_seconds)"), "{error}");
+        assert_eq!(out["timed_out"], json!(false));
+    }
+
+    #[test]
+    fn a_failed_render_ends_it_with_the_reason() {
+        let mut t = Scripted::new([answer(
+            200,
+            r#"{"data":{"id":"v1","status":"failed","failure_code":"avatar_error","failure_message":"No face"}}"#,
+            &[],
+        )]);
+        let (code, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1"}));
+        assert_eq!((code, &out["success"], &out["status"]), (200, &json!(true), &json!("failed")));
+        assert!(out["error"].as_str().unwrap().starts_with("video_failed: "));
+        assert!(t.slept_ms.is_empty());
+    }
+
+    #[test]
+    fn not_found_and_unauthorized_end_it_at_once() {
+        for code in [404, 401] {
+            let mut t = Scripted::new([status("waiting"), answer(code, r#"{"error":{"code":"x"}}"#, &[])]);
+            let (status, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1"}));
+            assert_eq!(out["success"], json!(false));
+            assert!(out["error"].as_str().unwrap().starts_with(&format!("http_{code}: ")));
+            assert_ne!(status, 200);
+            assert_eq!(t.sent.len(), 2);
+        }
+    }
+
+    #[test]
+    fn bad_input_sends_nothing() {
+        let mut t = Scripted::new([]);
+        for args in [
+            json!({"video_id": "v1", "timeout_seconds": 0}),
+            json!({"video_id": "v1", "timeout_seconds": 601}),
+            json!({"video_id": "v1", "timeout_seconds": -1}),
+            json!({"video_id": "v1", "timeout_seconds": 1.5}),
+            json!({"video_id": "../x"}),
+        ] {
+            let (status, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, args.clone());
+            assert_eq!(status, 400, "{args}");
+            assert!(out["error"].as_str().unwrap().starts_with("invalid_input: "));
+            assert_eq!(out["timed_out"], json!(false));
+        }
+        assert!(t.sent.is_empty());
+    }
+
+    #[test]
+    fn legacy_polls_the_legacy_status_endpoint() {
+        let mut t = Scripted::new([
+            answer(200, r#"{"code":100,"data":{"id":"v1","status":"processing"}}"#, &[]),
+            answer(200, r#"{"code":100,"data":{"id":"v1","status":"completed","video_url":"https://x/v.mp4"}}"#, &[]),
+        ]);
+        let vars = [("HEYGEN_API_KEY", "k"), ("HEYGEN_API_VERSION", "legacy")];
+        let (_, out) = run_with(&mut t, WaitForVideo::NAME, &vars, json!({"video_id": "v1"}));
+        assert_eq!((&out["status"], &out["timed_out"]), (&json!("completed"), &json!(false)));
+        let base = BaseUrl::parse("https://api.heygen.com").unwrap();
+        assert_eq!(t.sent[1].path_and_query(&base), "/v1/video_status.get?video_id=v1");
+    }
+
+    #[test]
+    fn jitter_stays_within_a_fifth() {
+        for random in [0, 1, 399, 400, 401, u64::MAX] {
+            let pause = jittered(2_000, random);
+            assert!((1_600..=2_400).contains(&pause), "{pause}");
+        }
+    }
+}
