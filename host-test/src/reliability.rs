@@ -540,11 +540,14 @@ async fn fault_case(
     let sim = Simulator::start(0, &[CANARY_KEY])?;
     let mut settings = Settings::new(env(sim.url(), generation));
     let mut plugin = &plugins.normal;
+    // Keeps a refusing port reserved until the case ends.
+    let mut reserved = None;
     match &spec.source {
         Source::Sim(kind) => sim.push_fault(Fault::times(3, kind.clone())),
         Source::SimOnce(kind) => sim.push_fault(Fault::once(kind.clone())),
         Source::Refused => {
-            let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+            let (socket, closed) = crate::sim::refusing_address()?;
+            reserved = Some(socket);
             settings = Settings::new(env(&format!("http://{closed}"), generation));
         }
         Source::Denied => settings.allow = Allow::Only("api.heygen.com".into()),
@@ -586,7 +589,8 @@ async fn fault_case(
         figures.processed_creates += 1;
     }
     sim.clear_faults();
-    // The same instance answers the next call as it should.
+    // The same instance answers the next call as it should (a refusing port
+    // still refuses: it stays reserved until here).
     let next = session.call("list_custom_events_options", &json!({})).await;
     let expect_next = match spec.source {
         Source::Refused => Some("transport_error"),
@@ -610,6 +614,7 @@ async fn fault_case(
             expect_next,
         );
     }
+    drop(reserved);
     Ok(figures)
 }
 

@@ -53,31 +53,49 @@ impl Drop for Served {
 
 /// Starts `wasmtime serve -S cli --env NAME=VALUE… component` on a free
 /// loopback port and waits until it accepts connections.
+///
+/// The port is outside the ephemeral range the simulators' `:0` binds draw
+/// from, and a server that exits at once (its port taken meanwhile) is
+/// started again on another one: a free port cannot be handed over to
+/// another process without a moment in which it could be taken.
 pub async fn serve(wasmtime: &Path, component: &Path, env: &[(&str, &str)]) -> Result<Served> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let mut command = Command::new(wasmtime);
-    command.args(["serve", "-S", "cli", "--addr", &format!("127.0.0.1:{port}")]);
-    for (name, value) in env {
-        command.args(["--env", &format!("{name}={value}")]);
-    }
-    let child = command
-        .arg(component)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .with_context(|| format!("starting {}", wasmtime.display()))?;
-    let served = Served {
-        child,
-        addr: SocketAddr::from(([127, 0, 0, 1], port)),
-    };
-    let started = Instant::now();
-    while tokio::net::TcpStream::connect(served.addr).await.is_err() {
-        if started.elapsed() > Duration::from_secs(60) {
-            bail!("wasmtime serve did not start within 60 s");
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
+        ^ std::process::id();
+    for attempt in 0..8u32 {
+        let port = 20_000 + ((seed.wrapping_add(attempt.wrapping_mul(7_919))) % 10_000) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+            continue;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        let mut command = Command::new(wasmtime);
+        command.args(["serve", "-S", "cli", "--addr", &format!("127.0.0.1:{port}")]);
+        for (name, value) in env {
+            command.args(["--env", &format!("{name}={value}")]);
+        }
+        let child = command
+            .arg(component)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {}", wasmtime.display()))?;
+        let mut served = Served {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        let started = Instant::now();
+        loop {
+            if served.child.try_wait()?.is_some() {
+                break; // it could not bind: try another port
+            }
+            if tokio::net::TcpStream::connect(served.addr).await.is_ok() {
+                return Ok(served);
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                bail!("wasmtime serve did not start within 60 s");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
-    Ok(served)
+    bail!("wasmtime serve found no free port in 8 tries")
 }

@@ -217,6 +217,16 @@ pub struct Simulator {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// A loopback address whose connections are refused, and the socket that
+/// keeps its port reserved (bound, never listening) for as long as it lives,
+/// so that no simulator started meanwhile can take the port.
+pub fn refusing_address() -> Result<(tokio::net::TcpSocket, SocketAddr)> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+    let addr = socket.local_addr()?;
+    Ok((socket, addr))
+}
+
 impl Simulator {
     /// Starts a simulator on `127.0.0.1:port` (0 picks a free port),
     /// accepting `keys`.

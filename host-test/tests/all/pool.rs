@@ -113,9 +113,8 @@ async fn same_error(env: &[(String, String)], prepare: impl Fn()) -> String {
 #[tokio::test]
 async fn a_refused_connection_looks_the_same_through_both_senders() {
     let mut case = Case::new("v3");
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", closed.local_addr().expect("address"));
-    drop(closed);
+    let (_reserved, closed) = host_test::sim::refusing_address().expect("a refusing port");
+    let url = format!("http://{closed}");
     case.set("HEYGEN_BASE_URL", Some(&url));
     let error = same_error(&case.env, || {}).await;
     println!("{error}");

@@ -474,11 +474,26 @@ async fn every_error_status() {
         "method_not_allowed",
     );
     check(&send(addr, "GET", "/", &[], b"").await, 404, "not_found");
-    let big = vec![b' '; heygen_plugin::limits::MAX_REQUEST_BYTES + 1];
-    let output = check(
-        &send(addr, "POST", "/actions/list_voice_id_options", &[], &big).await,
-        413,
-        "invalid_input: the request body is larger",
+    // A body declared over the limit is refused before it is read. Over raw
+    // TCP, sending the head alone: a client still writing the body could see
+    // its write fail (broken pipe) before it reads the answer.
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /actions/list_voice_id_options HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        heygen_plugin::limits::MAX_REQUEST_BYTES + 1
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    let output: Value = serde_json::from_str(body).expect("a JSON body");
+    assert!(
+        output["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("invalid_input: the request body is larger")),
+        "{output}"
     );
     assert_eq!(output["voices"], json!([]));
     assert!(sim.requests().is_empty(), "nothing reached HeyGen");
