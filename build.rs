@@ -156,6 +156,18 @@ fn value_schema(
             "title" => {
                 json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_TITLE_CHARS})
             }
+            "motion_prompt" => {
+                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_MOTION_PROMPT_CHARS})
+            }
+            "callback_id" => {
+                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_CALLBACK_ID_CHARS})
+            }
+            "url" | "callback_url" | "image_url" => json!({
+                "type": "string",
+                "format": "uri",
+                "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
+                "maxLength": limits::MAX_URL_CHARS,
+            }),
             n if n.ends_with("_id") => {
                 json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS})
             }
@@ -166,6 +178,13 @@ fn value_schema(
                 "type": "string",
                 // JSON names are snake_case, like the argument names.
                 "enum": e.cases.iter().map(|c| c.name.replace('-', "_")).collect::<Vec<_>>(),
+            }),
+            TypeDefKind::List(Type::String) if name == "events" => json!({
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS},
+                "minItems": 1,
+                "maxItems": limits::MAX_WEBHOOK_EVENTS,
+                "uniqueItems": true,
             }),
             other => anyhow::bail!(
                 "argument `{name}` has a type the manifest cannot describe: {other:?}"

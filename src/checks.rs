@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::limits::{MAX_ID_CHARS, MAX_SCALE, MAX_VARIABLES_BYTES, MIN_SCALE};
+use crate::limits::{MAX_ID_CHARS, MAX_SCALE, MAX_URL_CHARS, MAX_VARIABLES_BYTES, MIN_SCALE};
 
 /// Reads an optional whole-number argument from `min` to `max` (`default`
 /// when unset or null). Taken as JSON rather than as a Rust integer so that a
@@ -76,6 +76,35 @@ pub fn check_text(field: &str, value: &str, max_chars: usize) -> Result<String, 
     Ok(value.to_owned())
 }
 
+/// Checks a URL that HeyGen will fetch or call: trimmed, `https://` with a
+/// host, at most [`MAX_URL_CHARS`], no spaces or control characters. Returns
+/// the trimmed URL.
+pub fn check_https_url(field: &str, value: &str) -> Result<String, Error> {
+    let url = value.trim();
+    let bad = |why: &str| Err(Error::InvalidInput(format!("{field} {why}")));
+    if url.is_empty() {
+        return bad("must not be blank");
+    }
+    if url.chars().count() > MAX_URL_CHARS {
+        return bad(&format!("is longer than {MAX_URL_CHARS} characters"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("must not contain spaces or control characters");
+    }
+    let rest = url
+        .get(..8)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("https://"))
+        .map(|_| &url[8..]);
+    let host = rest.map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+    match host {
+        None => bad("must be an https:// URL (HeyGen accepts no other scheme)"),
+        Some(host) if host.is_empty() || host.contains('@') => {
+            bad("must name a host after https:// (and carry no user name or password)")
+        }
+        Some(_) => Ok(url.to_owned()),
+    }
+}
+
 /// Checks `scale`: a finite number from 0.0 to 2.0.
 pub fn check_scale(scale: f64) -> Result<f64, Error> {
     if scale.is_finite() && (MIN_SCALE..=MAX_SCALE).contains(&scale) {
@@ -137,6 +166,35 @@ mod tests {
         }
         assert!(check_id("video_id", &"x".repeat(10_000)).is_err());
         assert!(check_id("video_id", "ok.v-1_é").is_ok());
+    }
+
+    #[test]
+    fn urls_must_be_https_with_a_host() {
+        assert_eq!(
+            check_https_url("callback_url", " HTTPS://hooks.example.com/a?b=1 ").unwrap(),
+            "HTTPS://hooks.example.com/a?b=1"
+        );
+        for bad in [
+            "",
+            "http://hooks.example.com",
+            "https://",
+            "https:///path",
+            "https://user:pw@example.com/",
+            "ftp://example.com",
+            "https://exa mple.com",
+            "https://example.com/a\u{7}b",
+            "hooks.example.com",
+        ] {
+            let err = check_https_url("callback_url", bad)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("invalid_input: callback_url "),
+                "{bad:?}: {err}"
+            );
+        }
+        let long = format!("https://example.com/{}", "a".repeat(MAX_URL_CHARS));
+        assert!(check_https_url("url", &long).is_err());
     }
 
     #[test]

@@ -77,6 +77,9 @@ pub enum Error {
     /// A creating call failed in a way that leaves open whether HeyGen created
     /// (and will bill) the video: the caller must check before creating again.
     MaybeCreated(Box<Error>),
+    /// Like [`Error::MaybeCreated`], for a webhook endpoint: HeyGen may have
+    /// registered it, and a second one would get every event twice.
+    MaybeRegistered(Box<Error>),
 }
 
 impl Error {
@@ -94,7 +97,7 @@ impl Error {
             Error::Http { status, .. } => format!("http_{status}"),
             Error::Api { .. } => "api_error".into(),
             Error::BadResponse { .. } => "bad_response".into(),
-            Error::MaybeCreated(inner) => inner.prefix(),
+            Error::MaybeCreated(inner) | Error::MaybeRegistered(inner) => inner.prefix(),
         }
     }
 
@@ -108,7 +111,7 @@ impl Error {
             Error::Http { status: 401, .. } => 401,
             Error::InvalidConfig(_) => 500,
             Error::Timeout { .. } => 504,
-            Error::MaybeCreated(inner) => inner.http_status(),
+            Error::MaybeCreated(inner) | Error::MaybeRegistered(inner) => inner.http_status(),
             _ => 502,
         }
     }
@@ -117,7 +120,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Error::Http { retry_after, .. } => *retry_after,
-            Error::MaybeCreated(inner) => inner.retry_after(),
+            Error::MaybeCreated(inner) | Error::MaybeRegistered(inner) => inner.retry_after(),
             _ => None,
         }
     }
@@ -187,6 +190,14 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "{rest}. HeyGen may have created the video anyway: before creating it again, look for it among your videos at app.heygen.com (or GET /v3/videos), so it is not rendered and billed twice"
+                )
+            }
+            Error::MaybeRegistered(inner) => {
+                let text = inner.to_string();
+                let rest = text.split_once(": ").map_or(text.as_str(), |(_, rest)| rest);
+                write!(
+                    f,
+                    "{rest}. HeyGen may have created the endpoint anyway: before creating it again, look for it with list_webhook_endpoints (GET /v3/webhooks/endpoints), so events are not sent twice. Its secret is shown only on creation: if it is there, delete it and create it again"
                 )
             }
         }

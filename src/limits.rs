@@ -40,8 +40,22 @@ pub const VIDEOS_PAGE_SIZE: u32 = 100;
 pub const DEFAULT_VIDEO_LIST: u32 = 100;
 /// Largest `limit` of `list_videos` (so at most 10 pages are read).
 pub const MAX_VIDEO_LIST: u32 = 1_000;
-/// Longest `title` filter of `list_videos`, in characters.
+/// Longest `title` of a new video, and of the `title` filter of
+/// `list_videos`, in characters.
 pub const MAX_TITLE_CHARS: usize = 256;
+/// Longest `callback_id` of a new video, in characters.
+pub const MAX_CALLBACK_ID_CHARS: usize = 256;
+/// Longest https URL the plugin passes on (`callback_url`, `image_url`,
+/// webhook endpoint `url`), in characters.
+pub const MAX_URL_CHARS: usize = 2_048;
+/// Longest `motion_prompt` of `create_talking_photo_from_image`, in characters.
+pub const MAX_MOTION_PROMPT_CHARS: usize = 1_000;
+/// Most event types one webhook endpoint can subscribe to.
+pub const MAX_WEBHOOK_EVENTS: usize = 50;
+/// Webhook endpoints read per page on v3 (HeyGen allows 1 to 100).
+pub const WEBHOOK_ENDPOINTS_PAGE_SIZE: u32 = 100;
+/// Most pages of webhook endpoints read on v3.
+pub const MAX_WEBHOOK_ENDPOINT_PAGES: usize = 20;
 /// Shortest `timeout_seconds` of `wait_for_video`.
 pub const MIN_WAIT_SECONDS: u32 = 1;
 /// Longest `timeout_seconds` of `wait_for_video` (HeyGen's CLI waits at most

@@ -1,161 +1,330 @@
-//! The main job: start the simulator, load the plugin, and run all five
-//! actions on both API generations, creating videos and polling them to
-//! completion, printing a transcript of every call.
+//! The main job: start the simulator, load the plugin, and tell an agent's
+//! whole story on HeyGen v3 (credits, an avatar look and a voice, a talking
+//! photo with a `callback_id` waited on to the end, a template filled from its
+//! own variables, a webhook endpoint and a signed delivery verified, a
+//! talking video straight from a photo, listing and deleting), then the
+//! card's five actions on the legacy API. Every call and answer is printed.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use crate::runtime::{Plugin, Session, Settings};
 use crate::sim::{DEFAULT_KEY, Simulator};
 
-/// Time between two status polls (the simulator advances one step per poll;
-/// against the real API, poll every 10 to 30 seconds).
-const POLL_EVERY: Duration = Duration::from_millis(250);
+/// Time between two status polls on legacy (the simulator advances one step
+/// per poll; against the real API, poll every 10 to 30 seconds).
+const POLL_EVERY: Duration = Duration::from_millis(100);
+
+/// Where the demo's webhook endpoint points (the simulator records what it
+/// would send there).
+const HOOK_URL: &str = "https://hooks.example.com/heygen";
 
 /// Runs the demo, writing the transcript to `out`. Fails if any step does not
 /// give the expected outcome.
 pub async fn run(plugin: &Plugin, out: &mut impl Write) -> Result<()> {
     let started = Instant::now();
     let sim = Simulator::start(0, &[DEFAULT_KEY])?;
+    // Renders finish in two status answers, so each wait takes about 2 s.
+    sim.set_quick_renders(true);
     writeln!(
         out,
         "HeyGen simulator on {} (a real HTTP server on loopback)\n",
         sim.url()
     )?;
-    for generation in ["v3", "legacy"] {
-        writeln!(out, "=== HEYGEN_API_VERSION={generation} ===")?;
-        let settings = Settings::new(vec![
-            ("HEYGEN_API_KEY".into(), DEFAULT_KEY.into()),
-            ("HEYGEN_BASE_URL".into(), sim.url().into()),
-            ("HEYGEN_API_VERSION".into(), generation.into()),
-        ]);
-        // One instance runs every action of this generation.
-        let mut session = plugin.session(&settings).await?;
-        let voices = step(&mut session, out, "list_voice_id_options", json!({})).await?;
-        let voice = voices["voices"][0]["voice_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        step(&mut session, out, "list_custom_events_options", json!({})).await?;
-
-        let mut photo = json!({
-            "talking_photo_id": "tp_anna_office",
-            "input_text": "Hello! This video was made by a WebAssembly plugin.",
-            "voice_id": voice,
-            "caption": true,
-            "talking_style": "expressive",
-        });
-        if generation == "legacy" {
-            photo["test"] = json!(true);
-            photo["scale"] = json!(1.2);
-            photo["talking_photo_style"] = json!("circle");
-        }
-        let created = step(&mut session, out, "create_talking_photo", photo).await?;
-        poll(
-            &mut session,
-            out,
-            created["video_id"].as_str().unwrap_or_default(),
-        )
-        .await?;
-
-        let template = json!({
-            "template_id": "tpl_welcome",
-            "test": generation == "legacy",
-            "variables": {
-                "headline": {"name": "headline", "type": "text", "properties": {"content": "Welcome aboard"}},
-                "backdrop": {"name": "backdrop", "type": "image", "properties": {"url": "https://example.com/office.jpg", "fit": "cover"}},
-            },
-        });
-        let created = step(&mut session, out, "create_video_from_template", template).await?;
-        poll(
-            &mut session,
-            out,
-            created["video_id"].as_str().unwrap_or_default(),
-        )
-        .await?;
-
-        if generation == "v3" {
-            writeln!(
-                out,
-                "# v3 has no test mode: the plugin refuses it before sending anything"
-            )?;
-            let refused = call(&mut session, out, "create_talking_photo", json!({
-                "talking_photo_id": "tp_anna_office", "input_text": "Hi", "voice_id": voice, "test": true,
-            }))
-            .await?;
-            if refused["success"] != json!(false) {
-                bail!("test mode on v3 was not refused");
-            }
-        }
-        writeln!(out)?;
-    }
+    let mut demo = Demo {
+        out,
+        called: BTreeSet::new(),
+    };
+    demo.v3_story(plugin, &sim).await?;
+    demo.legacy_card(plugin, &sim).await?;
+    let Demo { out, called } = demo;
     writeln!(
         out,
-        "Done: 5 actions x 2 API generations, {} requests to the simulator, {} videos rendered, in {:.1} s.",
+        "Done: {} of {} actions on HeyGen v3 and the card's five on legacy, {} requests to the simulator, {} videos and webhook endpoints created, in {:.1} s.",
+        called.len(),
+        heygen_plugin::actions::ALL.len(),
         sim.requests().len(),
-        sim.videos_created(),
+        sim.created(),
         started.elapsed().as_secs_f64()
     )?;
     Ok(())
 }
 
-/// Calls `action` and prints the exchange.
-async fn call(
-    session: &mut Session,
-    out: &mut impl Write,
-    action: &str,
-    args: Value,
-) -> Result<Value> {
-    writeln!(out, "> {action} {args}")?;
-    let output = session
-        .call(action, &args)
-        .await
-        .map_err(|e| anyhow::anyhow!("{action}: {e}"))?;
-    writeln!(out, "< {}", abridged(&output))?;
-    Ok(output)
+/// The transcript and the actions called so far.
+struct Demo<'a, W: Write> {
+    out: &'a mut W,
+    called: BTreeSet<String>,
 }
 
-/// Calls `action`, which must succeed.
-async fn step(
-    session: &mut Session,
-    out: &mut impl Write,
-    action: &str,
-    args: Value,
-) -> Result<Value> {
-    let output = call(session, out, action, args).await?;
-    if output["success"] != json!(true) {
-        bail!("{action} failed: {}", output["error"]);
-    }
-    Ok(output)
-}
+impl<W: Write> Demo<'_, W> {
+    /// An agent's whole job on v3.
+    async fn v3_story(&mut self, plugin: &Plugin, sim: &Simulator) -> Result<()> {
+        writeln!(self.out, "=== HEYGEN_API_VERSION=v3 ===")?;
+        let mut session = plugin.session(&settings(sim, "v3")).await?;
+        let s = &mut session;
 
-/// Polls `retrieve_video_link` until the video is completed or failed.
-async fn poll(session: &mut Session, out: &mut impl Write, video_id: &str) -> Result<Value> {
-    for _ in 0..20 {
-        let output = session
-            .call("retrieve_video_link", &json!({ "video_id": video_id }))
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let status = output["status"].as_str().unwrap_or("?").to_owned();
-        match status.as_str() {
-            "completed" | "failed" => {
-                writeln!(out, "> retrieve_video_link {{\"video_id\":\"{video_id}\"}}")?;
-                writeln!(out, "< {}", abridged(&output))?;
-                return Ok(output);
-            }
-            _ => writeln!(out, "  ... {status}")?,
+        self.note("Is there credit left?")?;
+        self.step(s, "get_remaining_credits", json!({})).await?;
+
+        self.note("Find a photo avatar look and a voice")?;
+        let looks = self
+            .step(s, "list_avatars", json!({"avatar_type": "photo_avatar"}))
+            .await?;
+        let look = text(&looks["avatars"][0]["avatar_id"], "a photo avatar look")?;
+        let voices = self.step(s, "list_voice_id_options", json!({})).await?;
+        let voice = text(&voices["voices"][0]["voice_id"], "a voice")?;
+
+        self.note(
+            "Register a webhook endpoint for finished renders (its secret is shown only now)",
+        )?;
+        self.step(s, "list_custom_events_options", json!({}))
+            .await?;
+        let endpoint = self
+            .step(
+                s,
+                "create_webhook_endpoint",
+                json!({"url": HOOK_URL, "events": ["avatar_video.success", "avatar_video.fail"]}),
+            )
+            .await?;
+        let secret = text(&endpoint["secret"], "the endpoint's secret")?;
+        let endpoint_id = text(&endpoint["endpoint_id"], "the endpoint's id")?;
+
+        self.note("A talking photo, tagged with a callback_id, waited on inside one call")?;
+        let created = self
+            .step(s, "create_talking_photo", json!({
+                "talking_photo_id": look, "voice_id": voice, "caption": true, "talking_style": "expressive",
+                "input_text": "Hello! This video was made by a WebAssembly plugin.",
+                "title": "Plugin demo", "callback_id": "demo-job-1",
+            }))
+            .await?;
+        let video_id = text(&created["video_id"], "the new video's id")?;
+        self.wait(s, &video_id).await?;
+
+        self.note("HeyGen signed a delivery to the endpoint: check it, then a tampered copy")?;
+        let delivery = sim
+            .deliveries()
+            .into_iter()
+            .find(|d| d.endpoint_id == endpoint_id && d.body.contains(&video_id))
+            .context("the simulator made no delivery for the finished video")?;
+        let mut args = json!({
+            "payload": delivery.body, "signature": delivery.signature, "secret": secret,
+            "timestamp": delivery.timestamp.to_string(), "event_id": delivery.event_id,
+        });
+        let verified = self.step(s, "verify_webhook", args.clone()).await?;
+        if verified["valid"] != json!(true) || verified["callback_id"] != json!("demo-job-1") {
+            bail!("the genuine delivery did not verify: {verified}");
         }
-        tokio::time::sleep(POLL_EVERY).await;
+        args["payload"] = json!(delivery.body.replace("demo-job-1", "demo-job-2"));
+        let tampered = self.step(s, "verify_webhook", args).await?;
+        if tampered["valid"] != json!(false) {
+            bail!("a tampered delivery verified: {tampered}");
+        }
+
+        self.note("A template: read its variables, change one, render it, wait")?;
+        let templates = self.step(s, "list_templates", json!({})).await?;
+        let template_id = text(&templates["templates"][0]["template_id"], "a template")?;
+        let template = self
+            .step(s, "get_template", json!({"template_id": template_id}))
+            .await?;
+        let mut variables: Value = serde_json::from_str(
+            template["variables_json"]
+                .as_str()
+                .context("no variables_json")?,
+        )?;
+        let name = template["variables"]
+            .as_array()
+            .and_then(|vars| vars.iter().find(|v| v["type"] == "text"))
+            .and_then(|v| v["name"].as_str())
+            .context("the template has no text variable")?
+            .to_owned();
+        variables[&name]["content"] = json!("Welcome aboard, from an agent");
+        let created = self
+            .step(
+                s,
+                "create_video_from_template",
+                json!({
+                    "template_id": template_id, "variables": variables, "title": "Welcome",
+                }),
+            )
+            .await?;
+        self.wait(s, &text(&created["video_id"], "the new video's id")?)
+            .await?;
+
+        self.note("A talking video straight from a photo URL")?;
+        let from_photo = self
+            .step(s, "create_talking_photo_from_image", json!({
+                "image_url": "https://images.example.com/portrait.jpg", "voice_id": voice,
+                "input_text": "No avatar needed: just a photo.", "motion_prompt": "nods, warm smile",
+            }))
+            .await?;
+        let photo_video = text(&from_photo["video_id"], "the new video's id")?;
+
+        self.note("List the account's videos and delete one; list and delete the endpoint")?;
+        self.step(s, "list_videos", json!({"limit": 5})).await?;
+        self.step(s, "delete_video", json!({"video_id": photo_video}))
+            .await?;
+        self.step(s, "list_webhook_endpoints", json!({})).await?;
+        self.step(
+            s,
+            "delete_webhook_endpoint",
+            json!({"endpoint_id": endpoint_id}),
+        )
+        .await?;
+
+        self.note("v3 has no test mode: the plugin refuses it before sending anything")?;
+        let refused = self
+            .call(
+                s,
+                "create_talking_photo",
+                json!({
+                    "talking_photo_id": look, "input_text": "Hi", "voice_id": voice, "test": true,
+                }),
+            )
+            .await?;
+        if refused["success"] != json!(false) {
+            bail!("test mode on v3 was not refused");
+        }
+        writeln!(self.out)?;
+        Ok(())
     }
-    bail!("video {video_id} did not finish")
+
+    /// The card's five actions on the legacy API, in test mode.
+    async fn legacy_card(&mut self, plugin: &Plugin, sim: &Simulator) -> Result<()> {
+        writeln!(self.out, "=== HEYGEN_API_VERSION=legacy ===")?;
+        let mut session = plugin.session(&settings(sim, "legacy")).await?;
+        let s = &mut session;
+        let voices = self.step(s, "list_voice_id_options", json!({})).await?;
+        let voice = text(&voices["voices"][0]["voice_id"], "a voice")?;
+        self.step(s, "list_custom_events_options", json!({}))
+            .await?;
+        let created = self
+            .step(s, "create_talking_photo", json!({
+                "talking_photo_id": "tp_anna_office", "voice_id": voice, "test": true, "scale": 1.2,
+                "talking_photo_style": "circle", "caption": true, "talking_style": "expressive",
+                "input_text": "Hello! This video was made by a WebAssembly plugin.",
+            }))
+            .await?;
+        self.poll(s, &text(&created["video_id"], "the new video's id")?)
+            .await?;
+        let created = self
+            .step(s, "create_video_from_template", json!({
+                "template_id": "tpl_welcome", "test": true,
+                "variables": {
+                    "headline": {"name": "headline", "type": "text", "properties": {"content": "Welcome aboard"}},
+                    "backdrop": {"name": "backdrop", "type": "image", "properties": {"url": "https://example.com/office.jpg", "fit": "cover"}},
+                },
+            }))
+            .await?;
+        self.poll(s, &text(&created["video_id"], "the new video's id")?)
+            .await?;
+        writeln!(self.out)?;
+        Ok(())
+    }
+
+    /// A comment line in the transcript.
+    fn note(&mut self, text: &str) -> Result<()> {
+        writeln!(self.out, "# {text}")?;
+        Ok(())
+    }
+
+    /// Calls `action` and prints the exchange.
+    async fn call(&mut self, session: &mut Session, action: &str, args: Value) -> Result<Value> {
+        writeln!(self.out, "> {action} {}", redacted(&args))?;
+        self.out.flush()?;
+        let output = session
+            .call(action, &args)
+            .await
+            .map_err(|e| anyhow::anyhow!("{action}: {e}"))?;
+        writeln!(self.out, "< {}", abridged(&output))?;
+        self.called.insert(action.to_owned());
+        Ok(output)
+    }
+
+    /// Calls `action`, which must succeed.
+    async fn step(&mut self, session: &mut Session, action: &str, args: Value) -> Result<Value> {
+        let output = self.call(session, action, args).await?;
+        if output["success"] != json!(true) {
+            bail!("{action} failed: {}", output["error"]);
+        }
+        Ok(output)
+    }
+
+    /// `wait_for_video` until the render ends; it must complete.
+    async fn wait(&mut self, session: &mut Session, video_id: &str) -> Result<Value> {
+        let output = self
+            .step(
+                session,
+                "wait_for_video",
+                json!({"video_id": video_id, "timeout_seconds": 30}),
+            )
+            .await?;
+        if output["status"] != json!("completed") || output["video_url"].is_null() {
+            bail!("video {video_id} did not complete: {output}");
+        }
+        Ok(output)
+    }
+
+    /// Polls `retrieve_video_link` until the video is completed or failed.
+    async fn poll(&mut self, session: &mut Session, video_id: &str) -> Result<Value> {
+        for _ in 0..20 {
+            let output = session
+                .call("retrieve_video_link", &json!({ "video_id": video_id }))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let status = output["status"].as_str().unwrap_or("?").to_owned();
+            match status.as_str() {
+                "completed" | "failed" => {
+                    writeln!(
+                        self.out,
+                        "> retrieve_video_link {{\"video_id\":\"{video_id}\"}}"
+                    )?;
+                    writeln!(self.out, "< {}", abridged(&output))?;
+                    self.called.insert("retrieve_video_link".into());
+                    return Ok(output);
+                }
+                _ => writeln!(self.out, "  ... {status}")?,
+            }
+            tokio::time::sleep(POLL_EVERY).await;
+        }
+        bail!("video {video_id} did not finish")
+    }
 }
 
-/// Pretty JSON with long lists cut to their first three items.
+/// The plugin's environment for `generation` against the simulator.
+fn settings(sim: &Simulator, generation: &str) -> Settings {
+    Settings::new(vec![
+        ("HEYGEN_API_KEY".into(), DEFAULT_KEY.into()),
+        ("HEYGEN_BASE_URL".into(), sim.url().into()),
+        ("HEYGEN_API_VERSION".into(), generation.into()),
+    ])
+}
+
+/// A string an answer must carry.
+fn text(value: &Value, what: &str) -> Result<String> {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("no {what} in the answer"))
+}
+
+/// `value` with a top-level `secret` masked: the transcript is for reading
+/// and sharing, and a webhook secret is a credential.
+fn redacted(value: &Value) -> Value {
+    let mut shown = value.clone();
+    if let Some(secret) = shown.get_mut("secret").filter(|s| s.is_string()) {
+        *secret = json!("whsec_… (redacted in this transcript)");
+    }
+    shown
+}
+
+/// Pretty JSON with long lists cut to their first three items (and a
+/// `secret` masked).
 fn abridged(output: &Value) -> String {
-    let mut shown = output.clone();
+    let mut shown = redacted(output);
     if let Some(object) = shown.as_object_mut() {
         for list in object.values_mut() {
             if let Some(items) = list.as_array_mut().filter(|items| items.len() > 3) {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{Action, CreatedVideo, Kind};
-use crate::api::{legacy, v3};
+use crate::api::{Tracking, legacy, v3};
 use crate::call::Call;
 use crate::checks::{check_id, check_scale, check_text};
 use crate::error::Error;
@@ -69,6 +69,22 @@ pub struct Args {
     pub super_resolution: Option<bool>,
     /// Remove the background.
     pub matting: Option<bool>,
+    /// The new video's title.
+    pub title: Option<String>,
+    /// An https URL HeyGen calls when the render ends (v3 only).
+    pub callback_url: Option<String>,
+    /// An id HeyGen echoes in that call and in webhook deliveries.
+    pub callback_id: Option<String>,
+}
+
+impl Args {
+    fn tracking(&self) -> Tracking<'_> {
+        Tracking {
+            title: self.title.as_deref(),
+            callback_url: self.callback_url.as_deref(),
+            callback_id: self.callback_id.as_deref(),
+        }
+    }
 }
 
 /// `create_talking_photo`.
@@ -118,19 +134,32 @@ fn v3_request(args: &Args) -> Result<HttpRequest, Error> {
         "script": script,
         "voice_id": voice_id,
     });
-    if args.caption == Some(true) {
+    add_v3_options(&mut body, args.caption, args.talking_style, args.matting);
+    args.tracking().add_v3(&mut body)?;
+    Ok(HttpRequest::post_json("/v3/videos", &body))
+}
+
+/// The options a v3 video of a photo shares with
+/// `create_talking_photo_from_image`: captions in HeyGen's default style,
+/// `expressiveness` (stable → low, expressive → high) and `remove_background`.
+pub(crate) fn add_v3_options(
+    body: &mut serde_json::Value,
+    caption: Option<bool>,
+    talking_style: Option<TalkingStyle>,
+    matting: Option<bool>,
+) {
+    if caption == Some(true) {
         body["caption"] = json!({"style": "default"});
     }
-    if let Some(style) = args.talking_style {
+    if let Some(style) = talking_style {
         body["expressiveness"] = json!(match style {
             TalkingStyle::Stable => "low",
             TalkingStyle::Expressive => "high",
         });
     }
-    if let Some(matting) = args.matting {
+    if let Some(matting) = matting {
         body["remove_background"] = json!(matting);
     }
-    Ok(HttpRequest::post_json("/v3/videos", &body))
 }
 
 /// `POST /v2/video/generate` with one talking-photo scene; options the caller
@@ -170,6 +199,7 @@ fn legacy_request(args: &Args) -> Result<HttpRequest, Error> {
     let voice = json!({"type": "text", "input_text": script, "voice_id": voice_id});
     let mut body = json!({"video_inputs": [{"character": character, "voice": voice}]});
     legacy::set_flags(&mut body, args.test, args.caption);
+    args.tracking().add_legacy(&mut body)?;
     Ok(HttpRequest::post_json("/v2/video/generate", &body))
 }
 
@@ -272,6 +302,33 @@ mod tests {
                              "talking_style":"expressive","expression":"happy","super_resolution":true,"matting":false},
                 "voice":{"type":"text","input_text":"Hi","voice_id":"v1"}}]})
         );
+    }
+
+    #[test]
+    fn title_and_callbacks_on_each_generation() {
+        let json = r#"{"talking_photo_id":"t","input_text":"Hi","voice_id":"v","title":"Q3 update",
+                       "callback_url":"https://hooks.example.com/heygen","callback_id":"job-42"}"#;
+        assert_eq!(
+            body(&v3_request(&args(json)).unwrap()),
+            json!({"type":"avatar","avatar_id":"t","script":"Hi","voice_id":"v","title":"Q3 update",
+                   "callback_url":"https://hooks.example.com/heygen","callback_id":"job-42"})
+        );
+        let err = legacy_request(&args(json)).unwrap_err().to_string();
+        assert!(err.starts_with("unsupported: callback_url"), "{err}");
+        let json = r#"{"talking_photo_id":"t","input_text":"Hi","voice_id":"v","title":"Q3","callback_id":"job-42"}"#;
+        let legacy = body(&legacy_request(&args(json)).unwrap());
+        assert_eq!((&legacy["title"], &legacy["callback_id"]), (&json!("Q3"), &json!("job-42")));
+        for (extra, needle) in [
+            (r#""callback_url":"http://hooks.example.com""#, "callback_url must be an https:// URL"),
+            (r#""title":" ""#, "title must not be blank"),
+            (r#""callback_id":"a\u0000b""#, "callback_id must not contain control"),
+        ] {
+            let json = format!(r#"{{"talking_photo_id":"t","input_text":"x","voice_id":"v",{extra}}}"#);
+            for err in [v3_request(&args(&json)), legacy_request(&args(&json))] {
+                let err = err.unwrap_err().to_string();
+                assert!(err.starts_with("invalid_input: ") && err.contains(needle), "{err}");
+            }
+        }
     }
 
     #[test]

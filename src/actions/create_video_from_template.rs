@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{Action, CreatedVideo, Kind};
-use crate::api::{legacy, v3, variables};
+use crate::api::{Tracking, legacy, v3, variables};
 use crate::call::Call;
 use crate::checks::{check_id, variables_object};
 use crate::error::Error;
@@ -24,6 +24,22 @@ pub struct Args {
     pub caption: Option<bool>,
     /// Variable overrides: a JSON object, or JSON text holding one.
     pub variables: Option<Value>,
+    /// The new video's title.
+    pub title: Option<String>,
+    /// An https URL HeyGen calls when the render ends (v3 only).
+    pub callback_url: Option<String>,
+    /// An id HeyGen echoes in that call and in webhook deliveries.
+    pub callback_id: Option<String>,
+}
+
+impl Args {
+    fn tracking(&self) -> Tracking<'_> {
+        Tracking {
+            title: self.title.as_deref(),
+            callback_url: self.callback_url.as_deref(),
+            callback_id: self.callback_id.as_deref(),
+        }
+    }
 }
 
 /// `create_video_from_template`.
@@ -59,6 +75,7 @@ fn v3_request(args: &Args) -> Result<HttpRequest, Error> {
     if let Some(caption) = args.caption {
         body["caption"] = json!(caption);
     }
+    args.tracking().add_v3(&mut body)?;
     Ok(HttpRequest::post_json(
         format!("/v3/templates/{}", encode_component(&id)),
         &body,
@@ -74,6 +91,7 @@ fn legacy_request(args: &Args) -> Result<HttpRequest, Error> {
     if let Some(raw) = &args.variables {
         body["variables"] = Value::Object(variables::to_legacy(variables_object(raw)?)?);
     }
+    args.tracking().add_legacy(&mut body)?;
     Ok(HttpRequest::post_json(
         format!("/v2/template/{}/generate", encode_component(&id)),
         &body,
@@ -134,6 +152,37 @@ mod tests {
             body(&req),
             json!({"test":true,"variables":{"title":{"name":"title","type":"text","properties":{"content":"Hi"}}}})
         );
+    }
+
+    #[test]
+    fn title_and_callbacks_on_each_generation() {
+        let args = Args {
+            template_id: "t".into(),
+            title: Some("Welcome".into()),
+            callback_url: Some("https://hooks.example.com/h".into()),
+            callback_id: Some("job-1".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            body(&v3_request(&args).unwrap()),
+            json!({"variables":{},"title":"Welcome","callback_url":"https://hooks.example.com/h","callback_id":"job-1"})
+        );
+        let err = legacy_request(&args).unwrap_err().to_string();
+        assert!(err.starts_with("unsupported: callback_url"), "{err}");
+        let args = Args {
+            callback_url: None,
+            ..args
+        };
+        assert_eq!(
+            body(&legacy_request(&args).unwrap()),
+            json!({"title":"Welcome","callback_id":"job-1"})
+        );
+        let args = Args {
+            callback_url: Some("http://hooks.example.com/h".into()),
+            ..args
+        };
+        let err = v3_request(&args).unwrap_err().to_string();
+        assert!(err.starts_with("invalid_input: callback_url"), "{err}");
     }
 
     #[test]

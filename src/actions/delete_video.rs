@@ -10,12 +10,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Action, Kind};
-use crate::api::{bad_response, text, v3};
+use crate::api::v3;
 use crate::call::Call;
 use crate::checks::check_id;
 use crate::error::Error;
-use crate::outbound::{HttpRequest, HttpResponse, encode_component};
-use crate::retry::Effect;
+use crate::outbound::encode_component;
 
 /// Arguments of `delete_video`.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -47,34 +46,13 @@ impl Action for DeleteVideo {
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
         let id = check_id("video_id", &args.video_id)?;
-        let request = HttpRequest::delete(format!("/v3/videos/{}", encode_component(&id)));
-        match call.exchange(request, Effect::Delete) {
-            Ok(resp) => parse(&resp, id),
-            Err(Error::MaybeCreated(inner)) => match *inner {
-                Error::Http { status: 404, .. } => Ok(Output {
-                    video_id: Some(id),
-                    deleted: true,
-                }),
-                other => Err(other),
-            },
-            Err(e) => Err(e),
-        }
+        let path = format!("/v3/videos/{}", encode_component(&id));
+        let (video_id, deleted) = v3::delete(call, path, "id", id)?;
+        Ok(Output {
+            video_id: Some(video_id),
+            deleted,
+        })
     }
-}
-
-/// A delete's answer: `{"data": {"id", "deleted": true}}`.
-fn parse(resp: &HttpResponse, id: String) -> Result<Output, Error> {
-    let data = v3::data(resp)?;
-    let deleted = data
-        .get("deleted")
-        .and_then(serde_json::Value::as_bool)
-        .ok_or_else(|| bad_response(resp, "no `deleted` true or false in `data`"))?;
-    Ok(Output {
-        video_id: text(&data, "id")
-            .or_else(|| text(&data, "video_id"))
-            .or(Some(id)),
-        deleted,
-    })
 }
 
 #[cfg(test)]

@@ -42,6 +42,10 @@ macro_rules! for_each_action {
             get_template: GetTemplate(GetTemplateInput) -> GetTemplateOutput;
             list_videos: ListVideos(ListVideosInput) -> ListVideosOutput;
             delete_video: DeleteVideo(DeleteVideoInput) -> DeleteVideoOutput;
+            create_talking_photo_from_image: CreateTalkingPhotoFromImage(CreateTalkingPhotoFromImageInput) -> CreateTalkingPhotoFromImageOutput;
+            create_webhook_endpoint: CreateWebhookEndpoint(CreateWebhookEndpointInput) -> CreateWebhookEndpointOutput;
+            list_webhook_endpoints: ListWebhookEndpoints() -> ListWebhookEndpointsOutput;
+            delete_webhook_endpoint: DeleteWebhookEndpoint(DeleteWebhookEndpointInput) -> DeleteWebhookEndpointOutput;
         }
     };
 }
@@ -64,8 +68,8 @@ for_each_action!(registry);
 pub enum Kind {
     /// Only reads: safe to call at any time and to retry.
     Read,
-    /// Starts a render: spends credits. Never retried without HeyGen's
-    /// `Idempotency-Key`.
+    /// Makes something new on the account (a render, which spends credits, or
+    /// a webhook endpoint). Never retried without HeyGen's `Idempotency-Key`.
     Create,
     /// Removes something from the account for good; safe to retry.
     Delete,
@@ -83,6 +87,9 @@ pub trait Action {
     /// True when only HeyGen v3 has the action, so that it keeps the default
     /// [`Action::legacy`] (a unit test holds the two together).
     const V3_ONLY: bool = false;
+    /// True when a call spends HeyGen credits (a render): every create unless
+    /// it says otherwise.
+    const SPENDS_CREDITS: bool = matches!(Self::KIND, Kind::Create);
     /// The arguments, as the card names them.
     type Args: DeserializeOwned;
     /// The card's output fields other than `success` and `error`; its
@@ -160,6 +167,8 @@ pub struct Entry {
     pub example: &'static str,
     /// Whether only HeyGen v3 has it (on legacy it answers `unsupported:`).
     pub v3_only: bool,
+    /// Whether a call spends HeyGen credits.
+    pub spends_credits: bool,
     run: fn(&mut dyn Port, &Env<'_>, &Value) -> Reply,
     check: fn(&Value) -> Result<(), Error>,
     fail: fn(&Failure) -> Reply,
@@ -173,6 +182,7 @@ impl Entry {
             kind: A::KIND,
             example: A::EXAMPLE,
             v3_only: A::V3_ONLY,
+            spends_credits: A::SPENDS_CREDITS,
             run: run::<A>,
             check: check::<A>,
             fail: fail::<A>,

@@ -14,7 +14,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::actions::CreatedVideo;
+use crate::checks::{check_https_url, check_text};
 use crate::error::Error;
+use crate::limits::{MAX_CALLBACK_ID_CHARS, MAX_TITLE_CHARS};
 use crate::outbound::HttpResponse;
 
 /// One page of a list, with the token of the next page if there is one.
@@ -44,6 +46,54 @@ pub struct VideoState {
     /// Why the render failed, when `status` is `failed` (the card's `error`).
     #[serde(skip)]
     pub failure: Option<String>,
+}
+
+/// The optional fields every create takes besides its own: the new video's
+/// title, an https URL HeyGen calls when the render ends, and an id HeyGen
+/// echoes in that call and in webhook deliveries.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Tracking<'a> {
+    /// `title`.
+    pub title: Option<&'a str>,
+    /// `callback_url` (https only; v3 only).
+    pub callback_url: Option<&'a str>,
+    /// `callback_id`.
+    pub callback_id: Option<&'a str>,
+}
+
+impl Tracking<'_> {
+    /// Checks the fields given and adds them to a v3 create body.
+    pub fn add_v3(&self, body: &mut Value) -> Result<(), Error> {
+        self.add_common(body)?;
+        if let Some(url) = self.callback_url {
+            body["callback_url"] = Value::String(check_https_url("callback_url", url)?);
+        }
+        Ok(())
+    }
+
+    /// Checks the fields given and adds them to a legacy create body, which
+    /// has `title` and `callback_id` but no `callback_url`.
+    pub fn add_legacy(&self, body: &mut Value) -> Result<(), Error> {
+        self.add_common(body)?;
+        if let Some(url) = self.callback_url {
+            check_https_url("callback_url", url)?;
+            return Err(Error::Unsupported(
+                "callback_url does not exist on HeyGen's legacy API: leave it unset and register a webhook endpoint instead (legacy deliveries carry this call's `callback_id`), or ask the host's operator to set HEYGEN_API_VERSION=v3".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn add_common(&self, body: &mut Value) -> Result<(), Error> {
+        if let Some(title) = self.title {
+            body["title"] = Value::String(check_text("title", title, MAX_TITLE_CHARS)?);
+        }
+        if let Some(id) = self.callback_id {
+            body["callback_id"] =
+                Value::String(check_text("callback_id", id, MAX_CALLBACK_ID_CHARS)?);
+        }
+        Ok(())
+    }
 }
 
 /// A create's answer read by `parse`: the new video's id (`data.video_id`, or

@@ -52,6 +52,36 @@ pub(crate) fn create(call: &mut Call<'_>, request: HttpRequest) -> Result<Create
     parse_created(&call.exchange(request, Effect::IdempotentCreate)?)
 }
 
+/// Deletes what `path` names (retried like a read: deleting twice is
+/// harmless) and reads `{"data": {<id_key>, "deleted": bool}}` into the id
+/// (`requested` when the answer has none) and whether it is gone. A 404 to the
+/// first attempt is `http_404:` (no such thing); a 404 to a retry, after an
+/// earlier attempt of the same call may have reached HeyGen (its answer was
+/// lost, cut off, timed out, or was a 5xx), reads as deleted: that attempt is
+/// what deleted it.
+pub(crate) fn delete(
+    call: &mut Call<'_>,
+    path: String,
+    id_key: &str,
+    requested: String,
+) -> Result<(String, bool), Error> {
+    match call.exchange(HttpRequest::delete(path), Effect::Delete) {
+        Ok(resp) => {
+            let data = data(&resp)?;
+            let deleted = data
+                .get("deleted")
+                .and_then(Value::as_bool)
+                .ok_or_else(|| bad_response(&resp, "no `deleted` true or false in `data`"))?;
+            Ok((text(&data, id_key).unwrap_or(requested), deleted))
+        }
+        Err(Error::MaybeCreated(inner)) => match *inner {
+            Error::Http { status: 404, .. } => Ok((requested, true)),
+            other => Err(other),
+        },
+        Err(e) => Err(e),
+    }
+}
+
 /// A created video: `data.video_id` (`data.id` on template answers) and status.
 pub fn parse_created(resp: &HttpResponse) -> Result<CreatedVideo, Error> {
     created(resp, data(resp))

@@ -148,6 +148,22 @@ pub fn existing_video() -> Video {
     }
 }
 
+/// The webhook endpoint the account registered earlier, so that actions
+/// taking an `endpoint_id` have one to act on (the registry examples use it).
+/// It listens for GIF previews only, which the simulator never renders.
+pub const EXISTING_ENDPOINT_ID: &str = "we_0123456789abcdef";
+
+/// The account's earlier webhook endpoint ([`EXISTING_ENDPOINT_ID`]).
+pub fn existing_endpoint() -> Endpoint {
+    Endpoint {
+        id: EXISTING_ENDPOINT_ID.into(),
+        url: "https://hooks.example.com/previews".into(),
+        events: Some(vec!["avatar_video_gif.success".into()]),
+        secret: "whsec_ZXhpc3RpbmctZW5kcG9pbnQtc2VjcmV0".into(),
+        created_at: 1_790_000_000,
+    }
+}
+
 /// Every template the API can render: (id, name, aspect ratio), in the
 /// order `GET /v3/templates` lists them.
 pub const TEMPLATES: [(&str, &str, &str); 3] = [
@@ -300,6 +316,60 @@ pub fn user_v3(billing: Billing) -> Value {
     user
 }
 
+/// The image asset the account has uploaded (what `image.asset_id` of a
+/// `type: image` video takes).
+pub const IMAGE_ASSET_ID: &str = "asset_portrait_0001";
+
+/// A registered webhook endpoint.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    /// Id (`we_…`).
+    pub id: String,
+    /// The https URL deliveries go to.
+    pub url: String,
+    /// Event types; `None` for every type.
+    pub events: Option<Vec<String>>,
+    /// Signing secret (`whsec_…`), shown only on creation.
+    pub secret: String,
+    /// Created at (Unix seconds).
+    pub created_at: u64,
+}
+
+impl Endpoint {
+    /// The endpoint as HeyGen answers it; the secret only when `with_secret`.
+    pub fn to_json(&self, with_secret: bool) -> Value {
+        json!({
+            "endpoint_id": self.id, "url": self.url, "events": self.events, "status": "enabled",
+            "created_at": self.created_at,
+            "secret": if with_secret { json!(self.secret) } else { Value::Null },
+        })
+    }
+
+    /// Whether it receives `event_type`.
+    pub fn wants(&self, event_type: &str) -> bool {
+        self.events
+            .as_ref()
+            .is_none_or(|events| events.iter().any(|e| e == event_type))
+    }
+}
+
+/// A webhook delivery the simulator made (as HeyGen would POST it to the
+/// endpoint's URL): the raw body and its signature headers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivery {
+    /// The endpoint it went to.
+    pub endpoint_id: String,
+    /// `Heygen-Event-Id`.
+    pub event_id: String,
+    /// `Heygen-Timestamp` (Unix seconds).
+    pub timestamp: u64,
+    /// `Heygen-Signature`: lowercase hex HMAC-SHA256 of the body, keyed with
+    /// the endpoint's secret (the whole `whsec_…` string as bytes).
+    pub signature: String,
+    /// The raw JSON body.
+    pub body: String,
+}
+
 /// A video the simulator is "rendering".
 #[derive(Clone, Debug)]
 pub struct Video {
@@ -321,6 +391,8 @@ pub struct Video {
     pub deleted: bool,
     /// Created at (Unix seconds).
     pub created_at: u64,
+    /// The caller's `callback_id`, echoed in status answers and deliveries.
+    pub callback_id: Option<String>,
 }
 
 /// Lifecycle stage after `polls` status requests.
@@ -354,6 +426,7 @@ impl Video {
             polls: 0,
             deleted: false,
             created_at: 0,
+            callback_id: None,
         }
     }
 

@@ -89,6 +89,7 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
         let test = opt_bool(map, "test", "")?.unwrap_or(false);
         let caption = opt_bool(map, "caption", "")?.unwrap_or(false);
         let title = opt_string(map, "title", "")?.map(str::to_owned);
+        let callback_id = opt_string(map, "callback_id", "")?.map(str::to_owned);
         let inputs = match map.get("video_inputs") {
             Some(Value::Array(inputs)) if !inputs.is_empty() && inputs.len() <= 50 => inputs,
             Some(Value::Array(_)) => {
@@ -151,9 +152,9 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
                 ));
             }
         }
-        Ok((test, caption, title, photos, chars))
+        Ok((test, caption, title, photos, chars, callback_id))
     })();
-    let (test, caption, title, photos, chars) = match checked {
+    let (test, caption, title, photos, chars, callback_id) = match checked {
         Ok(v) => v,
         Err(problem) => return v2_invalid(problem),
     };
@@ -167,13 +168,11 @@ fn generate(state: &mut State, req: &Recorded) -> Answer {
             &format!("Talking photo {unknown} not found"),
         );
     }
-    let id = state.create_video(Video::new(
-        title,
-        chars,
-        caption,
-        photos.iter().any(|p| p == data::FAILING_TALKING_PHOTO),
-        test,
-    ));
+    let fails = photos.iter().any(|p| p == data::FAILING_TALKING_PHOTO);
+    let id = state.create_video(Video {
+        callback_id,
+        ..Video::new(title, chars, caption, fails, test)
+    });
     Answer::json(200, &json!({"error": null, "data": {"video_id": id}}))
 }
 
@@ -205,6 +204,7 @@ fn template_generate(state: &mut State, req: &Recorded, template: &str) -> Answe
         let test = opt_bool(map, "test", "")?.unwrap_or(false);
         let caption = opt_bool(map, "caption", "")?.unwrap_or(false);
         let title = opt_string(map, "title", "")?.map(str::to_owned);
+        let callback_id = opt_string(map, "callback_id", "")?.map(str::to_owned);
         let mut chars = 0;
         if map.contains_key("variables") {
             for (name, variable) in child(map, "variables", "")? {
@@ -233,13 +233,16 @@ fn template_generate(state: &mut State, req: &Recorded, template: &str) -> Answe
                 chars += check_properties(properties, kind, &check::join(&path, "properties"))?;
             }
         }
-        Ok((test, caption, title, chars))
+        Ok((test, caption, title, chars, callback_id))
     })();
-    let (test, caption, title, chars) = match checked {
+    let (test, caption, title, chars, callback_id) = match checked {
         Ok(v) => v,
         Err(problem) => return v2_invalid(problem),
     };
-    let id = state.create_video(Video::new(title, chars.max(40), caption, false, test));
+    let id = state.create_video(Video {
+        callback_id,
+        ..Video::new(title, chars.max(40), caption, false, test)
+    });
     Answer::json(200, &json!({"error": null, "data": {"video_id": id}}))
 }
 
@@ -307,7 +310,7 @@ fn status(state: &mut State, req: &Recorded) -> Answer {
     };
     let mut data = json!({
         "id": video.id, "status": "pending", "duration": null, "video_url": null, "video_url_caption": null,
-        "thumbnail_url": null, "gif_url": null, "caption_url": "", "callback_id": null,
+        "thumbnail_url": null, "gif_url": null, "caption_url": "", "callback_id": video.callback_id,
         "created_at": video.created_at, "error": null,
     });
     match video.stage() {

@@ -12,6 +12,7 @@ mod check;
 pub mod data;
 mod legacy;
 mod v3;
+pub mod webhooks;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::convert::Infallible;
@@ -176,6 +177,11 @@ pub struct State {
     voices: usize,
     created: usize,
     billing: data::Billing,
+    endpoints: BTreeMap<String, data::Endpoint>,
+    next_endpoint: u64,
+    deliveries: Vec<data::Delivery>,
+    next_event: u64,
+    quick_renders: bool,
 }
 
 impl State {
@@ -187,6 +193,10 @@ impl State {
             0x5eed_cafe_0000_0000_0000_0000_u128 + u128::from(self.next_id)
         );
         video.created_at = unix_now();
+        if self.quick_renders {
+            // Already rendering: the first status answer says `processing`.
+            video.polls = video.polls.max(1);
+        }
         let id = video.id.clone();
         self.videos.insert(id.clone(), video);
         self.created += 1;
@@ -198,6 +208,10 @@ impl State {
         let video = self.videos.get_mut(id).filter(|v| !v.deleted)?;
         let snapshot = video.clone();
         video.polls += 1;
+        // The first answer that reports the end is when HeyGen would notify.
+        if snapshot.polls == 2 {
+            webhooks::deliver(self, &snapshot);
+        }
         Some(snapshot)
     }
 }
@@ -237,10 +251,13 @@ impl Simulator {
         let mut videos = BTreeMap::new();
         let existing = data::existing_video();
         videos.insert(existing.id.clone(), existing);
+        let endpoint = data::existing_endpoint();
+        let endpoints = BTreeMap::from([(endpoint.id.clone(), endpoint)]);
         let state = Arc::new(Mutex::new(State {
             keys: keys.iter().map(|k| k.to_string()).collect(),
             voices: data::VOICE_COUNT,
             videos,
+            endpoints,
             ..State::default()
         }));
         let (shutdown, stopped) = tokio::sync::oneshot::channel();
@@ -309,11 +326,30 @@ impl Simulator {
         self.lock().billing = billing;
     }
 
-    /// How many videos were created (each one is a billed render unless test
-    /// mode); the account's earlier video ([`data::EXISTING_VIDEO_ID`]) is not
-    /// counted.
-    pub fn videos_created(&self) -> usize {
+    /// Makes new videos skip the queue: their first status answer is
+    /// `processing` and the next one the end, so a `wait_for_video` (whose
+    /// first pause is 2 s) finishes in about 2 s. Off unless set.
+    pub fn set_quick_renders(&self, quick: bool) {
+        self.lock().quick_renders = quick;
+    }
+
+    /// How many things were created: videos (each one a billed render unless
+    /// test mode) and webhook endpoints. The account's earlier video
+    /// ([`data::EXISTING_VIDEO_ID`]) is not counted.
+    pub fn created(&self) -> usize {
         self.lock().created
+    }
+
+    /// The webhook deliveries made so far, oldest first (one per endpoint
+    /// that wants the event, when a render's end is first reported).
+    pub fn deliveries(&self) -> Vec<data::Delivery> {
+        self.lock().deliveries.clone()
+    }
+
+    /// How many webhook endpoints are registered (the account's earlier one,
+    /// [`data::EXISTING_ENDPOINT_ID`], included).
+    pub fn endpoint_count(&self) -> usize {
+        self.lock().endpoints.len()
     }
 
     /// The presigned URL the simulator gives for `file` of video `id`

@@ -8,9 +8,9 @@ use super::check::{
     opt_string, string,
 };
 use super::data::{self, Stage, Video};
-use super::{Answer, Recorded, Replay, State, authorized, json_body, query, segment};
+use super::{Answer, Recorded, Replay, State, authorized, json_body, query, segment, webhooks};
 
-fn error(status: u16, code: &str, message: &str, param: Option<&str>) -> Answer {
+pub(super) fn error(status: u16, code: &str, message: &str, param: Option<&str>) -> Answer {
     let mut error = json!({"code": code, "message": message});
     if let Some(param) = param {
         error["param"] = json!(param);
@@ -18,7 +18,7 @@ fn error(status: u16, code: &str, message: &str, param: Option<&str>) -> Answer 
     Answer::json(status, &json!({ "error": error }))
 }
 
-fn invalid(problem: Problem) -> Answer {
+pub(super) fn invalid(problem: Problem) -> Answer {
     error(
         400,
         "invalid_parameter",
@@ -38,8 +38,12 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
             | ("GET", "/v3/avatars/looks")
             | ("GET", "/v3/templates")
             | ("GET", "/v3/videos")
-    ) || (matches!(req.method.as_str(), "GET" | "DELETE")
-        && segment(path, "/v3/videos/", "").is_some())
+            | ("POST", "/v3/webhooks/endpoints")
+            | ("GET", "/v3/webhooks/endpoints")
+    ) || (req.method == "DELETE"
+        && segment(path, "/v3/webhooks/endpoints/", "").is_some())
+        || (matches!(req.method.as_str(), "GET" | "DELETE")
+            && segment(path, "/v3/videos/", "").is_some())
         || (matches!(req.method.as_str(), "GET" | "POST")
             && segment(path, "/v3/templates/", "").is_some());
     if !known {
@@ -64,6 +68,12 @@ pub(super) fn handle(state: &mut State, req: &Recorded) -> Answer {
         ("GET", "/v3/avatars/looks") => looks(req),
         ("GET", "/v3/templates") => templates(req),
         ("GET", "/v3/videos") => list_videos(state, req),
+        ("POST", "/v3/webhooks/endpoints") => idempotent(state, req, webhooks::create),
+        ("GET", "/v3/webhooks/endpoints") => webhooks::list(state, req),
+        ("DELETE", _) if path.starts_with("/v3/webhooks/endpoints/") => webhooks::delete(
+            state,
+            &segment(path, "/v3/webhooks/endpoints/", "").unwrap_or_default(),
+        ),
         ("DELETE", _) => delete_video(state, segment(path, "/v3/videos/", "").unwrap_or_default()),
         ("GET", _) if path.starts_with("/v3/templates/") => template(
             req,
@@ -137,32 +147,54 @@ fn idempotent(
     answer
 }
 
-/// `POST /v3/videos`.
+/// `POST /v3/videos`: an avatar video (`type: avatar`, `avatar_id`) or a
+/// video straight from a photo (`type: image`, `image` as a URL, an asset id
+/// or base64 data), with the options each form takes and nothing else.
 fn create_video(state: &mut State, req: &Recorded) -> Answer {
     let checked = (|| {
         let body = json_body(req)?;
         let map = object(&body, "")?;
-        only(
-            map,
-            &[
-                "type",
-                "avatar_id",
-                "script",
-                "voice_id",
-                "title",
-                "caption",
-                "expressiveness",
-                "remove_background",
-                "resolution",
-                "aspect_ratio",
-                "callback_url",
-                "callback_id",
-            ],
-            "",
-        )?;
-        choice(map, "type", "", &["avatar"])?;
-        let avatar = string(map, "avatar_id", "")?.to_owned();
+        let common = [
+            "type",
+            "script",
+            "voice_id",
+            "title",
+            "caption",
+            "expressiveness",
+            "remove_background",
+            "resolution",
+            "aspect_ratio",
+            "callback_url",
+            "callback_id",
+        ];
+        let image_only = [
+            "image",
+            "motion_prompt",
+            "fit",
+            "output_format",
+            "background",
+        ];
+        let avatar = match choice(map, "type", "", &["avatar", "image"])? {
+            "avatar" => {
+                only(map, &[&common[..], &["avatar_id"]].concat(), "")?;
+                Some(string(map, "avatar_id", "")?.to_owned())
+            }
+            _ => {
+                only(map, &[&common[..], &image_only[..]].concat(), "")?;
+                check_image(child(map, "image", "")?)?;
+                opt_string(map, "motion_prompt", "")?;
+                opt_choice(map, "fit", "", &["cover", "contain"])?;
+                opt_choice(map, "output_format", "", &["mp4", "webm"])?;
+                None
+            }
+        };
         let script = string(map, "script", "")?.to_owned();
+        if script.chars().count() > 5_000 {
+            return Err(check::problem(
+                "script",
+                "String should have at most 5000 characters",
+            ));
+        }
         let voice = string(map, "voice_id", "")?.to_owned();
         let title = opt_string(map, "title", "")?.map(str::to_owned);
         let caption = match map.get("caption") {
@@ -183,15 +215,17 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
             "",
             &["16:9", "9:16", "1:1", "4:5", "5:4"],
         )?;
-        opt_string(map, "callback_url", "")?;
-        opt_string(map, "callback_id", "")?;
-        Ok((avatar, script, voice, title, caption))
+        opt_https(map, "callback_url")?;
+        let callback_id = opt_string(map, "callback_id", "")?.map(str::to_owned);
+        Ok((avatar, script, voice, title, caption, callback_id))
     })();
-    let (avatar, script, voice, title, caption) = match checked {
+    let (avatar, script, voice, title, caption, callback_id) = match checked {
         Ok(v) => v,
         Err(problem) => return invalid(problem),
     };
-    if !data::is_look(&avatar) {
+    if let Some(avatar) = &avatar
+        && !data::is_look(avatar)
+    {
         return error(
             404,
             "avatar_not_found",
@@ -207,17 +241,59 @@ fn create_video(state: &mut State, req: &Recorded) -> Answer {
             Some("voice_id"),
         );
     }
-    let id = state.create_video(Video::new(
-        title,
-        script.chars().count(),
-        caption,
-        avatar == data::FAILING_TALKING_PHOTO,
-        false,
-    ));
+    let fails = avatar.as_deref() == Some(data::FAILING_TALKING_PHOTO);
+    let id = state.create_video(Video {
+        callback_id,
+        ..Video::new(title, script.chars().count(), caption, fails, false)
+    });
     Answer::json(
         200,
         &json!({"data": {"video_id": id, "status": "waiting", "output_format": "mp4"}}),
     )
+}
+
+/// The `image` of a `type: image` video: `{type: url, url}` (https),
+/// `{type: asset_id, asset_id}` (an uploaded asset) or `{type: base64,
+/// media_type, data}`.
+fn check_image(image: &Map<String, Value>) -> Check<()> {
+    match choice(image, "type", "image", &["url", "asset_id", "base64"])? {
+        "url" => {
+            only(image, &["type", "url"], "image")?;
+            let url = string(image, "url", "image")?;
+            if !url.starts_with("https://") {
+                return Err(check::problem("image.url", "URL must use https"));
+            }
+        }
+        "asset_id" => {
+            only(image, &["type", "asset_id"], "image")?;
+            let id = string(image, "asset_id", "image")?;
+            if id != data::IMAGE_ASSET_ID {
+                return Err(check::problem(
+                    "image.asset_id",
+                    format!("Asset {id} not found"),
+                ));
+            }
+        }
+        _ => {
+            only(image, &["type", "media_type", "data"], "image")?;
+            choice(
+                image,
+                "media_type",
+                "image",
+                &["image/png", "image/jpeg", "image/webp"],
+            )?;
+            string(image, "data", "image")?;
+        }
+    }
+    Ok(())
+}
+
+/// An optional https URL (HeyGen refuses any other scheme).
+fn opt_https(map: &Map<String, Value>, key: &str) -> Check<()> {
+    match opt_string(map, key, "")? {
+        Some(url) if !url.starts_with("https://") => Err(check::problem(key, "URL must use https")),
+        _ => Ok(()),
+    }
 }
 
 /// `POST /v3/templates/{id}`.
@@ -259,6 +335,8 @@ fn create_from_template(state: &mut State, req: &Recorded, template: &str) -> An
         }
         let caption = opt_bool(map, "caption", "")?.unwrap_or(false);
         let title = opt_string(map, "title", "")?.map(str::to_owned);
+        opt_https(map, "callback_url")?;
+        let callback_id = opt_string(map, "callback_id", "")?.map(str::to_owned);
         if map.contains_key("dimension") {
             let dimension = child(map, "dimension", "")?;
             only(dimension, &["width", "height"], "dimension")?;
@@ -270,19 +348,16 @@ fn create_from_template(state: &mut State, req: &Recorded, template: &str) -> An
             .filter_map(|v| v["content"].as_str())
             .map(|s| s.chars().count())
             .sum();
-        Ok((caption, title, text))
+        Ok((caption, title, text, callback_id))
     })();
-    let (caption, title, text) = match checked {
+    let (caption, title, text, callback_id) = match checked {
         Ok(v) => v,
         Err(problem) => return invalid(problem),
     };
-    let id = state.create_video(Video::new(
-        title.clone(),
-        text.max(40),
-        caption,
-        false,
-        false,
-    ));
+    let id = state.create_video(Video {
+        callback_id,
+        ..Video::new(title.clone(), text.max(40), caption, false, false)
+    });
     Answer::json(
         200,
         &json!({"data": {"id": id, "title": title, "status": "waiting", "created_at": super::unix_now(), "video_url": null}}),
@@ -563,7 +638,7 @@ fn no_query(req: &Recorded) -> Option<Answer> {
 /// One page of `items` for `limit` (1 to `max`, default `default`) and
 /// `token` (`{prefix}{offset}`), with the query's other parameters handed to
 /// `other` (which refuses what it does not know).
-fn paged(
+pub(super) fn paged(
     req: &Recorded,
     items: Vec<Value>,
     prefix: &str,
@@ -623,7 +698,7 @@ fn paged(
 }
 
 /// A refused query parameter.
-fn refuse(name: &str, message: &str) -> Result<(), Answer> {
+pub(super) fn refuse(name: &str, message: &str) -> Result<(), Answer> {
     Err(error(400, "invalid_parameter", message, Some(name)))
 }
 

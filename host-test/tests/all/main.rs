@@ -17,3 +17,4 @@ mod retries;
 mod serve;
 mod sim;
 mod v3;
+mod webhooks;

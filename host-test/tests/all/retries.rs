@@ -34,7 +34,7 @@ async fn a_v3_create_meeting_503_503_200_makes_one_video_with_one_key() {
     case.sim.push_fault(Fault::times(2, status(503)));
     let output = case.call("create_talking_photo", photo()).await;
     assert_eq!(output["success"], json!(true), "{output:#}");
-    assert_eq!(case.sim.videos_created(), 1);
+    assert_eq!(case.sim.created(), 1);
     let keys = keys(&case);
     assert_eq!(keys.len(), 3);
     assert!(
@@ -72,7 +72,7 @@ async fn a_lost_v3_answer_is_replayed_not_rendered_twice() {
         };
         let output = case.call(action, args).await;
         assert_eq!(output["success"], json!(true), "{output:#}");
-        assert_eq!(case.sim.videos_created(), 1, "{action}");
+        assert_eq!(case.sim.created(), 1, "{action}");
         let keys = keys(&case);
         assert_eq!(keys.len(), 2);
         assert_eq!(keys[0], keys[1]);
@@ -94,7 +94,7 @@ async fn a_lost_legacy_answer_is_not_retried() {
             .contains("may have created the video")
     );
     assert_eq!(case.requests().len(), 1);
-    assert_eq!(case.sim.videos_created(), 1);
+    assert_eq!(case.sim.created(), 1);
 }
 
 #[tokio::test]
@@ -115,7 +115,7 @@ async fn a_legacy_create_waits_out_a_429() {
         "Retry-After was honoured"
     );
     assert_eq!(case.requests().len(), 2);
-    assert_eq!(case.sim.videos_created(), 1);
+    assert_eq!(case.sim.created(), 1);
 }
 
 #[tokio::test]

@@ -248,7 +248,7 @@ async fn every_action_on_both_generations() {
             Some("completed"),
             "{generation}: {statuses:?}"
         );
-        assert_eq!(sim.videos_created(), 2);
+        assert_eq!(sim.created(), 2);
     }
 }
 
