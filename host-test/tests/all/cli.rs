@@ -176,3 +176,35 @@ fn settings_debug_hides_the_key() {
         "{text}"
     );
 }
+
+#[test]
+fn the_demo_tells_the_whole_story() {
+    let demo = heygen_host(&["demo"], &[]);
+    let stdout = String::from_utf8_lossy(&demo.stdout);
+    assert_eq!(
+        demo.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let all = heygen_plugin::actions::ALL.len();
+    assert!(
+        stdout.contains(&format!("Done: {all} of {all} actions")),
+        "{stdout}"
+    );
+    for action in heygen_plugin::actions::ALL {
+        assert!(
+            stdout.contains(&format!("> {} ", action.name)),
+            "{}",
+            action.name
+        );
+    }
+    // The endpoint's secret is masked in the transcript.
+    assert!(!stdout.contains("whsec_") || stdout.contains("whsec_… (redacted"));
+    assert!(
+        !stdout
+            .lines()
+            .any(|l| l.contains("whsec_") && !l.contains("redacted")),
+        "{stdout}"
+    );
+}
