@@ -139,6 +139,12 @@ fn value_schema(
                 "maximum": limits::MAX_VIDEO_LIST,
                 "default": limits::DEFAULT_VIDEO_LIST,
             }),
+            "tolerance_seconds" => json!({
+                "type": "integer",
+                "minimum": limits::MIN_TOLERANCE_SECONDS,
+                "maximum": limits::MAX_TOLERANCE_SECONDS,
+                "default": limits::DEFAULT_TOLERANCE_SECONDS,
+            }),
             _ => json!({"type": "integer", "minimum": 0, "maximum": u32::MAX}),
         },
         Type::F64 | Type::F32 => match name {
@@ -168,6 +174,14 @@ fn value_schema(
                 "pattern": "^[Hh][Tt][Tt][Pp][Ss]://",
                 "maxLength": limits::MAX_URL_CHARS,
             }),
+            // Header text as received; JSON callers may pass the number itself.
+            "timestamp" => json!({"type": ["string", "integer"]}),
+            "signature" => {
+                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_SIGNATURE_CHARS})
+            }
+            "secret" => {
+                json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_SECRET_CHARS})
+            }
             n if n.ends_with("_id") => {
                 json!({"type": "string", "minLength": 1, "maxLength": limits::MAX_ID_CHARS})
             }

@@ -13,19 +13,22 @@ use crate::retry::{self, Effect, Outcome};
 const NS_PER_MS: u64 = 1_000_000;
 
 /// One action call's view of HeyGen: a transport, the configuration, the key
-/// and the deadline every attempt shares.
+/// and the deadline every attempt shares. A call without a key (a pure
+/// action's) sends nothing.
 pub struct Call<'a> {
     transport: &'a mut dyn Port,
     config: &'a Config,
-    key: &'a ApiKey,
+    key: Option<&'a ApiKey>,
     deadline_ns: u64,
     budget_ms: u64,
     budget_name: &'static str,
 }
 
 impl<'a> Call<'a> {
-    /// Starts a call: its budget (`HEYGEN_TIMEOUT_MS`) runs from now.
-    pub fn new(transport: &'a mut dyn Port, config: &'a Config, key: &'a ApiKey) -> Self {
+    /// Starts a call: its budget (`HEYGEN_TIMEOUT_MS`) runs from now. Without
+    /// a `key` (a pure action's call) every [`Call::exchange`] is refused as
+    /// `missing_credentials:` before anything is sent.
+    pub fn new(transport: &'a mut dyn Port, config: &'a Config, key: Option<&'a ApiKey>) -> Self {
         let deadline_ns = transport
             .now_ns()
             .saturating_add(config.timeout_ms.saturating_mul(NS_PER_MS));
@@ -68,6 +71,12 @@ impl<'a> Call<'a> {
         self.transport.random_u64()
     }
 
+    /// Wall-clock time from the port, in seconds since the Unix epoch (a fixed
+    /// time in tests).
+    pub fn unix_secs(&mut self) -> u64 {
+        self.transport.unix_secs()
+    }
+
     /// The configuration of this call.
     pub fn config(&self) -> &Config {
         self.config
@@ -82,6 +91,9 @@ impl<'a> Call<'a> {
         mut request: HttpRequest,
         effect: Effect,
     ) -> Result<HttpResponse, Error> {
+        let Some(key) = self.key else {
+            return Err(Error::MissingCredentials);
+        };
         if effect == Effect::IdempotentCreate {
             let key = format!(
                 "heygen-plugin-{:016x}{:016x}",
@@ -95,7 +107,7 @@ impl<'a> Call<'a> {
         loop {
             let outcome =
                 self.transport
-                    .send(&self.config.base_url, self.key, &request, self.deadline_ns);
+                    .send(&self.config.base_url, key, &request, self.deadline_ns);
             maybe_created |= effect != Effect::Read && retry::ambiguous(&outcome);
             let retry_after = self.retry_after(&outcome);
             let remaining_ms = self.deadline_ns.saturating_sub(self.transport.now_ns()) / NS_PER_MS;
@@ -303,7 +315,7 @@ mod tests {
             answer(200, "{}", &[]),
         ]);
         let (config, key) = (config(30_000), key());
-        let resp = Call::new(&mut t, &config, &key)
+        let resp = Call::new(&mut t, &config, Some(&key))
             .exchange(HttpRequest::get("/v3/videos"), Effect::IdempotentCreate)
             .unwrap();
         assert_eq!(resp.status, 200);
@@ -315,10 +327,21 @@ mod tests {
     }
 
     #[test]
+    fn a_call_without_a_key_sends_nothing() {
+        let mut t = Scripted::new([answer(200, "{}", &[])]);
+        let config = config(30_000);
+        let err = Call::new(&mut t, &config, None)
+            .exchange(HttpRequest::get("/v3/videos"), Effect::Read)
+            .unwrap_err();
+        assert_eq!(err, Error::MissingCredentials);
+        assert!(t.sent.is_empty());
+    }
+
+    #[test]
     fn legacy_create_is_sent_once_and_says_it_may_exist() {
         let mut t = Scripted::new([answer(503, "", &[])]);
         let (config, key) = (config(30_000), key());
-        let err = Call::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, Some(&key))
             .exchange(HttpRequest::get("/v2/video/generate"), Effect::Create)
             .unwrap_err();
         assert_eq!(t.sent.len(), 1);
@@ -336,7 +359,7 @@ mod tests {
             answer(200, "{}", &[]),
         ]);
         let (config, key) = (config(30_000), key());
-        Call::new(&mut t, &config, &key)
+        Call::new(&mut t, &config, Some(&key))
             .exchange(HttpRequest::get("/"), Effect::Create)
             .unwrap();
         assert_eq!(t.sent.len(), 3);
@@ -351,7 +374,7 @@ mod tests {
             answer(504, "", &[]),
         ]);
         let (config, key) = (config(30_000), key());
-        let err = Call::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, Some(&key))
             .exchange(HttpRequest::get("/"), Effect::Read)
             .unwrap_err();
         assert_eq!(t.sent.len(), 3);
@@ -367,7 +390,7 @@ mod tests {
             &[("retry-after", "3600")],
         )]);
         let (config, key) = (config(5_000), key());
-        let err = Call::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, Some(&key))
             .exchange(HttpRequest::get("/"), Effect::Read)
             .unwrap_err();
         assert_eq!(t.sent.len(), 1);
@@ -381,7 +404,7 @@ mod tests {
         let mut t = Scripted::new([]);
         t.send_ms = 2_000;
         let (config, key) = (config(1_000), key());
-        let err = Call::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, Some(&key))
             .exchange(HttpRequest::get("/"), Effect::Read)
             .unwrap_err();
         assert!(
@@ -412,7 +435,7 @@ mod tests {
             ),
         ]);
         let (config, key) = (config(30_000), key());
-        let voices = Call::new(&mut t, &config, &key)
+        let voices = Call::new(&mut t, &config, Some(&key))
             .all_pages(&voices_page, crate::api::v3::page, 50)
             .unwrap();
         assert_eq!(voices.len(), 3);
@@ -433,12 +456,12 @@ mod tests {
         let page = r#"{"data":[{"voice_id":"a"}],"has_more":true,"next_token":"same"}"#;
         let mut t = Scripted::new([answer(200, page, &[]), answer(200, page, &[])]);
         let (config, key) = (config(30_000), key());
-        let err = Call::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, Some(&key))
             .all_pages(&voices_page, crate::api::v3::page, 50)
             .unwrap_err();
         assert!(err.to_string().contains("repeats an earlier one"), "{err}");
         let mut t = Scripted::new([answer(200, page, &[])]);
-        let err = Call::new(&mut t, &config, &key)
+        let err = Call::new(&mut t, &config, Some(&key))
             .all_pages(&voices_page, crate::api::v3::page, 1)
             .unwrap_err();
         assert!(err.to_string().contains("more than 1 pages"), "{err}");

@@ -75,6 +75,25 @@ pub const POLL_RESERVE_MS: u64 = 1_000;
 /// Most pages of webhook event types read on v3.
 pub const MAX_EVENT_PAGES: usize = 20;
 
+/// Largest webhook `payload` `verify_webhook` accepts, in bytes: far above a
+/// HeyGen delivery (about 1 KiB), and small enough that the arguments holding
+/// it, escaped as JSON text, fit the HTTP face's [`MAX_REQUEST_BYTES`].
+pub const MAX_WEBHOOK_PAYLOAD_BYTES: usize = 256 * 1024;
+/// Longest webhook `signature` accepted, in characters (room for several
+/// space-separated Standard Webhooks `v1,` entries of 47 characters each).
+pub const MAX_SIGNATURE_CHARS: usize = 1_024;
+/// Longest webhook signing `secret` accepted, in characters (HeyGen's
+/// `whsec_…` secrets are a few dozen).
+pub const MAX_SECRET_CHARS: usize = 256;
+/// Smallest `tolerance_seconds` of `verify_webhook`.
+pub const MIN_TOLERANCE_SECONDS: u32 = 1;
+/// Largest `tolerance_seconds` of `verify_webhook` (a day): a wider window
+/// would make the timestamp check meaningless.
+pub const MAX_TOLERANCE_SECONDS: u32 = 86_400;
+/// `tolerance_seconds` of `verify_webhook` when unset: the five minutes
+/// Standard Webhooks and most providers use.
+pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
+
 /// Largest request body the HTTP face accepts, in bytes; a larger one gets
 /// 413 unread.
 pub const MAX_REQUEST_BYTES: usize = 512 * 1024;

@@ -46,6 +46,7 @@ macro_rules! for_each_action {
             create_webhook_endpoint: CreateWebhookEndpoint(CreateWebhookEndpointInput) -> CreateWebhookEndpointOutput;
             list_webhook_endpoints: ListWebhookEndpoints() -> ListWebhookEndpointsOutput;
             delete_webhook_endpoint: DeleteWebhookEndpoint(DeleteWebhookEndpointInput) -> DeleteWebhookEndpointOutput;
+            verify_webhook: VerifyWebhook(VerifyWebhookInput) -> VerifyWebhookOutput;
         }
     };
 }
@@ -90,6 +91,12 @@ pub trait Action {
     /// True when a call spends HeyGen credits (a render): every create unless
     /// it says otherwise.
     const SPENDS_CREDITS: bool = matches!(Self::KIND, Kind::Create);
+    /// True when the action sends nothing to HeyGen: it works from its
+    /// arguments and the clock alone, so the runner asks for no API key and
+    /// gives it a [`Call`] that refuses to send. It runs alike on both
+    /// generations. The reliability matrix, the property tests, the fuzzers
+    /// and the bench read it.
+    const PURE: bool = false;
     /// The arguments, as the card names them.
     type Args: DeserializeOwned;
     /// The card's output fields other than `success` and `error`; its
@@ -169,6 +176,8 @@ pub struct Entry {
     pub v3_only: bool,
     /// Whether a call spends HeyGen credits.
     pub spends_credits: bool,
+    /// Whether it sends nothing to HeyGen (and so needs no API key).
+    pub pure: bool,
     run: fn(&mut dyn Port, &Env<'_>, &Value) -> Reply,
     check: fn(&Value) -> Result<(), Error>,
     fail: fn(&Failure) -> Reply,
@@ -183,6 +192,7 @@ impl Entry {
             example: A::EXAMPLE,
             v3_only: A::V3_ONLY,
             spends_credits: A::SPENDS_CREDITS,
+            pure: A::PURE,
             run: run::<A>,
             check: check::<A>,
             fail: fail::<A>,
@@ -255,23 +265,27 @@ fn execute<A: Action>(
     env: &Env<'_>,
     args: &A::Args,
 ) -> Result<A::Output, Failure> {
-    let (config, key) = settings(env)?;
-    let mut call = Call::new(port, &config, &key);
+    let (config, key) = settings(env, !A::PURE)?;
+    let mut call = Call::new(port, &config, key.as_ref());
     let result = match config.generation {
         Generation::V3 => A::v3(&mut call, args),
         Generation::Legacy => A::legacy(&mut call, args),
     };
-    result.map_err(|e| Failure::new(&e, Some(&key)))
+    result.map_err(|e| Failure::new(&e, key.as_ref()))
 }
 
-/// The configuration and key from `env`: nothing is sent when either is wrong.
-fn settings(env: &Env<'_>) -> Result<(Config, ApiKey), Failure> {
+/// The configuration and, when `needs_key`, the key from `env`: nothing is
+/// sent when either is wrong.
+fn settings(env: &Env<'_>, needs_key: bool) -> Result<(Config, Option<ApiKey>), Failure> {
     let config = Config::from_env(env.lookup)?;
+    if !needs_key {
+        return Ok((config, None));
+    }
     let key = match env.key.filter(|k| !k.is_empty()) {
         Some(key) => ApiKey::parse(key, "the X-Api-Key header")?,
         None => ApiKey::from_env(env.lookup)?,
     };
-    Ok((config, key))
+    Ok((config, Some(key)))
 }
 
 /// The one argument reader of every face: a JSON object of card-named
@@ -376,10 +390,29 @@ mod tests {
             let error = out["error"].as_str().unwrap_or_default();
             assert_eq!(
                 (t.sent.is_empty(), error.starts_with("unsupported: ")),
-                (entry.v3_only, entry.v3_only),
+                (entry.v3_only || entry.pure, entry.v3_only),
                 "{}: {error}",
                 entry.name
             );
+        }
+    }
+
+    #[test]
+    fn pure_actions_need_no_key_and_send_nothing_on_either_generation() {
+        for entry in ALL.iter().filter(|e| e.pure) {
+            for generation in ["v3", "legacy"] {
+                let mut t = Scripted::new([]);
+                let example: Value = serde_json::from_str(entry.example).unwrap();
+                let vars = [("HEYGEN_API_VERSION", generation)];
+                let (status, out) = run_with(&mut t, entry.name, &vars, example);
+                assert_eq!(
+                    (status, &out["success"]),
+                    (200, &json!(true)),
+                    "{}: {out}",
+                    entry.name
+                );
+                assert!(t.sent.is_empty());
+            }
         }
     }
 
