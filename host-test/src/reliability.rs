@@ -564,12 +564,21 @@ async fn fault_case(
     // An action only v3 has is refused on legacy before anything is sent.
     let entry = heygen_plugin::actions::find(action);
     let kind = entry.map_or(Kind::Read, |e| e.kind);
+    let pure = entry.is_some_and(|e| e.pure);
     let expect = if entry.is_some_and(|e| e.v3_only) && generation == "legacy" {
         Some("unsupported")
+    } else if pure {
+        // A pure action sends nothing, so no fault can reach it.
+        None
     } else {
         spec.expect.prefix(kind, generation)
     };
     judge(&mut figures, &case, &session, &outcome, expect);
+    if pure && !sim.requests().is_empty() {
+        figures
+            .unexpected
+            .push(format!("{case}: a pure action sent a request"));
+    }
     // A create that failed after the simulator acted must say the video may
     // exist, so that nobody creates it again blindly.
     if let (Expect::AfterProcessing(_), Kind::Create, Some(prefix), Ok(output)) =
@@ -870,6 +879,44 @@ fn bad_inputs() -> Vec<BadInput> {
         &["v3"],
         "invalid_input",
     );
+    for (label, changes) in [
+        ("a malformed signature", json!({"signature": "zz"})),
+        (
+            "a sha1 signature",
+            json!({"signature": "sha1=0123456789abcdef0123456789abcdef01234567"}),
+        ),
+        (
+            "a v1 signature without event_id",
+            json!({"signature": "v1,AAAA", "timestamp": "1"}),
+        ),
+        (
+            "a v1 signature without timestamp",
+            json!({"signature": "v1,AAAA", "event_id": "e"}),
+        ),
+        ("a timestamp in words", json!({"timestamp": "now"})),
+        ("tolerance_seconds 0", json!({"tolerance_seconds": 0})),
+        (
+            "tolerance_seconds 86401",
+            json!({"tolerance_seconds": 86_401}),
+        ),
+        ("a blank secret", json!({"secret": " "})),
+        (
+            "a payload over 256 KiB",
+            json!({"payload": "x".repeat(256 * 1024 + 1)}),
+        ),
+    ] {
+        let mut args = valid_args("verify_webhook");
+        for (field, value) in changes.as_object().into_iter().flatten() {
+            args[field] = value.clone();
+        }
+        add(
+            format!("verify_webhook with {label}"),
+            "verify_webhook",
+            Args::Json(args),
+            BOTH,
+            "invalid_input",
+        );
+    }
     for (label, key, prefix) in [
         ("CR LF", "abc\r\nX-Injected: 1", "invalid_credentials"),
         ("a space", "abc def", "invalid_credentials"),

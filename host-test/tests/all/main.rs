@@ -17,4 +17,5 @@ mod retries;
 mod serve;
 mod sim;
 mod v3;
+mod verify_webhook;
 mod webhooks;
