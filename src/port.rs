@@ -40,7 +40,8 @@ pub trait Port {
     /// A monotonic clock, in nanoseconds.
     fn now_ns(&mut self) -> u64;
 
-    /// Wall-clock time, in seconds since the Unix epoch (for `Retry-After` dates).
+    /// Wall-clock time, in seconds since the Unix epoch (for `Retry-After`
+    /// dates and webhook timestamps).
     fn unix_secs(&mut self) -> u64;
 
     /// Sleeps for `ns` nanoseconds.
