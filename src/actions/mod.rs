@@ -94,8 +94,8 @@ pub trait Action {
     /// True when the action sends nothing to HeyGen: it works from its
     /// arguments and the clock alone, so the runner asks for no API key and
     /// gives it a [`Call`] that refuses to send. It runs alike on both
-    /// generations. The reliability matrix, the property tests, the fuzzers
-    /// and the bench read it.
+    /// generations. The reliability matrix, the property tests and the
+    /// fuzzers read it.
     const PURE: bool = false;
     /// The arguments, as the card names them.
     type Args: DeserializeOwned;
