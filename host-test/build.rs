@@ -4,9 +4,12 @@
 //!
 //! - `heygen_plugin.wasm` (`faces/plugin`): exports the `actions` interface;
 //! - `heygen_plugin_http.wasm` (`faces/http`): the same actions behind
-//!   `wasi:http/incoming-handler`.
+//!   `wasi:http/incoming-handler`;
+//! - `heygen_tools.wasm` (`faces/tools`): the same actions as world-level
+//!   functions with their WIT docs embedded, for hosts that turn exports into
+//!   MCP tools (wassette).
 //!
-//! Both are built with the workspace's `component` profile into
+//! All are built with the workspace's `component` profile into
 //! `target/guest/` (a target dir of their own, so the outer build's lock is
 //! not waited on), then copied to `target/wasm/` for users and to `OUT_DIR`
 //! for embedding.
@@ -17,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (face crate, the file cargo builds, the artifact's name)
-const ARTIFACTS: [(&str, &str, &str); 2] = [
+const ARTIFACTS: [(&str, &str, &str); 3] = [
     (
         "heygen-plugin-component",
         "heygen_plugin_component.wasm",
@@ -27,6 +30,11 @@ const ARTIFACTS: [(&str, &str, &str); 2] = [
         "heygen-http-component",
         "heygen_http_component.wasm",
         "heygen_plugin_http.wasm",
+    ),
+    (
+        "heygen-tools-component",
+        "heygen_tools_component.wasm",
+        "heygen_tools.wasm",
     ),
 ];
 
@@ -125,7 +133,7 @@ fn build_guests(root: &Path, target_dir: &Path) {
     let status = command.status().expect("run cargo to build the component");
     assert!(
         status.success(),
-        "building the components failed; run `cargo build -p heygen-plugin-component -p heygen-http-component --target wasm32-wasip2` to see why"
+        "building the components failed; run `cargo build -p heygen-plugin-component -p heygen-http-component -p heygen-tools-component --target wasm32-wasip2` to see why"
     );
 }
 

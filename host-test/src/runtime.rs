@@ -547,16 +547,16 @@ pub struct Plugin {
 }
 
 impl Plugin {
-    /// Prepares `component` (the `actions` plugin) with `features`.
+    /// Prepares `component` with `features`: the plugin, whose actions are in
+    /// its `actions` export, or the tools artifact, which exports them from
+    /// its world.
     pub fn new(runtime: &Runtime, component: &Component, features: HostFeatures) -> Result<Plugin> {
         let pre = runtime.linker(features)?.instantiate_pre(component)?;
-        let interface = component
-            .get_export_index(None, ACTIONS_INTERFACE)
-            .ok_or_else(|| anyhow!("the component does not export {ACTIONS_INTERFACE}"))?;
+        let interface = component.get_export_index(None, ACTIONS_INTERFACE);
         let functions = actions()
             .map(|action| {
                 component
-                    .get_export_index(Some(&interface), action.replace('_', "-").as_str())
+                    .get_export_index(interface.as_ref(), action.replace('_', "-").as_str())
                     .map(|index| (action, index))
                     .ok_or_else(|| anyhow!("the component does not export `{action}`"))
             })

@@ -1,110 +1,25 @@
 //! The plugin artifact (`heygen_plugin.wasm`): exports the `actions`
 //! interface of `modulex:heygen@0.1.0` for tool hosts and plugin runtimes.
 //!
-//! Every export is generated from the registry (`for_each_action!`): a WIT
-//! record in, the same JSON argument reader and runner as every other face,
-//! the WIT output record out. The WIT records derive serde, so the glue copies
-//! no field by hand.
+//! Every export is generated from the registry (`for_each_action!`) by the
+//! glue this face shares with `faces/tools` (`faces/glue.rs`).
 
 #[cfg(target_arch = "wasm32")]
-mod glue {
+#[macro_use]
+#[path = "../../glue.rs"]
+mod glue;
+
+#[cfg(target_arch = "wasm32")]
+mod exports {
     /// The generated bindings stay private: only this module names them.
     mod bindings {
-        wit_bindgen::generate!({
-            path: "../../wit",
-            world: "plugin",
-            additional_derives: [serde::Serialize, serde::Deserialize],
-            additional_type_attributes: {
-                "modulex:heygen/actions@0.1.0/talking-photo-style": [#[serde(rename_all = "snake_case")]],
-                "modulex:heygen/actions@0.1.0/talking-style": [#[serde(rename_all = "snake_case")]],
-                "modulex:heygen/actions@0.1.0/expression": [#[serde(rename_all = "snake_case")]],
-                "modulex:heygen/actions@0.1.0/avatar-type": [#[serde(rename_all = "snake_case")]],
-                "modulex:heygen/actions@0.1.0/ownership": [#[serde(rename_all = "snake_case")]],
-            },
-            // JSON has no NaN or infinity (serde_json would write `null`, an
-            // unset option): pass them on as text, which the reader refuses.
-            additional_member_attributes: {
-                "modulex:heygen/actions@0.1.0/create-talking-photo-input.scale": [#[serde(serialize_with = "crate::glue::finite_or_text")]],
-                // WIT spells the field `%type`; Rust names it `type_`.
-                "modulex:heygen/actions@0.1.0/template-variable.type": [#[serde(rename = "type")]],
-            },
-            with: {
-                "wasi:http/outgoing-handler@0.2.4": wasip2::http::outgoing_handler,
-                "wasi:http/types@0.2.4": wasip2::http::types,
-                "wasi:io/error@0.2.4": wasip2::io::error,
-                "wasi:io/poll@0.2.4": wasip2::io::poll,
-                "wasi:io/streams@0.2.4": wasip2::io::streams,
-                "wasi:clocks/monotonic-clock@0.2.4": wasip2::clocks::monotonic_clock,
-                "wasi:clocks/wall-clock@0.2.4": wasip2::clocks::wall_clock,
-                "wasi:random/random@0.2.4": wasip2::random::random,
-                "wasi:cli/environment@0.2.4": wasip2::cli::environment,
-            },
-        });
+        bindings!("../../wit", "plugin");
     }
 
+    use crate::glue::{Plugin, call};
     use bindings::exports::modulex::heygen::actions as wit;
-    use heygen_plugin::actions;
-    use serde::Serialize;
-    use serde::de::DeserializeOwned;
-    use serde_json::Value;
+    use wit::Guest;
 
-    struct Plugin;
-
-    /// Serializes an optional float as a number when finite, else as its text
-    /// (`"NaN"`, `"inf"`), so that the argument reader refuses it by name.
-    pub(crate) fn finite_or_text<S: serde::Serializer>(
-        value: &Option<f64>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            // Spelled out: formatting floats would add kilobytes.
-            Some(v) if v.is_nan() => serializer.serialize_str("NaN"),
-            Some(v) if v.is_infinite() && *v > 0.0 => serializer.serialize_str("infinity"),
-            Some(v) if v.is_infinite() => serializer.serialize_str("-infinity"),
-            other => other.serialize(serializer),
-        }
-    }
-
-    /// Runs the action `name` with `input` (a WIT record, or nothing) and reads
-    /// its card JSON back as the WIT output record.
-    fn call<O: DeserializeOwned, I: Serialize>(name: &str, input: Option<&I>) -> O {
-        let reply = match actions::find(name) {
-            Some(entry) => {
-                let args = input
-                    .and_then(|input| serde_json::to_value(input).ok())
-                    .unwrap_or(Value::Null);
-                heygen_plugin::wasi::run(entry, &args).body
-            }
-            None => format!(r#"{{"success":false,"error":"internal: no action `{name}`"}}"#),
-        };
-        // The registry's outputs and the WIT records are checked against the
-        // same schemas (`tests/all/component.rs`); a mismatch is a build bug,
-        // and a trap is the honest answer to it.
-        // Through a `Value`: its parser and deserializer are in the component
-        // anyway (HeyGen's answers, the arguments), so this costs kilobytes
-        // less than deserializing the text into each record directly.
-        let card = serde_json::from_slice::<Value>(reply.as_bytes());
-        match card.map(|card| O::deserialize(&card)) {
-            Ok(Ok(output)) => output,
-            _ => std::process::abort(),
-        }
-    }
-
-    macro_rules! exports {
-        ($($module:ident: $ty:ident($($input:ident)?) -> $output:ident;)*) => {
-            impl wit::Guest for Plugin {
-                $(
-                    // With an input record the first line returns; without
-                    // one only the second is there.
-                    #[allow(unreachable_code)]
-                    fn $module($(input: wit::$input)?) -> wit::$output {
-                        $( return call::<_, wit::$input>(stringify!($module), Some(&input)); )?
-                        call::<_, ()>(stringify!($module), None)
-                    }
-                )*
-            }
-        };
-    }
     heygen_plugin::for_each_action!(exports);
 
     bindings::export!(Plugin with_types_in bindings);
