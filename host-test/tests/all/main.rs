@@ -16,6 +16,7 @@ mod reliability;
 mod retries;
 mod serve;
 mod sim;
+mod tools;
 mod v3;
 mod verify_webhook;
 mod webhooks;
