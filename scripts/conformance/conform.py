@@ -356,6 +356,9 @@ def report(out_dir, doc):
         "anything is sent, and the error text must match word for word. `GET /actions` is "
         "compared with `heygen-host tools`.",
         "",
+        "The tools artifact (`heygen_tools.wasm`, for hosts that turn exports into MCP tools) is run "
+        "under wassette by the opt-in `scripts/wassette.sh`, which writes [wassette.md](wassette.md).",
+        "",
         "## Notes",
         "",
     ]
