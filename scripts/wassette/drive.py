@@ -30,12 +30,29 @@ from datetime import datetime, timezone
 class Session:
     """One `wassette run` speaking MCP over its stdin and stdout."""
 
-    def __init__(self, env_file, log, run="WASSETTE_RUN"):
+    def __init__(self, env_file, log_path, run="WASSETTE_RUN"):
         argv = shlex.split(os.environ[run]) + ["--env-file", env_file]
+        self.log_path = log_path
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=log, text=True, bufsize=1)
+                                     stderr=open(log_path, "w"), text=True, bufsize=1)
         self.next_id = 0
         self.buffer = ""
+        self.wait_loaded()
+
+    def wait_loaded(self, timeout=60):
+        """wassette 0.8.0 answers at once but loads components in the
+        background: a call that comes first fails (`Tool not found`) or, as
+        seen once, runs without the component's policy. Its log says when the
+        loading is done."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with open(self.log_path) as f:
+                if "Background component loading completed" in f.read():
+                    return
+            if self.proc.poll() is not None:
+                raise SystemExit("wassette exited: see " + self.log_path)
+            time.sleep(0.05)
+        raise SystemExit("wassette did not load the component within %d s" % timeout)
 
     def send(self, message):
         self.proc.stdin.write(json.dumps(message) + "\n")
@@ -83,7 +100,7 @@ class Session:
     def close(self):
         self.proc.stdin.close()
         try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
             # wassette 0.8.0 keeps running after its stdin ends.
             self.proc.terminate()
@@ -128,7 +145,6 @@ def main():
     a = ap.parse_args()
     started = time.monotonic()
     work = os.path.dirname(a.log)
-    log = open(a.log, "a")
     failures = []
 
     def check(ok, what):
@@ -141,7 +157,7 @@ def main():
     granted = {"HEYGEN_API_KEY": a.key, "HEYGEN_BASE_URL": a.base}
 
     # 0. The plugin artifact, for comparison: what its interface export looks like.
-    p = Session(env_file(os.path.join(work, "granted.env"), granted), log, run="WASSETTE_RUN_PLUGIN")
+    p = Session(env_file(os.path.join(work, "granted.env"), granted), a.log + ".plugin", run="WASSETTE_RUN_PLUGIN")
     p.initialize()
     plugin_tools = [t for t in p.request("tools/list")["result"]["tools"]
                     if t["name"].endswith(tuple("_" + n for n in actions))]
@@ -149,7 +165,7 @@ def main():
     check(len(plugin_tools) == len(actions), "the plugin artifact's tools are listed")
 
     # 1. The granted session.
-    s = Session(env_file(os.path.join(work, "granted.env"), granted), log)
+    s = Session(env_file(os.path.join(work, "granted.env"), granted), a.log + ".granted")
     info = s.initialize()
     tools = s.request("tools/list")["result"]["tools"]
     ours = [t for t in tools if t["name"] in actions]
@@ -176,7 +192,8 @@ def main():
     # 2. A host the policy does not grant: the same simulator, as `localhost`.
     port = a.base.rsplit(":", 1)[1]
     denied_base = "http://localhost:%s" % port
-    d = Session(env_file(os.path.join(work, "denied.env"), dict(granted, HEYGEN_BASE_URL=denied_base)), log)
+    d = Session(env_file(os.path.join(work, "denied.env"), dict(granted, HEYGEN_BASE_URL=denied_base)),
+                a.log + ".denied")
     d.initialize()
     denied = d.call("list-videos", args)
     d.close()
@@ -220,6 +237,12 @@ def write_doc(a, info, ours, builtin, plugin_tools, args, call, got, reference, 
         "```yaml",
         policy,
         "```",
+        "",
+        "wassette 0.8.0 answers MCP requests before it has loaded its components (they load in the "
+        "background): a call that comes first fails with `Tool not found`, and once, while this script was "
+        "written, a call right after start was refused as if no policy were attached (`request_denied:` "
+        "for the granted 127.0.0.1). So the client waits for wassette's log line `Background component "
+        "loading completed` before its first request.",
         "",
         "## Tools",
         "",
