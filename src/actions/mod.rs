@@ -11,8 +11,7 @@
 //! Adding an action: see "Adding an action" in `CONTRIBUTING.md`.
 
 use serde::Serialize;
-use serde::de::value::BorrowedStrDeserializer;
-use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::call::Call;
@@ -310,71 +309,17 @@ pub fn read_args<T: DeserializeOwned>(args: &Value) -> Result<T, Error> {
         Value::Null => &empty,
         _ => args,
     };
-    let Value::Object(map) = args else {
+    let Value::Object(object) = args else {
         return Err(Error::InvalidInput(
             "the arguments must be a JSON object of named arguments".into(),
         ));
     };
-    let mut fields = Fields {
-        entries: map.iter(),
-        value: None,
-        field: None,
-    };
-    T::deserialize(&mut fields).map_err(|e| {
-        Error::InvalidInput(match fields.field {
+    crate::json::from_fields(object).map_err(|(field, e)| {
+        Error::InvalidInput(match field {
             Some(field) => format!("{field}: {e}"),
             None => e.to_string(),
         })
     })
-}
-
-/// The arguments object as a serde `Deserializer` that remembers the field it
-/// is reading, so that an error names it (`scale: invalid type: …`). Only the
-/// top level is tracked: a field's value is read by `serde_json`'s own
-/// deserializer, which keeps this far smaller than wrapping every level.
-struct Fields<'de> {
-    entries: serde_json::map::Iter<'de>,
-    /// The value of the key just read.
-    value: Option<&'de Value>,
-    /// The field being read; `None` once its value was read.
-    field: Option<&'de str>,
-}
-
-impl<'de> Deserializer<'de> for &mut Fields<'de> {
-    type Error = serde_json::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        visitor.visit_map(self)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
-    }
-}
-
-impl<'de> MapAccess<'de> for &mut Fields<'de> {
-    type Error = serde_json::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Self::Error> {
-        let Some((key, value)) = self.entries.next() else {
-            return Ok(None);
-        };
-        self.field = Some(key);
-        self.value = Some(value);
-        seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
-        let value = self.value.take().unwrap_or(&Value::Null);
-        let value = seed.deserialize(value)?;
-        self.field = None;
-        Ok(value)
-    }
 }
 
 /// Parses a request body as JSON arguments: UTF-8 JSON, an empty body is `{}`.
