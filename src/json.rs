@@ -184,7 +184,10 @@ impl<'de> SeqAccess<'de> for Items<'de> {
     }
 }
 
-/// An object's fields, remembering the one being read.
+/// An object's fields, remembering the one being read. With `TOP` (the
+/// arguments object) the values are handed to `serde_json`'s `&Value`
+/// deserializer directly: no argument is a struct, and the argument types'
+/// code for it is there anyway (about 0.8 KB less than through [`Json`]).
 struct Fields<'de, const TOP: bool = false> {
     entries: serde_json::map::Iter<'de>,
     /// The value of the key just read.
@@ -236,5 +239,70 @@ impl<'de, const TOP: bool> MapAccess<'de> for Fields<'de, TOP> {
 
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Item {
+        id: String,
+        size: Option<u32>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Page {
+        items: Vec<Item>,
+        done: bool,
+    }
+
+    #[test]
+    fn reads_nested_records_from_objects_only() {
+        let page: Page = from_value(
+            &json!({"items": [{"id": "a", "size": 3}, {"id": "b", "size": null}], "done": true}),
+        )
+        .unwrap();
+        assert_eq!(
+            page.items[1],
+            Item {
+                id: "b".into(),
+                size: None
+            }
+        );
+        let err = from_value::<Page>(&json!({"items": [["a", 3]], "done": true})).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid type: sequence, expected struct Item"
+        );
+        let err = from_value::<Page>(&json!({"items": [{"id": 1}], "done": true})).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid type: integer `1`, expected a string"
+        );
+    }
+
+    #[test]
+    fn names_the_field_being_read() {
+        let object = |v: Value| v.as_object().unwrap().clone();
+        let read = |v| {
+            from_fields::<Page>(&object(v)).map_err(|(f, e)| (f.map(String::from), e.to_string()))
+        };
+        assert_eq!(
+            read(json!({"done": 1})).unwrap_err(),
+            (
+                Some("done".into()),
+                "invalid type: integer `1`, expected a boolean".into()
+            )
+        );
+        assert_eq!(read(json!({"x": 1})).unwrap_err().0.as_deref(), Some("x"));
+        assert_eq!(
+            read(json!({"done": true})).unwrap_err(),
+            (None, "missing field `items`".into())
+        );
     }
 }
