@@ -11,8 +11,8 @@
 //!
 //! All are built with the workspace's `component` profile into
 //! `target/guest/` (a target dir of their own, so the outer build's lock is
-//! not waited on), then copied to `target/wasm/` for users and to `OUT_DIR`
-//! for embedding.
+//! not waited on), then copied, without the `component-name` section, to
+//! `target/wasm/` for users and to `OUT_DIR` for embedding.
 
 #![allow(clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -68,9 +68,46 @@ fn main() {
     build_guests(&root, &guest_target);
     for (_, built, name) in ARTIFACTS {
         let built = guest_target.join("wasm32-wasip2/component").join(built);
-        copy(&built, &out_dir.join(name));
-        copy(&built, &published.join(name));
+        let wasm =
+            std::fs::read(&built).unwrap_or_else(|e| panic!("read {}: {e}", built.display()));
+        let wasm = without_component_names(&wasm);
+        write(&out_dir.join(name), &wasm);
+        write(&published.join(name), &wasm);
     }
+}
+
+/// `component` without its `component-name` custom section: names of the
+/// component's inner instances and functions for debugging tools (about
+/// 10 KB), which the profile's `strip` leaves in (it strips the core module).
+/// Every other section is kept byte for byte.
+fn without_component_names(component: &[u8]) -> Vec<u8> {
+    let (header, mut rest) = component.split_at(8); // magic, version, layer
+    let mut kept = header.to_vec();
+    while let Some((&id, after_id)) = rest.split_first() {
+        let (size, size_len) = read_u32(after_id);
+        let (payload, next) = after_id[size_len..].split_at(size);
+        let is_names = id == 0 && {
+            let (name_len, name_start) = read_u32(payload);
+            payload.get(name_start..name_start + name_len) == Some(b"component-name".as_slice())
+        };
+        if !is_names {
+            kept.extend_from_slice(&rest[..1 + size_len + size]);
+        }
+        rest = next;
+    }
+    kept
+}
+
+/// A LEB128 `u32` at the start of `bytes`: its value and its length.
+fn read_u32(bytes: &[u8]) -> (usize, usize) {
+    let mut value = 0;
+    for (i, byte) in bytes.iter().take(5).enumerate() {
+        value |= usize::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return (value, i + 1);
+        }
+    }
+    panic!("a malformed section size in the built component");
 }
 
 /// Adds the `wasm32-wasip2` target where rustup manages a toolchain that lacks
@@ -137,7 +174,6 @@ fn build_guests(root: &Path, target_dir: &Path) {
     );
 }
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::copy(from, to)
-        .unwrap_or_else(|e| panic!("copy {} to {}: {e}", from.display(), to.display()));
+fn write(to: &Path, wasm: &[u8]) {
+    std::fs::write(to, wasm).unwrap_or_else(|e| panic!("write {}: {e}", to.display()));
 }

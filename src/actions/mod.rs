@@ -142,23 +142,37 @@ pub struct Reply {
     pub body: String,
 }
 
-/// The card's output: `success` and `error` first, then the action's fields.
-#[derive(Serialize)]
-struct Card<'a, O> {
-    success: bool,
-    error: Option<&'a str>,
-    #[serde(flatten)]
-    output: &'a O,
-}
-
 impl Reply {
-    fn card<O: Serialize>(status: u16, card: &Card<'_, O>, retry_after: Option<u64>) -> Reply {
+    /// The card: `success` and `error` first, then the action's `fields` (a
+    /// JSON object's text, spliced in as written, so the order stays the
+    /// output struct's). One non-generic path for every action: a
+    /// `#[serde(flatten)]` wrapper would cost kilobytes per action.
+    fn card(
+        status: u16,
+        error: Option<&str>,
+        success: bool,
+        fields: serde_json::Result<String>,
+        retry_after: Option<u64>,
+    ) -> Reply {
+        let (Ok(error), Ok(fields)) = (serde_json::to_string(&error), fields) else {
+            return Reply {
+                status,
+                retry_after,
+                body: r#"{"success":false,"error":"internal: unserializable output"}"#.into(),
+            };
+        };
+        let mut body = format!(r#"{{"success":{success},"error":{error}"#);
+        match fields.strip_prefix('{') {
+            Some(rest) if rest != "}" => {
+                body.push(',');
+                body.push_str(rest);
+            }
+            _ => body.push('}'),
+        }
         Reply {
             status,
             retry_after,
-            body: serde_json::to_string(card).unwrap_or_else(|_| {
-                r#"{"success":false,"error":"internal: unserializable output"}"#.into()
-            }),
+            body,
         }
     }
 }
@@ -234,12 +248,8 @@ fn run<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &Value) -> Reply {
     match result {
         Ok(output) => {
             let note = A::note(&output);
-            let card = Card {
-                success: true,
-                error: note.as_deref(),
-                output: &output,
-            };
-            Reply::card(200, &card, None)
+            let fields = serde_json::to_string(&output);
+            Reply::card(200, note.as_deref(), true, fields, None)
         }
         Err(failure) => fail::<A>(&failure),
     }
@@ -250,12 +260,14 @@ fn check<A: Action>(args: &Value) -> Result<(), Error> {
 }
 
 fn fail<A: Action>(failure: &Failure) -> Reply {
-    let card = Card {
-        success: false,
-        error: Some(&failure.message),
-        output: &A::Output::default(),
-    };
-    Reply::card(failure.http_status, &card, failure.retry_after)
+    let fields = serde_json::to_string(&A::Output::default());
+    Reply::card(
+        failure.http_status,
+        Some(&failure.message),
+        false,
+        fields,
+        failure.retry_after,
+    )
 }
 
 /// Settings → one call on the configured generation → the failure flattened
@@ -295,20 +307,17 @@ pub fn read_args<T: DeserializeOwned>(args: &Value) -> Result<T, Error> {
     let empty = Value::Object(Default::default());
     let args = match args {
         Value::Null => &empty,
-        Value::Object(_) => args,
-        _ => {
-            return Err(Error::InvalidInput(
-                "the arguments must be a JSON object of named arguments".into(),
-            ));
-        }
+        _ => args,
     };
-    serde_path_to_error::deserialize(args).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        Error::InvalidInput(if path == "." {
-            inner.to_string()
-        } else {
-            format!("{path}: {inner}")
+    let Value::Object(object) = args else {
+        return Err(Error::InvalidInput(
+            "the arguments must be a JSON object of named arguments".into(),
+        ));
+    };
+    crate::json::from_fields(object).map_err(|(field, e)| {
+        Error::InvalidInput(match field {
+            Some(field) => format!("{field}: {e}"),
+            None => e.to_string(),
         })
     })
 }
