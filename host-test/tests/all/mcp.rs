@@ -549,3 +549,20 @@ fn the_readme_names_exactly_the_tools_that_cost_credits() {
         .collect();
     assert_eq!(named, creates);
 }
+
+#[tokio::test]
+async fn the_newest_revision_lists_and_calls_without_initialize() {
+    let (session, _) = connect(&["--simulator"], &[], ProtocolVersion::LATEST).await;
+    let tools = session.list_all_tools().await.expect("tools/list");
+    assert_eq!(tools.len(), actions::ALL.len());
+    let card = structured(
+        &call(
+            &session,
+            "retrieve_video_link",
+            json!({"video_id": host_test::sim::data::existing_video().id}),
+        )
+        .await,
+    );
+    assert_eq!(card["status"], "completed", "{card}");
+    session.cancel().await.unwrap();
+}
