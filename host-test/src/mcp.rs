@@ -483,14 +483,17 @@ pub async fn serve(options: Options) -> Result<()> {
     let runtime = Runtime::with_config(&pooling_config(MAX_CONCURRENT_CALLS as u32 * 4))?;
     let server = Server::new(runtime, Settings::new(env))?;
 
-    // stdin → line limit → the SDK's transport (its own cap set just above ours).
+    // stdin → line limit → the SDK's transport (its own cap set just above
+    // ours). On pipes, the streams are non-blocking (no thread hand-off per
+    // message, and a pending read does not hold up the exit).
+    let (stdin, stdout) = rmcp::transport::stdio_pipes();
     let (limited, reader) = tokio::io::duplex(64 << 10);
     let copy = tokio::spawn(limit_lines(
-        tokio::io::BufReader::new(tokio::io::stdin()),
+        tokio::io::BufReader::new(stdin),
         limited,
         MAX_MESSAGE_BYTES,
     ));
-    let transport = AsyncRwTransport::new_server(reader, tokio::io::stdout())
+    let transport = AsyncRwTransport::new_server(reader, stdout)
         .with_max_line_length(MAX_MESSAGE_BYTES + 1024);
     let running = match server.serve(transport).await {
         Ok(running) => running,
