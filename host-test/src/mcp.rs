@@ -493,8 +493,8 @@ pub async fn serve(options: Options) -> Result<()> {
         limited,
         MAX_MESSAGE_BYTES,
     ));
-    let transport = AsyncRwTransport::new_server(reader, stdout)
-        .with_max_line_length(MAX_MESSAGE_BYTES + 1024);
+    let transport =
+        AsyncRwTransport::new_server(reader, stdout).with_max_line_length(MAX_MESSAGE_BYTES + 1024);
     let running = match server.serve(transport).await {
         Ok(running) => running,
         // stdin closed (or a client gave up) before the handshake: nothing to do.
