@@ -5,7 +5,7 @@
 //!   `build.rs` generates from the WIT: name, description (the WIT doc),
 //!   input schema (field docs, limits; optional fields also take `null`),
 //!   output schema (`schemas/<name>.output.json`), and annotations from the
-//!   action's [`Kind`].
+//!   action's [`Kind`]; a tool that spends credits says so.
 //! - Each `tools/call` is checked natively first ([`actions::Entry::check`]):
 //!   refused arguments get the card-shaped `invalid_input:` answer and nothing
 //!   is sent. The rest runs in a fresh instance of the cached, pre-instantiated
@@ -91,7 +91,7 @@ fn tool(entry: &Entry, action: &Value) -> Result<Tool> {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    if entry.kind == Kind::Create && !description.contains("credits") {
+    if entry.spends_credits && !description.contains("credits") {
         description = format!("Spends HeyGen credits. {description}");
     }
     let object = |schema: &Value, what: &str| -> Result<JsonObject> {
