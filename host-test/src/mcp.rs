@@ -127,10 +127,15 @@ fn nullable_options(schema: &Value) -> Value {
             if required.contains(&Value::String(name.clone())) {
                 continue;
             }
-            if let Some(ty) = property.get("type").cloned()
-                && let Value::String(ty) = ty
-            {
-                property["type"] = json!([ty, "null"]);
+            match property.get_mut("type") {
+                Some(Value::String(ty)) => {
+                    let ty = std::mem::take(ty);
+                    property["type"] = json!([ty, "null"]);
+                }
+                Some(Value::Array(types)) if !types.contains(&json!("null")) => {
+                    types.push(json!("null"));
+                }
+                _ => {}
             }
             if let Some(cases) = property.get_mut("enum").and_then(Value::as_array_mut) {
                 cases.push(Value::Null);
