@@ -11,9 +11,11 @@
 //! - [`reliability`] is the fault and bad-input matrix, with its figures.
 //! - [`bench`] measures size, start-up and per-call cost against a native baseline.
 //! - [`serve`] runs the HTTP face under the real `wasmtime serve`.
+//! - [`mcp`] serves the actions as MCP tools over stdio (`heygen-host mcp`).
 
 pub mod bench;
 pub mod demo;
+pub mod mcp;
 pub mod pool;
 pub mod reliability;
 pub mod runtime;

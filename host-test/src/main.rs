@@ -59,6 +59,30 @@ enum Command {
         #[arg(long, value_name = "HOST[:PORT]")]
         allow_host: Option<String>,
     },
+    /// Serve every action as an MCP tool over stdio (for Claude, Cursor, VS Code
+    /// and other MCP clients).
+    ///
+    /// One tool per action, named as the action, described by its WIT doc,
+    /// with input and output JSON schemas; `create_*` tools spend HeyGen
+    /// credits. Each call runs in a fresh sandboxed instance of the plugin,
+    /// with the same outbound allow-list as `call`; at most 8 calls run at
+    /// once. `wait_for_video` sends progress notifications when the client asks
+    /// for them. Messages are JSON-RPC lines of at most 4 MiB. stdout carries
+    /// only the protocol; logs go to stderr. The session ends when stdin closes.
+    ///
+    /// Configuration comes from the server's environment, never from tool
+    /// arguments: HEYGEN_API_KEY, HEYGEN_BASE_URL (default
+    /// https://api.heygen.com), HEYGEN_API_VERSION (v3 or legacy) and
+    /// HEYGEN_TIMEOUT_MS.
+    #[command(
+        after_help = "Examples:\n  heygen-host mcp --simulator          # try it offline, against the built-in simulator\n  HEYGEN_API_KEY=... heygen-host mcp   # call HeyGen\n\nClient configuration (Claude Desktop, Claude Code, Cursor, VS Code): see README.md, \"MCP server\"."
+    )]
+    Mcp {
+        /// Start the built-in HeyGen simulator and call it instead of HeyGen
+        /// (no key needed; nothing leaves the machine).
+        #[arg(long)]
+        simulator: bool,
+    },
     /// Run the HeyGen simulator alone, until interrupted.
     Mock {
         /// Port on 127.0.0.1 (0 picks a free one).
@@ -84,8 +108,8 @@ enum Command {
         no_serve: bool,
         /// Run only this section (1 size, 2 cold start, 3 instantiation,
         /// 4 per call, 5 HTTP face under load, 6 memory, 7 where a call's
-        /// time goes); repeatable.
-        #[arg(long = "section", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=7))]
+        /// time goes, 8 the MCP server); repeatable.
+        #[arg(long = "section", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=8))]
         sections: Vec<u8>,
     },
 }
@@ -152,6 +176,10 @@ async fn run(command: Command) -> Result<ExitCode> {
             component,
             allow_host,
         } => call(&action, json, live, component, allow_host).await,
+        Command::Mcp { simulator } => {
+            host_test::mcp::serve(host_test::mcp::Options { simulator }).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Mock { port, key } => {
             let sim = Simulator::start(port, &[&key])?;
             println!("HeyGen simulator listening on {}", sim.url());
@@ -302,6 +330,7 @@ async fn call(
 
     let plugin = load_plugin(&Runtime::new()?, component.as_ref())?;
     let mut session = plugin.session(&settings).await?;
+    session.set_budget(host_test::runtime::call_budget(&settings, action, &args));
     let output = match session.call(action, &args).await {
         Ok(output) => output,
         Err(CallError::Usage(msg)) => return refuse(PluginError::InvalidInput(msg)),

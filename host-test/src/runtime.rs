@@ -13,17 +13,23 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
+use hyper::body::{Body, Frame, SizeHint};
 use serde_json::Value;
 use wasmtime::component::{
     Component, ComponentExportIndex, Instance, InstancePre, Linker, Resource, ResourceTable, Val,
 };
-use wasmtime::{Config, Engine, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ResourceLimiter, Store,
+    StoreLimits, StoreLimitsBuilder, Trap,
+};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -57,6 +63,50 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(100);
 /// it: the plugin enforces the budget itself and needs a moment to report.
 pub const GRACE: Duration = Duration::from_secs(5);
 
+/// A configuration with the pooling allocator: slots for `instances`
+/// component instances (and as many memories and tables), each memory up to
+/// 64 MiB of address space (the store's [`MEMORY_LIMIT`] stops it well before).
+pub fn pooling_config(instances: u32) -> Config {
+    let mut pooling = PoolingAllocationConfig::default();
+    pooling
+        .total_component_instances(instances)
+        .total_memories(instances)
+        .total_tables(instances)
+        .max_memory_size(64 << 20);
+    let mut config = Config::new();
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
+    config
+}
+
+/// The host's time limit for one call of `action` with card-named `args`:
+/// the settings' budget, except for `wait_for_video`, which has its own
+/// (`timeout_seconds`, default [`DEFAULT_WAIT_SECONDS`](heygen_plugin::limits::DEFAULT_WAIT_SECONDS))
+/// and gets that much if it is longer.
+pub fn call_budget(settings: &Settings, action: &str, args: &Value) -> Duration {
+    use heygen_plugin::actions::{Action, wait_for_video::WaitForVideo};
+    use heygen_plugin::limits::{DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS};
+    let budget = settings.budget();
+    if action != WaitForVideo::NAME {
+        return budget;
+    }
+    let seconds = match args.get("timeout_seconds") {
+        None | Some(Value::Null) => f64::from(DEFAULT_WAIT_SECONDS),
+        // A value the plugin will refuse gets the most it could accept.
+        Some(seconds) => seconds.as_f64().unwrap_or(f64::from(MAX_WAIT_SECONDS)),
+    };
+    budget.max(Duration::from_secs_f64(
+        seconds.clamp(0.0, f64::from(MAX_WAIT_SECONDS)),
+    ))
+}
+
+/// Sees the body of each answer to a GET the plugin sends (whole bodies of
+/// up to [`WATCH_LIMIT`] bytes, once the plugin has read them), e.g. to
+/// report a render's status as it changes.
+pub type Watch = Arc<dyn Fn(&[u8]) + Send + Sync>;
+
+/// The largest answer body a [`Watch`] is shown.
+pub const WATCH_LIMIT: usize = 64 << 10;
+
 /// Which outgoing requests the host lets through.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Allow {
@@ -74,6 +124,8 @@ pub struct Settings {
     pub env: Vec<(String, String)>,
     /// The outbound allow-list.
     pub allow: Allow,
+    /// Shown the answers to the plugin's GET requests, if set.
+    pub watch: Option<Watch>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -95,6 +147,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("env", &env)
             .field("allow", &self.allow)
+            .field("watch", &self.watch.is_some())
             .finish()
     }
 }
@@ -105,6 +158,7 @@ impl Settings {
         Settings {
             env,
             allow: Allow::BaseUrlHost,
+            watch: None,
         }
     }
 
@@ -180,6 +234,7 @@ impl WasiHttpView for HostState {
 struct Hooks {
     allowed: Option<String>,
     sender: Sender,
+    watch: Option<Watch>,
 }
 
 impl WasiHttpHooks for Hooks {
@@ -211,7 +266,76 @@ impl WasiHttpHooks for Hooks {
         }
         drop(fut);
         let sender = self.sender.clone();
-        Box::new(async move { sender.send(request, options).await })
+        let watch = self
+            .watch
+            .clone()
+            .filter(|_| request.method() == http::Method::GET);
+        Box::new(async move {
+            let (response, io) = sender.send(request, options).await?;
+            let response = match watch {
+                Some(watch) => response.map(|body| Watched::new(body, watch).boxed_unsync()),
+                None => response,
+            };
+            Ok((response, io))
+        })
+    }
+}
+
+/// An answer body passed through as it is, shown to a [`Watch`] once whole.
+struct Watched {
+    inner: wasmtime_wasi_http::WasiBody,
+    seen: Vec<u8>,
+    /// Taken when the body has been shown, or is too long or failed.
+    watch: Option<Watch>,
+}
+
+impl Watched {
+    fn new(inner: wasmtime_wasi_http::WasiBody, watch: Watch) -> Watched {
+        Watched {
+            inner,
+            seen: Vec::new(),
+            watch: Some(watch),
+        }
+    }
+}
+
+impl Body for Watched {
+    type Data = Bytes;
+    type Error = wasmtime_wasi_http::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    if this.seen.len() + data.len() > WATCH_LIMIT {
+                        this.watch = None;
+                    } else {
+                        this.seen.extend_from_slice(data);
+                    }
+                }
+            }
+            Poll::Ready(Some(Err(_))) => this.watch = None,
+            Poll::Ready(None) | Poll::Pending => {}
+        }
+        // The plugin may stop reading at the last byte, before `None`.
+        let ended = matches!(polled, Poll::Ready(None)) || this.inner.is_end_stream();
+        if ended && let Some(watch) = this.watch.take() {
+            watch(&this.seen);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }
 
@@ -526,6 +650,7 @@ impl Runtime {
             hooks: Hooks {
                 allowed: settings.allowed_authority(),
                 sender: self.sender.clone(),
+                watch: settings.watch.clone(),
             },
             memory: MemoryWatch::new(),
             budget: settings.budget(),
@@ -668,6 +793,12 @@ impl Session {
         self.instance
             .get_func(&mut self.store, index)
             .ok_or_else(|| CallError::Host(anyhow!("`{action}` is not a function")))
+    }
+
+    /// Sets the host's time limit for this instance's next calls (see
+    /// [`call_budget`]).
+    pub fn set_budget(&mut self, budget: Duration) {
+        self.store.data_mut().budget = budget;
     }
 
     /// Everything the instance wrote to stdout and stderr.

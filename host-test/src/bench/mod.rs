@@ -3,6 +3,7 @@
 //! median with its spread (10th–90th percentile); every comparison is a
 //! ratio of medians measured in the same run.
 
+mod mcp;
 mod native;
 
 use std::fmt::Write as _;
@@ -14,10 +15,11 @@ use heygen_plugin::actions::{self, Env};
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 use wasmtime::component::Component;
-use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use crate::pool::{Sender, SenderKind};
-use crate::runtime::{Allow, HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings};
+use crate::runtime::{
+    Allow, HTTP_FACE_WASM, PLUGIN_WASM, Plugin, Runtime, Settings, pooling_config,
+};
 use crate::sim::{DEFAULT_KEY, Simulator};
 use native::NativeTransport;
 
@@ -28,7 +30,7 @@ pub struct Options {
     pub quick: bool,
     /// Skip the `wasmtime serve` load test.
     pub no_serve: bool,
-    /// Run only these sections (1-7); all when empty.
+    /// Run only these sections (1-8); all when empty.
     pub sections: Vec<u8>,
 }
 
@@ -149,14 +151,7 @@ pub async fn run(options: Options) -> Result<String> {
     let sim = Simulator::start(0, &[DEFAULT_KEY])?;
     let settings = Settings::new(env_for(&sim, "v3"));
     let plugin = Plugin::embedded(&runtime)?;
-    let mut pooling = PoolingAllocationConfig::default();
-    pooling
-        .total_component_instances(100)
-        .total_memories(100)
-        .total_tables(100)
-        .max_memory_size(64 << 20);
-    let mut config = Config::new();
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
+    let config = pooling_config(100);
     let pooled = Plugin::embedded(&Runtime::with_config(&config)?)?;
     // The same, sending as wasmtime-wasi-http does by default (and `wasmtime
     // serve`): a new connection per request.
@@ -306,6 +301,9 @@ pub async fn run(options: Options) -> Result<String> {
             Ok(section.0)
         })?;
         table.0.push_str(&section);
+    }
+    if options.wants(8) {
+        mcp::section(&mut table, &sim, scale).await?;
     }
     Ok(table.0)
 }

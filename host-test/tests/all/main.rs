@@ -11,6 +11,7 @@ mod discovery;
 mod generations;
 mod guards;
 mod legacy;
+mod mcp;
 mod pool;
 mod reliability;
 mod retries;
