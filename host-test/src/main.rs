@@ -310,17 +310,11 @@ async fn call(
     let sim = if live || base_url_set {
         None
     } else {
-        let key = std::env::var("HEYGEN_API_KEY").unwrap_or_else(|_| DEFAULT_KEY.into());
-        let sim = Simulator::start(0, &[DEFAULT_KEY, &key])?;
+        let sim = Simulator::start_for(&mut env)?;
         eprintln!(
             "(calling the built-in simulator at {}; set HEYGEN_BASE_URL or pass --live to call elsewhere)",
             sim.url()
         );
-        env.retain(|(k, _)| k != "HEYGEN_BASE_URL");
-        env.push(("HEYGEN_BASE_URL".into(), sim.url().into()));
-        if !env.iter().any(|(k, _)| k == "HEYGEN_API_KEY") {
-            env.push(("HEYGEN_API_KEY".into(), DEFAULT_KEY.into()));
-        }
         Some(sim)
     };
     let mut settings = Settings::new(env);

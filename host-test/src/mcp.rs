@@ -44,7 +44,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{OnceCell, Semaphore};
 
 use crate::runtime::{CallError, Plugin, Runtime, Settings, Watch, call_budget, pooling_config};
-use crate::sim::{DEFAULT_KEY, Simulator};
+use crate::sim::Simulator;
 
 /// How many `tools/call`s run at once; later ones wait for a free slot (and
 /// can be cancelled while they wait). Calls mostly wait on HeyGen, so this is
@@ -468,17 +468,11 @@ pub async fn serve(options: Options) -> Result<()> {
         .filter(|(k, _)| k.starts_with("HEYGEN_"))
         .collect();
     let simulator = if options.simulator {
-        let key = std::env::var("HEYGEN_API_KEY").unwrap_or_else(|_| DEFAULT_KEY.into());
-        let sim = Simulator::start(0, &[DEFAULT_KEY, &key])?;
+        let sim = Simulator::start_for(&mut env)?;
         eprintln!(
             "heygen-host mcp: calling the built-in simulator at {}",
             sim.url()
         );
-        env.retain(|(k, _)| k != "HEYGEN_BASE_URL");
-        env.push(("HEYGEN_BASE_URL".into(), sim.url().into()));
-        if !env.iter().any(|(k, _)| k == "HEYGEN_API_KEY") {
-            env.push(("HEYGEN_API_KEY".into(), DEFAULT_KEY.into()));
-        }
         Some(sim)
     } else {
         None

@@ -242,6 +242,27 @@ pub fn refusing_address() -> Result<(tokio::net::TcpSocket, SocketAddr)> {
 }
 
 impl Simulator {
+    /// Starts a simulator for a host's `HEYGEN_*` settings `env`, and points
+    /// them at it: `HEYGEN_BASE_URL` becomes its address, and `HEYGEN_API_KEY`
+    /// (which it accepts, as it does [`DEFAULT_KEY`]) is set to
+    /// [`DEFAULT_KEY`] when `env` has none.
+    pub fn start_for(env: &mut Vec<(String, String)>) -> Result<Simulator> {
+        let key = env
+            .iter()
+            .find(|(k, _)| k == "HEYGEN_API_KEY")
+            .map(|(_, v)| v.clone());
+        let sim = match &key {
+            Some(key) => Simulator::start(0, &[DEFAULT_KEY, key])?,
+            None => Simulator::start(0, &[DEFAULT_KEY])?,
+        };
+        env.retain(|(k, _)| k != "HEYGEN_BASE_URL");
+        env.push(("HEYGEN_BASE_URL".into(), sim.url().into()));
+        if key.is_none() {
+            env.push(("HEYGEN_API_KEY".into(), DEFAULT_KEY.into()));
+        }
+        Ok(sim)
+    }
+
     /// Starts a simulator on `127.0.0.1:port` (0 picks a free port),
     /// accepting `keys`.
     pub fn start(port: u16, keys: &[&str]) -> Result<Simulator> {

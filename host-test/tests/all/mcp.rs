@@ -77,15 +77,15 @@ async fn connect(
 async fn connect_to(
     sim: &Simulator,
 ) -> (Session, mpsc::UnboundedReceiver<ProgressNotificationParam>) {
-    connect(
-        &[],
-        &[
-            ("HEYGEN_BASE_URL", sim.url()),
-            ("HEYGEN_API_KEY", DEFAULT_KEY),
-        ],
-        ProtocolVersion::V_2025_11_25,
-    )
-    .await
+    connect(&[], &settings_for(sim), ProtocolVersion::V_2025_11_25).await
+}
+
+/// The settings that point a server at the simulator `sim`.
+fn settings_for(sim: &Simulator) -> [(&'static str, &str); 2] {
+    [
+        ("HEYGEN_BASE_URL", sim.url()),
+        ("HEYGEN_API_KEY", DEFAULT_KEY),
+    ]
 }
 
 fn arguments(args: Value) -> CallToolRequestParams {
@@ -314,19 +314,13 @@ struct Raw {
 
 impl Raw {
     async fn start(sim: &Simulator) -> Raw {
-        let mut child = server_command(
-            &[],
-            &[
-                ("HEYGEN_BASE_URL", sim.url()),
-                ("HEYGEN_API_KEY", DEFAULT_KEY),
-            ],
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+        let mut child = server_command(&[], &settings_for(sim))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
         let stdin = child.stdin.take();
         let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut raw = Raw {
