@@ -132,10 +132,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // The MCP server runs on one thread: its messages pass through several
+    // tasks (the line limit, the SDK's reader, the handler, the writer), and a
+    // hand-off between tasks on one thread is cheaper than a wake-up across
+    // cores. Calls still overlap wherever they wait on HeyGen.
+    let mut builder = match cli.command {
+        Command::Mcp { .. } => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("heygen-host: cannot start: {e}");
