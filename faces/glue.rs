@@ -3,40 +3,25 @@
 //! directly from its world). Each declares this file as its `glue` module
 //! (`#[macro_use]`), then in a module of its own calls `bindings!` with its
 //! world, names the trait of its exports `Guest` and the module of the WIT
-//! records `wit`, and calls `exports!` through `for_each_action!`.
+//! records `wit`, includes the conversions its `build.rs` generated
+//! (`faces/wit_json.rs`), and calls `exports!` through `for_each_action!`.
 //!
 //! Every export is generated from the registry: a WIT record in, the same JSON
 //! argument reader and runner as every other face, the WIT output record out.
-//! The WIT records derive serde, so the glue copies no field by hand.
+//! The records' JSON conversions are generated from the WIT, so the glue
+//! copies no field by hand.
 
 use heygen_plugin::actions;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// The WIT bindings of world `$world` found under `$path`, with the serde
-/// derives and attributes the glue relies on, and any further options.
+/// The WIT bindings of world `$world` found under `$path`, with the WASI
+/// types of the `wasip2` crate, and any further options.
 macro_rules! bindings {
     ($path:tt, $world:literal $(, $option:tt)*) => {
         wit_bindgen::generate!({
             path: $path,
             world: $world,
             $($option,)*
-            additional_derives: [serde::Serialize, serde::Deserialize],
-            additional_type_attributes: {
-                "modulex:heygen/actions@0.1.0/talking-photo-style": [#[serde(rename_all = "snake_case")]],
-                "modulex:heygen/actions@0.1.0/talking-style": [#[serde(rename_all = "snake_case")]],
-                "modulex:heygen/actions@0.1.0/expression": [#[serde(rename_all = "snake_case")]],
-                "modulex:heygen/actions@0.1.0/avatar-type": [#[serde(rename_all = "snake_case")]],
-                "modulex:heygen/actions@0.1.0/ownership": [#[serde(rename_all = "snake_case")]],
-            },
-            // JSON has no NaN or infinity (serde_json would write `null`, an
-            // unset option): pass them on as text, which the reader refuses.
-            additional_member_attributes: {
-                "modulex:heygen/actions@0.1.0/create-talking-photo-input.scale": [#[serde(serialize_with = "crate::glue::finite_or_text")]],
-                // WIT spells the field `%type`; Rust names it `type_`.
-                "modulex:heygen/actions@0.1.0/template-variable.type": [#[serde(rename = "type")]],
-            },
             with: {
                 "wasi:http/outgoing-handler@0.2.4": wasip2::http::outgoing_handler,
                 "wasi:http/types@0.2.4": wasip2::http::types,
@@ -74,29 +59,121 @@ macro_rules! exports {
 /// The type every export is implemented on.
 pub(crate) struct Plugin;
 
-/// Serializes an optional float as a number when finite, else as its text
-/// (`"NaN"`, `"inf"`), so that the argument reader refuses it by name.
-pub(crate) fn finite_or_text<S: serde::Serializer>(
-    value: &Option<f64>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        // Spelled out: formatting floats would add kilobytes.
-        Some(v) if v.is_nan() => serializer.serialize_str("NaN"),
-        Some(v) if v.is_infinite() && *v > 0.0 => serializer.serialize_str("infinity"),
-        Some(v) if v.is_infinite() => serializer.serialize_str("-infinity"),
-        other => other.serialize(serializer),
+/// A WIT value read from JSON: the card an action answered. `None` when the
+/// JSON does not have the value's shape.
+pub(crate) trait FromJson: Sized {
+    /// `json` read as this value.
+    fn from_json(json: &Value) -> Option<Self>;
+}
+
+/// A WIT value written as JSON: the arguments of an action.
+pub(crate) trait ToJson {
+    /// This value as JSON.
+    fn to_json(&self) -> Value;
+}
+
+/// The field `key` of the JSON object `json` (`null` when it is not there).
+pub(crate) fn field<'a>(json: &'a Value, key: &str) -> &'a Value {
+    json.get(key).unwrap_or(&Value::Null)
+}
+
+impl FromJson for String {
+    fn from_json(json: &Value) -> Option<Self> {
+        json.as_str().map(str::to_owned)
+    }
+}
+
+impl ToJson for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(json: &Value) -> Option<Self> {
+        json.as_bool()
+    }
+}
+
+impl ToJson for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl FromJson for u32 {
+    fn from_json(json: &Value) -> Option<Self> {
+        json.as_u64().and_then(|n| u32::try_from(n).ok())
+    }
+}
+
+impl ToJson for u32 {
+    fn to_json(&self) -> Value {
+        Value::from(*self)
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(json: &Value) -> Option<Self> {
+        json.as_f64()
+    }
+}
+
+/// A number when finite, else its text (`"NaN"`, `"infinity"`): JSON has no
+/// NaN or infinity (`null` would read as an unset option), and the argument
+/// reader refuses the text by name.
+impl ToJson for f64 {
+    fn to_json(&self) -> Value {
+        match serde_json::Number::from_f64(*self) {
+            Some(number) => Value::Number(number),
+            // Spelled out: formatting floats would add kilobytes.
+            None if self.is_nan() => Value::from("NaN"),
+            None if *self > 0.0 => Value::from("infinity"),
+            None => Value::from("-infinity"),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(json: &Value) -> Option<Self> {
+        match json {
+            Value::Null => Some(None),
+            _ => T::from_json(json).map(Some),
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ToJson::to_json)
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(json: &Value) -> Option<Self> {
+        json.as_array()?.iter().map(T::from_json).collect()
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+
+/// No input record: no arguments.
+impl ToJson for () {
+    fn to_json(&self) -> Value {
+        Value::Null
     }
 }
 
 /// Runs the action `name` with `input` (a WIT record, or nothing) and reads
 /// its card JSON back as the WIT output record.
-pub(crate) fn call<O: DeserializeOwned, I: Serialize>(name: &str, input: Option<&I>) -> O {
+pub(crate) fn call<O: FromJson, I: ToJson>(name: &str, input: Option<&I>) -> O {
     let reply = match actions::find(name) {
         Some(entry) => {
-            let args = input
-                .and_then(|input| serde_json::to_value(input).ok())
-                .unwrap_or(Value::Null);
+            let args = input.map_or(Value::Null, ToJson::to_json);
             heygen_plugin::wasi::run(entry, &args).body
         }
         None => format!(r#"{{"success":false,"error":"internal: no action `{name}`"}}"#),
@@ -104,13 +181,9 @@ pub(crate) fn call<O: DeserializeOwned, I: Serialize>(name: &str, input: Option<
     // The registry's outputs and the WIT records are checked against the
     // same schemas (`tests/all/component.rs`); a mismatch is a build bug,
     // and a trap is the honest answer to it.
-    // Through a `Value`: its parser and deserializer are in the component
-    // anyway (HeyGen's answers, the arguments), so this costs kilobytes
-    // less than deserializing the text into each record directly.
     let card = serde_json::from_slice::<Value>(reply.as_bytes());
-    // `json::from_value` reads records from objects only, smaller still.
-    match card.map(|card| heygen_plugin::json::from_value::<O>(&card)) {
-        Ok(Ok(output)) => output,
-        _ => std::process::abort(),
+    match card.ok().as_ref().and_then(O::from_json) {
+        Some(output) => output,
+        None => std::process::abort(),
     }
 }
