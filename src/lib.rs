@@ -27,7 +27,7 @@ mod checks;
 pub mod config;
 pub mod error;
 pub mod faces;
-pub mod json;
+mod json;
 /// Every limit the plugin enforces, in one place (also stated in the tool manifest).
 pub mod limits;
 pub mod outbound;
