@@ -54,12 +54,9 @@ pub fn generate(wit_dir: &Path) -> anyhow::Result<String> {
     Ok(out)
 }
 
+/// `FromJson` and `ToJson` for a record with `fields` (Rust name, JSON name).
 fn record_impls(out: &mut String, rust: &str, fields: &[(String, String)]) -> std::fmt::Result {
-    writeln!(out, "impl crate::glue::FromJson for wit::{rust} {{")?;
-    writeln!(
-        out,
-        "    fn from_json(json: &serde_json::Value) -> Option<Self> {{"
-    )?;
+    out.push_str(&from_json_header(rust));
     writeln!(out, "        Some(Self {{")?;
     for (field, key) in fields {
         writeln!(
@@ -68,8 +65,7 @@ fn record_impls(out: &mut String, rust: &str, fields: &[(String, String)]) -> st
         )?;
     }
     writeln!(out, "        }})\n    }}\n}}")?;
-    writeln!(out, "impl crate::glue::ToJson for wit::{rust} {{")?;
-    writeln!(out, "    fn to_json(&self) -> serde_json::Value {{")?;
+    out.push_str(&to_json_header(rust));
     writeln!(out, "        let mut object = serde_json::Map::new();")?;
     for (field, key) in fields {
         writeln!(
@@ -80,24 +76,34 @@ fn record_impls(out: &mut String, rust: &str, fields: &[(String, String)]) -> st
     writeln!(out, "        serde_json::Value::Object(object)\n    }}\n}}")
 }
 
+/// `FromJson` and `ToJson` for an enum with `cases` (Rust name, JSON text).
 fn enum_impls(out: &mut String, rust: &str, cases: &[(String, String)]) -> std::fmt::Result {
-    writeln!(out, "impl crate::glue::FromJson for wit::{rust} {{")?;
-    writeln!(
-        out,
-        "    fn from_json(json: &serde_json::Value) -> Option<Self> {{"
-    )?;
+    out.push_str(&from_json_header(rust));
     writeln!(out, "        match json.as_str()? {{")?;
     for (case, text) in cases {
         writeln!(out, "            \"{text}\" => Some(Self::{case}),")?;
     }
     writeln!(out, "            _ => None,\n        }}\n    }}\n}}")?;
-    writeln!(out, "impl crate::glue::ToJson for wit::{rust} {{")?;
-    writeln!(out, "    fn to_json(&self) -> serde_json::Value {{")?;
+    out.push_str(&to_json_header(rust));
     writeln!(out, "        serde_json::Value::from(match self {{")?;
     for (case, text) in cases {
         writeln!(out, "            Self::{case} => \"{text}\",")?;
     }
     writeln!(out, "        }})\n    }}\n}}")
+}
+
+/// The start of `FromJson` for the WIT type whose Rust name is `rust`.
+fn from_json_header(rust: &str) -> String {
+    format!(
+        "impl crate::glue::FromJson for wit::{rust} {{\n    fn from_json(json: &serde_json::Value) -> Option<Self> {{\n"
+    )
+}
+
+/// The start of `ToJson` for the WIT type whose Rust name is `rust`.
+fn to_json_header(rust: &str) -> String {
+    format!(
+        "impl crate::glue::ToJson for wit::{rust} {{\n    fn to_json(&self) -> serde_json::Value {{\n"
+    )
 }
 
 /// A WIT name's JSON spelling: `video-id` → `video_id`.
