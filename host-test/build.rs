@@ -11,8 +11,10 @@
 //!
 //! All are built with the workspace's `component` profile into
 //! `target/guest/` (a target dir of their own, so the outer build's lock is
-//! not waited on), then copied, without the `component-name` section, to
-//! `target/wasm/` for users and to `OUT_DIR` for embedding.
+//! not waited on), then published to `target/wasm/` for users and to
+//! `OUT_DIR` for embedding: without the `component-name` section, and with
+//! the main core module run through Binaryen's `wasm-opt -Oz` (the `wasm-opt`
+//! crate, built from Binaryen's C++ source once per target directory).
 
 #![allow(clippy::expect_used, clippy::panic, missing_docs)]
 
