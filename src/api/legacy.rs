@@ -27,7 +27,7 @@ pub(crate) fn set_flags(body: &mut Value, test: Option<bool>, caption: Option<bo
 /// The `data` of a legacy answer (v2 `{error, data}` or v1 `{code, message,
 /// data}`), or the error its envelope carries.
 pub(crate) fn open(resp: &HttpResponse) -> Result<Value, Error> {
-    let Value::Object(mut body) = parse_body::<Value>(resp)? else {
+    let Value::Object(mut body) = parse_body(resp)? else {
         return Err(bad_response(resp, "JSON that is not an object"));
     };
     let error = body.get("error").unwrap_or(&Value::Null);

@@ -37,7 +37,7 @@ pub(crate) fn with_token(req: HttpRequest, token: Option<&str>) -> HttpRequest {
 
 /// The `data` object of a v3 answer.
 pub(crate) fn data(resp: &HttpResponse) -> Result<Value, Error> {
-    match parse_body::<Value>(resp)? {
+    match parse_body(resp)? {
         Value::Object(mut body) => match body.remove("data") {
             Some(data @ Value::Object(_)) => Ok(data),
             _ => Err(bad_response(resp, "JSON without a `data` object")),
@@ -89,7 +89,7 @@ pub fn parse_created(resp: &HttpResponse) -> Result<CreatedVideo, Error> {
 
 /// A v3 list page: `data` items and, when `has_more`, the next page's token.
 pub(crate) fn page(resp: &HttpResponse) -> Result<Page<Value>, Error> {
-    let Value::Object(mut body) = parse_body::<Value>(resp)? else {
+    let Value::Object(mut body) = parse_body(resp)? else {
         return Err(bad_response(resp, "JSON that is not an object"));
     };
     let Some(Value::Array(items)) = body.remove("data") else {
