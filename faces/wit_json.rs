@@ -8,7 +8,7 @@
 //! and `ToJson` (written as the JSON arguments of an action), field by field
 //! under its snake_case name; for every enum, its cases as snake_case strings.
 //! The code is plain and monomorphic: it is what replaced serde's derives on
-//! the WIT records, which cost about 30 KB of the plugin. The linker drops
+//! the WIT records, which cost the plugin 21 KB after optimization. The linker drops
 //! the conversions no export uses.
 
 use std::fmt::Write as _;
