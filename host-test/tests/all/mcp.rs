@@ -218,19 +218,24 @@ async fn every_action_is_a_described_tool_and_answers_in_its_output_schema() {
     session.cancel().await.unwrap();
 }
 
-#[tokio::test]
-async fn a_wait_reports_each_status_change_as_progress() {
-    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
-    let (session, mut progress) = connect_to(&sim).await;
+/// Creates a talking photo through the server and returns its video id.
+async fn create_video(session: &Session) -> String {
     let created = structured(
         &call(
-            &session,
+            session,
             "create_talking_photo",
             json!({"talking_photo_id": "tp_anna_office", "input_text": "Fifteen chars!!", "voice_id": host_test::sim::data::voice_id(0)}),
         )
         .await,
     );
-    let id = created["video_id"].as_str().unwrap().to_owned();
+    created["video_id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_wait_reports_each_status_change_as_progress() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
+    let (session, mut progress) = connect_to(&sim).await;
+    let id = create_video(&session).await;
     let waited = structured(&call(&session, "wait_for_video", json!({"video_id": id})).await);
     assert_eq!(
         (&waited["status"], &waited["timed_out"]),
@@ -265,15 +270,7 @@ async fn a_wait_reports_each_status_change_as_progress() {
 async fn a_cancelled_call_stops_polling_and_the_server_goes_on() {
     let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
     let (session, mut progress) = connect_to(&sim).await;
-    let created = structured(
-        &call(
-            &session,
-            "create_talking_photo",
-            json!({"talking_photo_id": "tp_anna_office", "input_text": "Fifteen chars!!", "voice_id": host_test::sim::data::voice_id(0)}),
-        )
-        .await,
-    );
-    let id = created["video_id"].as_str().unwrap().to_owned();
+    let id = create_video(&session).await;
     let mut params = arguments(json!({"video_id": id, "timeout_seconds": 60}));
     params.name = "wait_for_video".into();
     let handle = session
