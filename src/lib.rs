@@ -20,6 +20,9 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+/// The argument reader of every face (`arguments!`, `one_of!`).
+#[macro_use]
+pub mod args;
 pub mod actions;
 mod api;
 mod call;
@@ -27,7 +30,6 @@ mod checks;
 pub mod config;
 pub mod error;
 pub mod faces;
-mod json;
 /// Every limit the plugin enforces, in one place (also stated in the tool manifest).
 pub mod limits;
 pub mod outbound;

@@ -2,7 +2,6 @@
 //! a voice. v3: `POST /v3/videos` (`type: avatar`); legacy:
 //! `POST /v2/video/generate` with one talking-photo scene.
 
-use serde::Deserialize;
 use serde_json::json;
 
 use super::{Action, CreatedVideo, Kind};
@@ -13,68 +12,68 @@ use crate::error::Error;
 use crate::limits::{MAX_SCRIPT_CHARS_LEGACY, MAX_SCRIPT_CHARS_V3};
 use crate::outbound::HttpRequest;
 
-/// Crop of a talking photo.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TalkingPhotoStyle {
-    /// Square crop (HeyGen's default).
-    Square,
-    /// Circular crop.
-    Circle,
+one_of! {
+    /// Crop of a talking photo.
+    pub enum TalkingPhotoStyle {
+        /// Square crop (HeyGen's default).
+        Square = "square",
+        /// Circular crop.
+        Circle = "circle",
+    }
 }
 
-/// Motion style of a talking photo.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TalkingStyle {
-    /// Calm motion.
-    Stable,
-    /// Lively motion.
-    Expressive,
+one_of! {
+    /// Motion style of a talking photo.
+    pub enum TalkingStyle {
+        /// Calm motion.
+        Stable = "stable",
+        /// Lively motion.
+        Expressive = "expressive",
+    }
 }
 
-/// Facial expression of a talking photo.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Expression {
-    /// Neutral (HeyGen's default).
-    Default,
-    /// Smiling.
-    Happy,
+one_of! {
+    /// Facial expression of a talking photo.
+    pub enum Expression {
+        /// Neutral (HeyGen's default).
+        Default = "default",
+        /// Smiling.
+        Happy = "happy",
+    }
 }
 
-/// Arguments of `create_talking_photo`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Talking photo (v3: photo avatar look) id.
-    pub talking_photo_id: String,
-    /// Script to speak.
-    pub input_text: String,
-    /// Voice id.
-    pub voice_id: String,
-    /// Legacy test mode.
-    pub test: Option<bool>,
-    /// Burn in captions.
-    pub caption: Option<bool>,
-    /// Photo scale, 0.0 to 2.0.
-    pub scale: Option<f64>,
-    /// Crop style.
-    pub talking_photo_style: Option<TalkingPhotoStyle>,
-    /// Motion style.
-    pub talking_style: Option<TalkingStyle>,
-    /// Facial expression.
-    pub expression: Option<Expression>,
-    /// Enhance the photo.
-    pub super_resolution: Option<bool>,
-    /// Remove the background.
-    pub matting: Option<bool>,
-    /// The new video's title.
-    pub title: Option<String>,
-    /// An https URL HeyGen calls when the render ends (v3 only).
-    pub callback_url: Option<String>,
-    /// An id HeyGen echoes in that call and in webhook deliveries.
-    pub callback_id: Option<String>,
+arguments! {
+    /// Arguments of `create_talking_photo`.
+    pub struct Args {
+        /// Talking photo (v3: photo avatar look) id.
+        pub talking_photo_id: String,
+        /// Script to speak.
+        pub input_text: String,
+        /// Voice id.
+        pub voice_id: String,
+        /// Legacy test mode.
+        pub test: Option<bool>,
+        /// Burn in captions.
+        pub caption: Option<bool>,
+        /// Photo scale, 0.0 to 2.0.
+        pub scale: Option<f64>,
+        /// Crop style.
+        pub talking_photo_style: Option<TalkingPhotoStyle>,
+        /// Motion style.
+        pub talking_style: Option<TalkingStyle>,
+        /// Facial expression.
+        pub expression: Option<Expression>,
+        /// Enhance the photo.
+        pub super_resolution: Option<bool>,
+        /// Remove the background.
+        pub matting: Option<bool>,
+        /// The new video's title.
+        pub title: Option<String>,
+        /// An https URL HeyGen calls when the render ends (v3 only).
+        pub callback_url: Option<String>,
+        /// An id HeyGen echoes in that call and in webhook deliveries.
+        pub callback_id: Option<String>,
+    }
 }
 
 impl Args {
@@ -173,22 +172,13 @@ fn legacy_request(args: &Args) -> Result<HttpRequest, Error> {
         character["scale"] = json!(check_scale(scale)?);
     }
     if let Some(style) = args.talking_photo_style {
-        character["talking_photo_style"] = json!(match style {
-            TalkingPhotoStyle::Square => "square",
-            TalkingPhotoStyle::Circle => "circle",
-        });
+        character["talking_photo_style"] = json!(style.as_str());
     }
     if let Some(style) = args.talking_style {
-        character["talking_style"] = json!(match style {
-            TalkingStyle::Stable => "stable",
-            TalkingStyle::Expressive => "expressive",
-        });
+        character["talking_style"] = json!(style.as_str());
     }
     if let Some(expression) = args.expression {
-        character["expression"] = json!(match expression {
-            Expression::Default => "default",
-            Expression::Happy => "happy",
-        });
+        character["expression"] = json!(expression.as_str());
     }
     if let Some(on) = args.super_resolution {
         character["super_resolution"] = json!(on);

@@ -2,7 +2,6 @@
 //! image (a public https URL or an uploaded asset) speaks a script. v3 only:
 //! `POST /v3/videos` with `type: image`, under an `Idempotency-Key`.
 
-use serde::Deserialize;
 use serde_json::json;
 
 use super::create_talking_photo::{TalkingStyle, add_v3_options};
@@ -14,32 +13,32 @@ use crate::error::Error;
 use crate::limits::{MAX_MOTION_PROMPT_CHARS, MAX_SCRIPT_CHARS_V3};
 use crate::outbound::HttpRequest;
 
-/// Arguments of `create_talking_photo_from_image`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Public https URL of the photo (or `image_asset_id`).
-    pub image_url: Option<String>,
-    /// Id of an uploaded image asset (or `image_url`).
-    pub image_asset_id: Option<String>,
-    /// Script to speak.
-    pub input_text: String,
-    /// Voice id.
-    pub voice_id: String,
-    /// Burn in captions.
-    pub caption: Option<bool>,
-    /// Motion style.
-    pub talking_style: Option<TalkingStyle>,
-    /// Remove the background.
-    pub matting: Option<bool>,
-    /// How the photo should move, in words.
-    pub motion_prompt: Option<String>,
-    /// The new video's title.
-    pub title: Option<String>,
-    /// An https URL HeyGen calls when the render ends.
-    pub callback_url: Option<String>,
-    /// An id HeyGen echoes in that call and in webhook deliveries.
-    pub callback_id: Option<String>,
+arguments! {
+    /// Arguments of `create_talking_photo_from_image`.
+    pub struct Args {
+        /// Public https URL of the photo (or `image_asset_id`).
+        pub image_url: Option<String>,
+        /// Id of an uploaded image asset (or `image_url`).
+        pub image_asset_id: Option<String>,
+        /// Script to speak.
+        pub input_text: String,
+        /// Voice id.
+        pub voice_id: String,
+        /// Burn in captions.
+        pub caption: Option<bool>,
+        /// Motion style.
+        pub talking_style: Option<TalkingStyle>,
+        /// Remove the background.
+        pub matting: Option<bool>,
+        /// How the photo should move, in words.
+        pub motion_prompt: Option<String>,
+        /// The new video's title.
+        pub title: Option<String>,
+        /// An https URL HeyGen calls when the render ends.
+        pub callback_url: Option<String>,
+        /// An id HeyGen echoes in that call and in webhook deliveries.
+        pub callback_id: Option<String>,
+    }
 }
 
 /// `create_talking_photo_from_image`.

@@ -2,7 +2,6 @@
 //! replaced. v3: `POST /v3/templates/{id}`; legacy:
 //! `POST /v2/template/{id}/generate`.
 
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::{Action, CreatedVideo, Kind};
@@ -12,24 +11,24 @@ use crate::checks::{check_id, variables_object};
 use crate::error::Error;
 use crate::outbound::{HttpRequest, encode_component};
 
-/// Arguments of `create_video_from_template`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Template id.
-    pub template_id: String,
-    /// Legacy test mode.
-    pub test: Option<bool>,
-    /// Burn in captions.
-    pub caption: Option<bool>,
-    /// Variable overrides: a JSON object, or JSON text holding one.
-    pub variables: Option<Value>,
-    /// The new video's title.
-    pub title: Option<String>,
-    /// An https URL HeyGen calls when the render ends (v3 only).
-    pub callback_url: Option<String>,
-    /// An id HeyGen echoes in that call and in webhook deliveries.
-    pub callback_id: Option<String>,
+arguments! {
+    /// Arguments of `create_video_from_template`.
+    pub struct Args {
+        /// Template id.
+        pub template_id: String,
+        /// Legacy test mode.
+        pub test: Option<bool>,
+        /// Burn in captions.
+        pub caption: Option<bool>,
+        /// Variable overrides: a JSON object, or JSON text holding one.
+        pub variables: Option<Value>,
+        /// The new video's title.
+        pub title: Option<String>,
+        /// An https URL HeyGen calls when the render ends (v3 only).
+        pub callback_url: Option<String>,
+        /// An id HeyGen echoes in that call and in webhook deliveries.
+        pub callback_id: Option<String>,
+    }
 }
 
 impl Args {

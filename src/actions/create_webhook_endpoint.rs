@@ -3,7 +3,7 @@
 //! first registration instead of making a second one. The answer carries the
 //! endpoint's signing secret, which HeyGen shows only here.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::list_webhook_endpoints::events;
@@ -16,14 +16,14 @@ use crate::limits::MAX_WEBHOOK_EVENTS;
 use crate::outbound::{HttpRequest, HttpResponse};
 use crate::retry::Effect;
 
-/// Arguments of `create_webhook_endpoint`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// The https URL HeyGen will POST events to.
-    pub url: String,
-    /// Event types; unset for every type.
-    pub events: Option<Vec<String>>,
+arguments! {
+    /// Arguments of `create_webhook_endpoint`.
+    pub struct Args {
+        /// The https URL HeyGen will POST events to.
+        pub url: String,
+        /// Event types; unset for every type.
+        pub events: Option<Vec<String>>,
+    }
 }
 
 /// Output of `create_webhook_endpoint`. Its `Debug` leaves out the secret.

@@ -7,7 +7,7 @@
 //! off, timed out, or was a 5xx), reads as `deleted: true`: that attempt is
 //! what deleted it.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Action, Kind};
 use crate::api::v3;
@@ -16,12 +16,12 @@ use crate::checks::check_id;
 use crate::error::Error;
 use crate::outbound::encode_component;
 
-/// Arguments of `delete_video`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Video id.
-    pub video_id: String,
+arguments! {
+    /// Arguments of `delete_video`.
+    pub struct Args {
+        /// Video id.
+        pub video_id: String,
+    }
 }
 
 /// Output of `delete_video`.

@@ -5,7 +5,7 @@
 //! after an attempt that may have reached HeyGen reads as `deleted: true`
 //! (see [`crate::api::v3`]'s `delete`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Action, Kind};
 use crate::api::v3;
@@ -14,12 +14,12 @@ use crate::checks::check_id;
 use crate::error::Error;
 use crate::outbound::encode_component;
 
-/// Arguments of `delete_webhook_endpoint`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Endpoint id.
-    pub endpoint_id: String,
+arguments! {
+    /// Arguments of `delete_webhook_endpoint`.
+    pub struct Args {
+        /// Endpoint id.
+        pub endpoint_id: String,
+    }
 }
 
 /// Output of `delete_webhook_endpoint`.

@@ -2,7 +2,7 @@
 //! `create_video_from_template` takes as `variables`. v3 only:
 //! `GET /v3/templates/{id}`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::{Action, Kind};
@@ -13,12 +13,12 @@ use crate::error::Error;
 use crate::outbound::{HttpRequest, HttpResponse, encode_component};
 use crate::retry::Effect;
 
-/// Arguments of `get_template`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Template id.
-    pub template_id: String,
+arguments! {
+    /// Arguments of `get_template`.
+    pub struct Args {
+        /// Template id.
+        pub template_id: String,
+    }
 }
 
 /// One variable of a template.

@@ -2,7 +2,7 @@
 //! `talking_photo_id`. v3 only: `GET /v3/avatars/looks`, 50 per page, paged
 //! to the end.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::{Action, Kind};
@@ -12,55 +12,36 @@ use crate::error::Error;
 use crate::limits::{AVATARS_PAGE_SIZE, MAX_AVATAR_PAGES};
 use crate::outbound::{HttpRequest, HttpResponse};
 
-/// What kind of avatar a look belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AvatarType {
-    /// A photo avatar (what the card calls a talking photo).
-    PhotoAvatar,
-    /// A studio avatar.
-    StudioAvatar,
-    /// A digital twin.
-    DigitalTwin,
-}
-
-impl AvatarType {
-    fn as_str(self) -> &'static str {
-        match self {
-            AvatarType::PhotoAvatar => "photo_avatar",
-            AvatarType::StudioAvatar => "studio_avatar",
-            AvatarType::DigitalTwin => "digital_twin",
-        }
+one_of! {
+    /// What kind of avatar a look belongs to.
+    pub enum AvatarType {
+        /// A photo avatar (what the card calls a talking photo).
+        PhotoAvatar = "photo_avatar",
+        /// A studio avatar.
+        StudioAvatar = "studio_avatar",
+        /// A digital twin.
+        DigitalTwin = "digital_twin",
     }
 }
 
-/// Whose looks to list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ownership {
-    /// HeyGen's public looks.
-    Public,
-    /// The account's own looks.
-    Private,
-}
-
-impl Ownership {
-    fn as_str(self) -> &'static str {
-        match self {
-            Ownership::Public => "public",
-            Ownership::Private => "private",
-        }
+one_of! {
+    /// Whose looks to list.
+    pub enum Ownership {
+        /// HeyGen's public looks.
+        Public = "public",
+        /// The account's own looks.
+        Private = "private",
     }
 }
 
-/// Arguments of `list_avatars`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Only looks of this kind; every kind when unset.
-    pub avatar_type: Option<AvatarType>,
-    /// Only public or only private looks; both when unset.
-    pub ownership: Option<Ownership>,
+arguments! {
+    /// Arguments of `list_avatars`.
+    pub struct Args {
+        /// Only looks of this kind; every kind when unset.
+        pub avatar_type: Option<AvatarType>,
+        /// Only public or only private looks; both when unset.
+        pub ownership: Option<Ownership>,
+    }
 }
 
 /// One avatar look.

@@ -2,7 +2,7 @@
 //! (100 per page), following pages until `limit` videos are read or the list
 //! ends.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Action, Kind};
 use crate::api::{Page, bad_response, text, v3};
@@ -13,15 +13,15 @@ use crate::limits::{DEFAULT_VIDEO_LIST, MAX_TITLE_CHARS, MAX_VIDEO_LIST, VIDEOS_
 use crate::outbound::{HttpRequest, HttpResponse};
 use crate::retry::Effect;
 
-/// Arguments of `list_videos`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// The most videos to return (1 to 1,000; default 100); read by
-    /// [`whole_number`].
-    pub limit: Option<serde_json::Value>,
-    /// Only videos whose title matches (HeyGen's title filter).
-    pub title: Option<String>,
+arguments! {
+    /// Arguments of `list_videos`.
+    pub struct Args {
+        /// The most videos to return (1 to 1,000; default 100); read by
+        /// [`whole_number`].
+        pub limit: Option<serde_json::Value>,
+        /// Only videos whose title matches (HeyGen's title filter).
+        pub title: Option<String>,
+    }
 }
 
 /// One video of the list.

@@ -11,9 +11,9 @@
 //! Adding an action: see "Adding an action" in `CONTRIBUTING.md`.
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::args::Arguments;
 use crate::call::Call;
 use crate::config::{ApiKey, Config, Generation};
 use crate::error::{Error, Failure};
@@ -98,7 +98,7 @@ pub trait Action {
     /// fuzzers read it.
     const PURE: bool = false;
     /// The arguments, as the card names them.
-    type Args: DeserializeOwned;
+    type Args: Arguments;
     /// The card's output fields other than `success` and `error`; its
     /// `Default` is the output of a failed call.
     type Output: Serialize + Default;
@@ -303,23 +303,14 @@ fn settings(env: &Env<'_>, needs_key: bool) -> Result<(Config, Option<ApiKey>), 
 /// The one argument reader of every face: a JSON object of card-named
 /// arguments (`null` counts as `{}`). A wrong type, an unknown enum case or an
 /// unknown field is `invalid_input:` naming the field.
-pub fn read_args<T: DeserializeOwned>(args: &Value) -> Result<T, Error> {
-    let empty = Value::Object(Default::default());
-    let args = match args {
-        Value::Null => &empty,
-        _ => args,
-    };
-    let Value::Object(object) = args else {
-        return Err(Error::InvalidInput(
+pub fn read_args<T: Arguments>(args: &Value) -> Result<T, Error> {
+    match args {
+        Value::Null => T::from_fields(&Default::default()),
+        Value::Object(fields) => T::from_fields(fields),
+        _ => Err(Error::InvalidInput(
             "the arguments must be a JSON object of named arguments".into(),
-        ));
-    };
-    crate::json::from_fields(object).map_err(|(field, e)| {
-        Error::InvalidInput(match field {
-            Some(field) => format!("{field}: {e}"),
-            None => e.to_string(),
-        })
-    })
+        )),
+    }
 }
 
 /// Parses a request body as JSON arguments: UTF-8 JSON, an empty body is `{}`.
@@ -343,10 +334,10 @@ pub struct CreatedVideo {
     pub status: Option<String>,
 }
 
-/// The (empty) arguments of an action that takes none.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoArgs {}
+arguments! {
+    /// The (empty) arguments of an action that takes none.
+    pub struct NoArgs {}
+}
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -1,7 +1,6 @@
 //! Reads a video's state and, once rendered, its links. v3:
 //! `GET /v3/videos/{id}`; legacy: `GET /v1/video_status.get?video_id=…`.
 
-use serde::Deserialize;
 
 use super::{Action, Kind};
 use crate::api::{VideoState, legacy, v3};
@@ -11,12 +10,12 @@ use crate::error::Error;
 use crate::outbound::{HttpRequest, encode_component};
 use crate::retry::Effect;
 
-/// Arguments of `retrieve_video_link`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Video id.
-    pub video_id: String,
+arguments! {
+    /// Arguments of `retrieve_video_link`.
+    pub struct Args {
+        /// Video id.
+        pub video_id: String,
+    }
 }
 
 /// `retrieve_video_link`.

@@ -21,7 +21,7 @@ use std::fmt;
 
 use base64ct::{Base64, Encoding};
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
@@ -38,24 +38,24 @@ use crate::limits::{
 /// Bytes of an HMAC-SHA256.
 const MAC_BYTES: usize = 32;
 
-/// Arguments of `verify_webhook`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// The delivery's body, exactly as received.
-    pub payload: String,
-    /// The delivery's signature header, as received.
-    pub signature: String,
-    /// The endpoint's signing secret.
-    pub secret: Secret,
-    /// Unix seconds, as header text or a whole number; required by `v1,`
-    /// signatures.
-    pub timestamp: Option<Value>,
-    /// The delivery's id; required by `v1,` signatures.
-    pub event_id: Option<String>,
-    /// Accepted distance of `timestamp` from now, in seconds (1 to 86,400;
-    /// default 300); read by [`whole_number`].
-    pub tolerance_seconds: Option<Value>,
+arguments! {
+    /// Arguments of `verify_webhook`.
+    pub struct Args {
+        /// The delivery's body, exactly as received.
+        pub payload: String,
+        /// The delivery's signature header, as received.
+        pub signature: String,
+        /// The endpoint's signing secret.
+        pub secret: Secret,
+        /// Unix seconds, as header text or a whole number; required by `v1,`
+        /// signatures.
+        pub timestamp: Option<Value>,
+        /// The delivery's id; required by `v1,` signatures.
+        pub event_id: Option<String>,
+        /// Accepted distance of `timestamp` from now, in seconds (1 to 86,400;
+        /// default 300); read by [`whole_number`].
+        pub tolerance_seconds: Option<Value>,
+    }
 }
 
 /// A webhook signing secret. Its `Debug` never shows it, and a value of the
@@ -69,13 +69,11 @@ impl fmt::Debug for Secret {
     }
 }
 
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::String(text) => Ok(Secret(text)),
-            _ => Err(serde::de::Error::custom(
-                "must be a string: the endpoint's signing secret",
-            )),
+impl crate::args::Arg for Secret {
+    fn from_arg(value: &Value) -> Result<Secret, String> {
+        match value {
+            Value::String(text) => Ok(Secret(text.clone())),
+            _ => Err("must be a string: the endpoint's signing secret".into()),
         }
     }
 }

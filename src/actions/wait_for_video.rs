@@ -10,7 +10,7 @@
 //! fails ends the call with its error (a 404 or 401 at once), except a poll
 //! that runs out of time after a status was seen, which ends it as timed out.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::retrieve_video_link::{self, RetrieveVideoLink};
 use super::{Action, Kind};
@@ -23,15 +23,15 @@ use crate::limits::{
     MIN_WAIT_SECONDS, POLL_RESERVE_MS,
 };
 
-/// Arguments of `wait_for_video`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Args {
-    /// Video id.
-    pub video_id: String,
-    /// The most the call may take, in seconds (1 to 600; default 50); read by
-    /// [`whole_number`].
-    pub timeout_seconds: Option<serde_json::Value>,
+arguments! {
+    /// Arguments of `wait_for_video`.
+    pub struct Args {
+        /// Video id.
+        pub video_id: String,
+        /// The most the call may take, in seconds (1 to 600; default 50); read by
+        /// [`whole_number`].
+        pub timeout_seconds: Option<serde_json::Value>,
+    }
 }
 
 /// Output of `wait_for_video`: `retrieve_video_link`'s, plus whether the time
