@@ -45,12 +45,22 @@ pub fn check_known(fields: &Map<String, Value>, known: &[&str]) -> Result<(), Er
     )))
 }
 
-/// The field `name` of `fields`, read as a `T`.
-pub fn field<T: Arg>(fields: &Map<String, Value>, name: &str) -> Result<T, Error> {
-    match fields.get(name) {
-        Some(value) => T::from_arg(value).map_err(|e| Error::InvalidInput(format!("{name}: {e}"))),
-        None => T::absent().ok_or_else(|| Error::InvalidInput(format!("missing field `{name}`"))),
-    }
+/// The field `name` of `fields`, read as a `T`. On an error (kept in `error`
+/// unless an earlier field's is there) it gives `T::default()`, so that a
+/// reader is one call per field, with no early return.
+pub fn field<T: Arg + Default>(
+    fields: &Map<String, Value>,
+    name: &str,
+    error: &mut Option<Error>,
+) -> T {
+    let read = match fields.get(name) {
+        Some(value) => T::from_arg(value).map_err(|e| format!("{name}: {e}")),
+        None => T::absent().ok_or_else(|| format!("missing field `{name}`")),
+    };
+    read.unwrap_or_else(|e| {
+        error.get_or_insert(Error::InvalidInput(e));
+        T::default()
+    })
 }
 
 /// "invalid type: <what `value` is>, expected <`expected`>".
@@ -166,9 +176,12 @@ macro_rules! arguments {
                 fields: &serde_json::Map<String, serde_json::Value>,
             ) -> Result<Self, $crate::error::Error> {
                 $crate::args::check_known(fields, &[$(stringify!($field)),*])?;
-                Ok($name {
-                    $( $field: $crate::args::field(fields, stringify!($field))?, )*
-                })
+                #[allow(unused_mut)] // an action without arguments reads none
+                let mut error = None;
+                let args = $name {
+                    $( $field: $crate::args::field(fields, stringify!($field), &mut error), )*
+                };
+                error.map_or(Ok(args), Err)
             }
         }
     };
