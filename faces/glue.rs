@@ -171,19 +171,24 @@ impl ToJson for () {
 /// Runs the action `name` with `input` (a WIT record, or nothing) and reads
 /// its card JSON back as the WIT output record.
 pub(crate) fn call<O: FromJson, I: ToJson>(name: &str, input: Option<&I>) -> O {
-    let reply = match actions::find(name) {
-        Some(entry) => {
-            let args = input.map_or(Value::Null, ToJson::to_json);
-            heygen_plugin::wasi::run(entry, &args).body
-        }
-        None => format!(r#"{{"success":false,"error":"internal: no action `{name}`"}}"#),
-    };
+    let args = input.map_or(Value::Null, ToJson::to_json);
     // The registry's outputs and the WIT records are checked against the
     // same schemas (`tests/all/component.rs`); a mismatch is a build bug,
     // and a trap is the honest answer to it.
-    let card = serde_json::from_slice::<Value>(reply.as_bytes());
-    match card.ok().as_ref().and_then(O::from_json) {
+    match O::from_json(&card(name, &args)) {
         Some(output) => output,
         None => std::process::abort(),
     }
+}
+
+/// The card of the action `name` run with `args`, as JSON: the part of every
+/// export that does not depend on its records, kept out of line so that the
+/// exports share it.
+#[inline(never)]
+fn card(name: &str, args: &Value) -> Value {
+    let reply = match actions::find(name) {
+        Some(entry) => heygen_plugin::wasi::run(entry, args).body,
+        None => format!(r#"{{"success":false,"error":"internal: no action `{name}`"}}"#),
+    };
+    serde_json::from_slice(reply.as_bytes()).unwrap_or(Value::Null)
 }
