@@ -59,11 +59,21 @@ macro_rules! exports {
 /// The type every export is implemented on.
 pub(crate) struct Plugin;
 
-/// A WIT value read from JSON: the card an action answered. `None` when the
-/// JSON does not have the value's shape.
+/// A WIT value read from JSON: the card an action answered.
 pub(crate) trait FromJson: Sized {
-    /// `json` read as this value.
-    fn from_json(json: &Value) -> Option<Self>;
+    /// `json` read as this value. When the JSON does not have the value's
+    /// shape, `ok` becomes false and the value is a stand-in: a record is read
+    /// whole, with no early return, and judged once at the end.
+    fn from_json(json: &Value, ok: &mut bool) -> Self;
+}
+
+/// `value`, or `fallback` with `ok` set to false: the reading of a
+/// primitive.
+fn or_mark<T>(value: Option<T>, ok: &mut bool, fallback: T) -> T {
+    value.unwrap_or_else(|| {
+        *ok = false;
+        fallback
+    })
 }
 
 /// A WIT value written as JSON: the arguments of an action.
@@ -77,9 +87,16 @@ pub(crate) fn field<'a>(json: &'a Value, key: &str) -> &'a Value {
     json.get(key).unwrap_or(&Value::Null)
 }
 
+/// Sets the field `key` of `object` to `value`: one call per field of a
+/// record written as JSON.
+#[inline(never)]
+pub(crate) fn put(object: &mut serde_json::Map<String, Value>, key: &str, value: Value) {
+    object.insert(key.to_owned(), value);
+}
+
 impl FromJson for String {
-    fn from_json(json: &Value) -> Option<Self> {
-        json.as_str().map(str::to_owned)
+    fn from_json(json: &Value, ok: &mut bool) -> Self {
+        or_mark(json.as_str().map(str::to_owned), ok, String::new())
     }
 }
 
@@ -90,8 +107,8 @@ impl ToJson for String {
 }
 
 impl FromJson for bool {
-    fn from_json(json: &Value) -> Option<Self> {
-        json.as_bool()
+    fn from_json(json: &Value, ok: &mut bool) -> Self {
+        or_mark(json.as_bool(), ok, false)
     }
 }
 
@@ -102,8 +119,8 @@ impl ToJson for bool {
 }
 
 impl FromJson for u32 {
-    fn from_json(json: &Value) -> Option<Self> {
-        json.as_u64().and_then(|n| u32::try_from(n).ok())
+    fn from_json(json: &Value, ok: &mut bool) -> Self {
+        or_mark(json.as_u64().and_then(|n| u32::try_from(n).ok()), ok, 0)
     }
 }
 
@@ -114,8 +131,8 @@ impl ToJson for u32 {
 }
 
 impl FromJson for f64 {
-    fn from_json(json: &Value) -> Option<Self> {
-        json.as_f64()
+    fn from_json(json: &Value, ok: &mut bool) -> Self {
+        or_mark(json.as_f64(), ok, 0.0)
     }
 }
 
@@ -135,10 +152,10 @@ impl ToJson for f64 {
 }
 
 impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(json: &Value) -> Option<Self> {
+    fn from_json(json: &Value, ok: &mut bool) -> Self {
         match json {
-            Value::Null => Some(None),
-            _ => T::from_json(json).map(Some),
+            Value::Null => None,
+            _ => Some(T::from_json(json, ok)),
         }
     }
 }
@@ -150,8 +167,9 @@ impl<T: ToJson> ToJson for Option<T> {
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(json: &Value) -> Option<Self> {
-        json.as_array()?.iter().map(T::from_json).collect()
+    fn from_json(json: &Value, ok: &mut bool) -> Self {
+        let items = or_mark(json.as_array().map(Vec::as_slice), ok, &[]);
+        items.iter().map(|item| T::from_json(item, ok)).collect()
     }
 }
 
@@ -175,10 +193,12 @@ pub(crate) fn call<O: FromJson, I: ToJson>(name: &str, input: Option<&I>) -> O {
     // The registry's outputs and the WIT records are checked against the
     // same schemas (`tests/all/component.rs`); a mismatch is a build bug,
     // and a trap is the honest answer to it.
-    match O::from_json(&card(name, &args)) {
-        Some(output) => output,
-        None => std::process::abort(),
+    let mut ok = true;
+    let output = O::from_json(&card(name, &args), &mut ok);
+    if !ok {
+        std::process::abort();
     }
+    output
 }
 
 /// The card of the action `name` run with `args`, as JSON: the part of every

@@ -57,45 +57,50 @@ pub fn generate(wit_dir: &Path) -> anyhow::Result<String> {
 /// `FromJson` and `ToJson` for a record with `fields` (Rust name, JSON name).
 fn record_impls(out: &mut String, rust: &str, fields: &[(String, String)]) -> std::fmt::Result {
     out.push_str(&from_json_header(rust));
-    writeln!(out, "        Some(Self {{")?;
+    writeln!(out, "        Self {{")?;
     for (field, key) in fields {
         writeln!(
             out,
-            "            {field}: crate::glue::FromJson::from_json(crate::glue::field(json, \"{key}\"))?,"
+            "            {field}: crate::glue::FromJson::from_json(crate::glue::field(json, \"{key}\"), ok),"
         )?;
     }
-    writeln!(out, "        }})\n    }}\n}}")?;
+    writeln!(out, "        }}\n    }}\n}}")?;
     out.push_str(&to_json_header(rust));
     writeln!(out, "        let mut object = serde_json::Map::new();")?;
     for (field, key) in fields {
         writeln!(
             out,
-            "        object.insert(\"{key}\".into(), crate::glue::ToJson::to_json(&self.{field}));"
+            "        crate::glue::put(&mut object, \"{key}\", crate::glue::ToJson::to_json(&self.{field}));"
         )?;
     }
     writeln!(out, "        serde_json::Value::Object(object)\n    }}\n}}")
 }
 
 /// `FromJson` and `ToJson` for an enum with `cases` (Rust name, JSON text).
-fn enum_impls(out: &mut String, rust: &str, cases: &[(String, String)]) -> std::fmt::Result {
+fn enum_impls(out: &mut String, rust: &str, cases: &[(String, String)]) -> anyhow::Result<()> {
     out.push_str(&from_json_header(rust));
-    writeln!(out, "        match json.as_str()? {{")?;
+    writeln!(out, "        match json.as_str().unwrap_or_default() {{")?;
     for (case, text) in cases {
-        writeln!(out, "            \"{text}\" => Some(Self::{case}),")?;
+        writeln!(out, "            \"{text}\" => Self::{case},")?;
     }
-    writeln!(out, "            _ => None,\n        }}\n    }}\n}}")?;
+    let fallback = &cases.first().context("an enum without cases")?.0;
+    writeln!(
+        out,
+        "            _ => {{\n                *ok = false;\n                Self::{fallback}\n            }}\n        }}\n    }}\n}}"
+    )?;
     out.push_str(&to_json_header(rust));
     writeln!(out, "        serde_json::Value::from(match self {{")?;
     for (case, text) in cases {
         writeln!(out, "            Self::{case} => \"{text}\",")?;
     }
-    writeln!(out, "        }})\n    }}\n}}")
+    writeln!(out, "        }})\n    }}\n}}")?;
+    Ok(())
 }
 
 /// The start of `FromJson` for the WIT type whose Rust name is `rust`.
 fn from_json_header(rust: &str) -> String {
     format!(
-        "impl crate::glue::FromJson for wit::{rust} {{\n    fn from_json(json: &serde_json::Value) -> Option<Self> {{\n"
+        "impl crate::glue::FromJson for wit::{rust} {{\n    fn from_json(json: &serde_json::Value, ok: &mut bool) -> Self {{\n"
     )
 }
 
