@@ -6,12 +6,15 @@
 //! records `wit`, includes the conversions its `build.rs` generated
 //! (`faces/wit_json.rs`), and calls `exports!` through `for_each_action!`.
 //!
-//! Every export is generated from the registry: a WIT record in, the same JSON
-//! argument reader and runner as every other face, the WIT output record out.
-//! The records' JSON conversions are generated from the WIT, so the glue
-//! copies no field by hand.
+//! Every export is generated from the registry: its WIT input record becomes
+//! the action's arguments (a `From` generated from the WIT, field by field by
+//! name, so a record and the core's `Args` that disagree do not compile), the
+//! same runner as every other face runs it, and its card is read back as the
+//! WIT output record (`FromJson`, generated too). The glue copies no field by
+//! hand.
 
 use heygen_plugin::actions;
+use heygen_plugin::args::OneOf;
 use serde_json::Value;
 
 /// The WIT bindings of world `$world` found under `$path`, with the WASI
@@ -44,15 +47,24 @@ macro_rules! exports {
     ($($module:ident: $ty:ident($($input:ident)?) -> $output:ident;)*) => {
         impl Guest for Plugin {
             $(
-                // With an input record the first line returns; without
-                // one only the second is there.
-                #[allow(unreachable_code)]
                 fn $module($(input: wit::$input)?) -> wit::$output {
-                    $( return call::<_, wit::$input>(stringify!($module), Some(&input)); )?
-                    call::<_, ()>(stringify!($module), None)
+                    call::<heygen_plugin::actions::$module::$ty, _>(
+                        arguments_of!($(input: $input)?),
+                    )
                 }
             )*
         }
+    };
+}
+
+/// An export's arguments: its input record `$value` (of WIT type `$input`)
+/// converted by the generated `From`, or none.
+macro_rules! arguments_of {
+    () => {
+        heygen_plugin::actions::NoArgs {}
+    };
+    ($value:ident: $input:ident) => {
+        <wit::$input>::into($value)
     };
 }
 
@@ -76,33 +88,14 @@ fn or_mark<T>(value: Option<T>, ok: &mut bool, fallback: T) -> T {
     })
 }
 
-/// A WIT value written as JSON: the arguments of an action.
-pub(crate) trait ToJson {
-    /// This value as JSON.
-    fn to_json(&self) -> Value;
-}
-
 /// The field `key` of the JSON object `json` (`null` when it is not there).
 pub(crate) fn field<'a>(json: &'a Value, key: &str) -> &'a Value {
     json.get(key).unwrap_or(&Value::Null)
 }
 
-/// Sets the field `key` of `object` to `value`: one call per field of a
-/// record written as JSON.
-#[inline(never)]
-pub(crate) fn put(object: &mut serde_json::Map<String, Value>, key: &str, value: Value) {
-    object.insert(key.to_owned(), value);
-}
-
 impl FromJson for String {
     fn from_json(json: &Value, ok: &mut bool) -> Self {
         or_mark(json.as_str().map(str::to_owned), ok, String::new())
-    }
-}
-
-impl ToJson for String {
-    fn to_json(&self) -> Value {
-        Value::String(self.clone())
     }
 }
 
@@ -112,42 +105,15 @@ impl FromJson for bool {
     }
 }
 
-impl ToJson for bool {
-    fn to_json(&self) -> Value {
-        Value::Bool(*self)
-    }
-}
-
 impl FromJson for u32 {
     fn from_json(json: &Value, ok: &mut bool) -> Self {
         or_mark(json.as_u64().and_then(|n| u32::try_from(n).ok()), ok, 0)
     }
 }
 
-impl ToJson for u32 {
-    fn to_json(&self) -> Value {
-        Value::from(*self)
-    }
-}
-
 impl FromJson for f64 {
     fn from_json(json: &Value, ok: &mut bool) -> Self {
         or_mark(json.as_f64(), ok, 0.0)
-    }
-}
-
-/// A number when finite, else its text (`"NaN"`, `"infinity"`): JSON has no
-/// NaN or infinity (`null` would read as an unset option), and the argument
-/// reader refuses the text by name.
-impl ToJson for f64 {
-    fn to_json(&self) -> Value {
-        match serde_json::Number::from_f64(*self) {
-            Some(number) => Value::Number(number),
-            // Spelled out: formatting floats would add kilobytes.
-            None if self.is_nan() => Value::from("NaN"),
-            None if *self > 0.0 => Value::from("infinity"),
-            None => Value::from("-infinity"),
-        }
     }
 }
 
@@ -160,12 +126,6 @@ impl<T: FromJson> FromJson for Option<T> {
     }
 }
 
-impl<T: ToJson> ToJson for Option<T> {
-    fn to_json(&self) -> Value {
-        self.as_ref().map_or(Value::Null, ToJson::to_json)
-    }
-}
-
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(json: &Value, ok: &mut bool) -> Self {
         let items = or_mark(json.as_array().map(Vec::as_slice), ok, &[]);
@@ -173,42 +133,99 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-impl<T: ToJson> ToJson for Vec<T> {
-    fn to_json(&self) -> Value {
-        Value::Array(self.iter().map(ToJson::to_json).collect())
+/// A WIT value as the argument the core reads it as: the conversions the
+/// generated `From` of each input record uses, field by field.
+pub(crate) trait IntoArg<T> {
+    /// This value as a `T`.
+    fn into_arg(self) -> T;
+}
+
+/// A WIT enum (generated from the WIT): its JSON name.
+pub(crate) trait WitEnum {
+    /// The case's name, as the card spells it.
+    fn name(&self) -> &'static str;
+}
+
+impl IntoArg<String> for String {
+    fn into_arg(self) -> String {
+        self
     }
 }
 
-/// No input record: no arguments.
-impl ToJson for () {
-    fn to_json(&self) -> Value {
-        Value::Null
+impl IntoArg<bool> for bool {
+    fn into_arg(self) -> bool {
+        self
     }
 }
 
-/// Runs the action `name` with `input` (a WIT record, or nothing) and reads
-/// its card JSON back as the WIT output record.
-pub(crate) fn call<O: FromJson, I: ToJson>(name: &str, input: Option<&I>) -> O {
-    let args = input.map_or(Value::Null, ToJson::to_json);
+/// Passed on as it is, NaN and infinities included: the action's range check
+/// refuses them by name.
+impl IntoArg<f64> for f64 {
+    fn into_arg(self) -> f64 {
+        self
+    }
+}
+
+impl IntoArg<Vec<String>> for Vec<String> {
+    fn into_arg(self) -> Vec<String> {
+        self
+    }
+}
+
+/// An argument the action reads from JSON itself (template variables, a
+/// timestamp as text).
+impl IntoArg<Value> for String {
+    fn into_arg(self) -> Value {
+        Value::String(self)
+    }
+}
+
+/// A whole number the action reads from JSON itself (`limit`, a tolerance).
+impl IntoArg<Value> for u32 {
+    fn into_arg(self) -> Value {
+        Value::from(self)
+    }
+}
+
+impl IntoArg<heygen_plugin::actions::verify_webhook::Secret> for String {
+    fn into_arg(self) -> heygen_plugin::actions::verify_webhook::Secret {
+        self.into()
+    }
+}
+
+impl<W: IntoArg<T>, T> IntoArg<Option<T>> for Option<W> {
+    fn into_arg(self) -> Option<T> {
+        self.map(W::into_arg)
+    }
+}
+
+/// A WIT enum as the core's enum of the same cases. The two are declared
+/// apart (`wit/heygen.wit`, `one_of!`); every case crosses in the component
+/// tests, and a name one side lacks is a build bug, so a trap is the honest
+/// answer to it.
+impl<W: WitEnum, T: OneOf> IntoArg<T> for W {
+    fn into_arg(self) -> T {
+        T::from_name(self.name()).unwrap_or_else(|| std::process::abort())
+    }
+}
+
+/// Runs the action `A` with `args` (converted from its WIT input record) and
+/// reads its card back as the WIT output record `O`.
+pub(crate) fn call<A: actions::Action, O: FromJson>(args: A::Args) -> O {
+    let reply = heygen_plugin::wasi::run_args::<A>(&args);
     // The registry's outputs and the WIT records are checked against the
     // same schemas (`tests/all/component.rs`); a mismatch is a build bug,
     // and a trap is the honest answer to it.
     let mut ok = true;
-    let output = O::from_json(&card(name, &args), &mut ok);
+    let output = O::from_json(&card(reply.body), &mut ok);
     if !ok {
         std::process::abort();
     }
     output
 }
 
-/// The card of the action `name` run with `args`, as JSON: the part of every
-/// export that does not depend on its records, kept out of line so that the
-/// exports share it.
+/// A card's text as JSON: kept out of line so that the exports share it.
 #[inline(never)]
-fn card(name: &str, args: &Value) -> Value {
-    let reply = match actions::find(name) {
-        Some(entry) => heygen_plugin::wasi::run(entry, args).body,
-        None => format!(r#"{{"success":false,"error":"internal: no action `{name}`"}}"#),
-    };
-    serde_json::from_slice(reply.as_bytes()).unwrap_or(Value::Null)
+fn card(body: String) -> Value {
+    serde_json::from_slice(body.as_bytes()).unwrap_or(Value::Null)
 }

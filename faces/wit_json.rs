@@ -1,21 +1,23 @@
-//! Build-time: generates the JSON conversions of the WIT records and enums of
+//! Build-time: generates the conversions of the WIT records and enums of
 //! interface `actions`, for the glue both WIT faces share (`faces/glue.rs`).
 //! `faces/plugin/build.rs` and `faces/tools/build.rs` include this file and
 //! write what [`generate`] returns to `OUT_DIR/wit_json.rs`, which each face
 //! includes where its module `wit` (the bindings' records) is in scope.
 //!
-//! For every record, `FromJson` (read from the card JSON an action answered)
-//! and `ToJson` (written as the JSON arguments of an action), field by field
-//! under its snake_case name; for every enum, its cases as snake_case strings.
-//! The code is plain and monomorphic: it is what replaced serde's derives on
-//! the WIT records, which cost the plugin 21 KB after optimization. The linker drops
-//! the conversions no export uses.
+//! For every record, `FromJson` (read from the card JSON an action answered),
+//! field by field under its snake_case name; for every enum, `FromJson` and
+//! `WitEnum` (its cases as snake_case names); for the input record of every
+//! function, a `From` into the core's `actions::<function>::Args`, field by
+//! field by name, each through `IntoArg`. The code is plain and monomorphic:
+//! it replaced serde's derives on the WIT records (21 KB of the plugin after
+//! optimization) and then the JSON the arguments crossed as (15 KB). The
+//! linker drops the conversions no export uses.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use wit_parser::{Resolve, TypeDefKind};
+use wit_parser::{Resolve, Type, TypeDefKind};
 
 /// The interface whose records and enums are converted.
 const INTERFACE: &str = "actions";
@@ -51,10 +53,42 @@ pub fn generate(wit_dir: &Path) -> anyhow::Result<String> {
             other => bail!("`{name}`: no JSON conversion for a WIT {other:?}"),
         }
     }
+    for (name, function) in &resolve.interfaces[interface].functions {
+        let input = match function.params.as_slice() {
+            [] => continue,
+            [param] => match param.ty {
+                Type::Id(id) => &resolve.types[id],
+                _ => bail!("`{name}`: its input must be a record"),
+            },
+            _ => bail!("`{name}`: an action takes one input record or nothing"),
+        };
+        let (TypeDefKind::Record(record), Some(record_name)) = (&input.kind, &input.name) else {
+            bail!("`{name}`: its input must be a record");
+        };
+        let fields: Vec<String> = record.fields.iter().map(|f| rust_field(&f.name)).collect();
+        args_impl(&mut out, &upper_camel(record_name), &snake(name), &fields)?;
+    }
     Ok(out)
 }
 
-/// `FromJson` and `ToJson` for a record with `fields` (Rust name, JSON name).
+/// `From` the input record `rust` of the action `module` into its `Args`.
+fn args_impl(out: &mut String, rust: &str, module: &str, fields: &[String]) -> std::fmt::Result {
+    let args = format!("heygen_plugin::actions::{module}::Args");
+    writeln!(out, "impl From<wit::{rust}> for {args} {{")?;
+    writeln!(
+        out,
+        "    fn from(input: wit::{rust}) -> Self {{\n        Self {{"
+    )?;
+    for field in fields {
+        writeln!(
+            out,
+            "            {field}: crate::glue::IntoArg::into_arg(input.{field}),"
+        )?;
+    }
+    writeln!(out, "        }}\n    }}\n}}")
+}
+
+/// `FromJson` for a record with `fields` (Rust name, JSON name).
 fn record_impls(out: &mut String, rust: &str, fields: &[(String, String)]) -> std::fmt::Result {
     out.push_str(&from_json_header(rust));
     writeln!(out, "        Self {{")?;
@@ -64,19 +98,10 @@ fn record_impls(out: &mut String, rust: &str, fields: &[(String, String)]) -> st
             "            {field}: crate::glue::FromJson::from_json(crate::glue::field(json, \"{key}\"), ok),"
         )?;
     }
-    writeln!(out, "        }}\n    }}\n}}")?;
-    out.push_str(&to_json_header(rust));
-    writeln!(out, "        let mut object = serde_json::Map::new();")?;
-    for (field, key) in fields {
-        writeln!(
-            out,
-            "        crate::glue::put(&mut object, \"{key}\", crate::glue::ToJson::to_json(&self.{field}));"
-        )?;
-    }
-    writeln!(out, "        serde_json::Value::Object(object)\n    }}\n}}")
+    writeln!(out, "        }}\n    }}\n}}")
 }
 
-/// `FromJson` and `ToJson` for an enum with `cases` (Rust name, JSON text).
+/// `FromJson` and `WitEnum` for an enum with `cases` (Rust name, JSON text).
 fn enum_impls(out: &mut String, rust: &str, cases: &[(String, String)]) -> anyhow::Result<()> {
     out.push_str(&from_json_header(rust));
     writeln!(out, "        match json.as_str().unwrap_or_default() {{")?;
@@ -88,12 +113,14 @@ fn enum_impls(out: &mut String, rust: &str, cases: &[(String, String)]) -> anyho
         out,
         "            _ => {{\n                *ok = false;\n                Self::{fallback}\n            }}\n        }}\n    }}\n}}"
     )?;
-    out.push_str(&to_json_header(rust));
-    writeln!(out, "        serde_json::Value::from(match self {{")?;
+    writeln!(
+        out,
+        "impl crate::glue::WitEnum for wit::{rust} {{\n    fn name(&self) -> &'static str {{\n        match self {{"
+    )?;
     for (case, text) in cases {
         writeln!(out, "            Self::{case} => \"{text}\",")?;
     }
-    writeln!(out, "        }})\n    }}\n}}")?;
+    writeln!(out, "        }}\n    }}\n}}")?;
     Ok(())
 }
 
@@ -101,13 +128,6 @@ fn enum_impls(out: &mut String, rust: &str, cases: &[(String, String)]) -> anyho
 fn from_json_header(rust: &str) -> String {
     format!(
         "impl crate::glue::FromJson for wit::{rust} {{\n    fn from_json(json: &serde_json::Value, ok: &mut bool) -> Self {{\n"
-    )
-}
-
-/// The start of `ToJson` for the WIT type whose Rust name is `rust`.
-fn to_json_header(rust: &str) -> String {
-    format!(
-        "impl crate::glue::ToJson for wit::{rust} {{\n    fn to_json(&self) -> serde_json::Value {{\n"
     )
 }
 

@@ -24,6 +24,13 @@ pub trait Arg: Sized {
     }
 }
 
+/// An enum an argument takes (declared with `one_of!`), by its JSON name: how
+/// a WIT face, whose enums are its own types, hands one over.
+pub trait OneOf: Sized {
+    /// The case named `name`, if there is one.
+    fn from_name(name: &str) -> Option<Self>;
+}
+
 /// An action's arguments, read from the JSON object of their fields.
 pub trait Arguments: Sized {
     /// Reads `fields`: every field must be known and of its type, every
@@ -188,8 +195,8 @@ macro_rules! arguments {
 }
 
 /// Declares an enum an argument takes, each case with its JSON name: the enum
-/// (`Clone`, `Copy`, `Debug`, `PartialEq`, `Eq`), `as_str` and its [`Arg`]
-/// reader.
+/// (`Clone`, `Copy`, `Debug`, `PartialEq`, `Eq`), `as_str`, its [`Arg`]
+/// reader and [`OneOf`].
 macro_rules! one_of {
     (
         $(#[$meta:meta])*
@@ -212,12 +219,19 @@ macro_rules! one_of {
             }
         }
 
+        impl $crate::args::OneOf for $name {
+            fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $( $text => Some($name::$case), )*
+                    _ => None,
+                }
+            }
+        }
+
         impl $crate::args::Arg for $name {
             fn from_arg(value: &serde_json::Value) -> Result<Self, String> {
-                match $crate::args::name_of(value, &[$($text),*])? {
-                    $( $text => Ok($name::$case), )*
-                    _ => Err(String::new()),
-                }
+                let name = $crate::args::name_of(value, &[$($text),*])?;
+                $crate::args::OneOf::from_name(name).ok_or_else(String::new)
             }
         }
     };
@@ -280,6 +294,8 @@ mod tests {
             })
         );
         assert_eq!(Size::Small.as_str(), "small");
+        assert_eq!(Size::from_name("large"), Some(Size::Large));
+        assert_eq!(Size::from_name("Large"), None);
     }
 
     #[test]

@@ -242,10 +242,18 @@ pub fn names() -> String {
 }
 
 fn run<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &Value) -> Reply {
-    let result = read_args::<A::Args>(args)
-        .map_err(Failure::from)
-        .and_then(|args| execute::<A>(port, env, &args));
-    match result {
+    match read_args::<A::Args>(args) {
+        Ok(args) => run_args::<A>(port, env, &args),
+        Err(e) => fail::<A>(&Failure::from(e)),
+    }
+}
+
+/// Runs `A` with arguments already read: the runner behind [`Entry::run`],
+/// for a face whose arguments come typed (the WIT faces convert their input
+/// records, field by field, in code generated from the WIT). Never fails:
+/// every failure is a card-shaped reply.
+pub fn run_args<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &A::Args) -> Reply {
+    match execute::<A>(port, env, args) {
         Ok(output) => {
             let note = A::note(&output);
             let fields = serde_json::to_string(&output);

@@ -69,6 +69,13 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A secret a WIT face was given as a string.
+impl From<String> for Secret {
+    fn from(text: String) -> Secret {
+        Secret(text)
+    }
+}
+
 impl crate::args::Arg for Secret {
     fn from_arg(value: &Value) -> Result<Secret, String> {
         match value {

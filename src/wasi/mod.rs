@@ -6,11 +6,10 @@
 pub mod port;
 pub mod server;
 
-use serde_json::Value;
 use wasip2::clocks::monotonic_clock;
 use wasip2::io::poll::{Pollable, poll};
 
-use crate::actions::{Entry, Env, Reply};
+use crate::actions::{Action, Env, Reply};
 
 /// Waits until `pollable` is ready or the monotonic clock passes
 /// `deadline_ns`; true when ready.
@@ -29,8 +28,11 @@ fn with_env<R>(key: Option<&str>, f: impl FnOnce(&Env<'_>) -> R) -> R {
     })
 }
 
-/// Runs `entry` with card-named JSON `args` over `wasi:http`, configured
-/// from the component's environment: what an export of the plugin does.
-pub fn run(entry: &Entry, args: &Value) -> Reply {
-    with_env(None, |env| entry.run(&mut port::WasiPort, env, args))
+/// Runs `A` with arguments a WIT face converted from its input record, over
+/// `wasi:http`, configured from the component's environment: what an export
+/// of the plugin does.
+pub fn run_args<A: Action>(args: &A::Args) -> Reply {
+    with_env(None, |env| {
+        crate::actions::run_args::<A>(&mut port::WasiPort, env, args)
+    })
 }
