@@ -7,11 +7,11 @@
 //! (`faces/wit_json.rs`), and calls `exports!` through `for_each_action!`.
 //!
 //! Every export is generated from the registry: its WIT input record becomes
-//! the action's arguments (a `From` generated from the WIT, field by field by
-//! name, so a record and the core's `Args` that disagree do not compile), the
-//! same runner as every other face runs it, and its card is read back as the
-//! WIT output record (`FromJson`, generated too). The glue copies no field by
-//! hand.
+//! the action's arguments, the same runner as every other face runs it, and
+//! its card (`actions::Card`) becomes the WIT output record. Both conversions
+//! are `From`s generated from the WIT, field by field by name, so a record
+//! and the core type it stands for that disagree do not compile; the glue
+//! copies no field by hand, and no JSON is written or read on the way.
 
 use heygen_plugin::actions;
 use heygen_plugin::args::OneOf;
@@ -70,68 +70,6 @@ macro_rules! arguments_of {
 
 /// The type every export is implemented on.
 pub(crate) struct Plugin;
-
-/// A WIT value read from JSON: the card an action answered.
-pub(crate) trait FromJson: Sized {
-    /// `json` read as this value. When the JSON does not have the value's
-    /// shape, `ok` becomes false and the value is a stand-in: a record is read
-    /// whole, with no early return, and judged once at the end.
-    fn from_json(json: &Value, ok: &mut bool) -> Self;
-}
-
-/// `value`, or `fallback` with `ok` set to false: the reading of a
-/// primitive.
-fn or_mark<T>(value: Option<T>, ok: &mut bool, fallback: T) -> T {
-    value.unwrap_or_else(|| {
-        *ok = false;
-        fallback
-    })
-}
-
-/// The field `key` of the JSON object `json` (`null` when it is not there).
-pub(crate) fn field<'a>(json: &'a Value, key: &str) -> &'a Value {
-    json.get(key).unwrap_or(&Value::Null)
-}
-
-impl FromJson for String {
-    fn from_json(json: &Value, ok: &mut bool) -> Self {
-        or_mark(json.as_str().map(str::to_owned), ok, String::new())
-    }
-}
-
-impl FromJson for bool {
-    fn from_json(json: &Value, ok: &mut bool) -> Self {
-        or_mark(json.as_bool(), ok, false)
-    }
-}
-
-impl FromJson for u32 {
-    fn from_json(json: &Value, ok: &mut bool) -> Self {
-        or_mark(json.as_u64().and_then(|n| u32::try_from(n).ok()), ok, 0)
-    }
-}
-
-impl FromJson for f64 {
-    fn from_json(json: &Value, ok: &mut bool) -> Self {
-        or_mark(json.as_f64(), ok, 0.0)
-    }
-}
-
-impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(json: &Value, ok: &mut bool) -> Self {
-        match json {
-            Value::Null => None,
-            _ => Some(T::from_json(json, ok)),
-        }
-    }
-}
-
-impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(json: &Value, ok: &mut bool) -> Self {
-        let items = or_mark(json.as_array().map(Vec::as_slice), ok, &[]);
-        items.iter().map(|item| T::from_json(item, ok)).collect()
-    }
-}
 
 /// A WIT value as the argument the core reads it as: the conversions the
 /// generated `From` of each input record uses, field by field.
@@ -210,22 +148,7 @@ impl<W: WitEnum, T: OneOf> IntoArg<T> for W {
 }
 
 /// Runs the action `A` with `args` (converted from its WIT input record) and
-/// reads its card back as the WIT output record `O`.
-pub(crate) fn call<A: actions::Action, O: FromJson>(args: A::Args) -> O {
-    let reply = heygen_plugin::wasi::run_args::<A>(&args);
-    // The registry's outputs and the WIT records are checked against the
-    // same schemas (`tests/all/component.rs`); a mismatch is a build bug,
-    // and a trap is the honest answer to it.
-    let mut ok = true;
-    let output = O::from_json(&card(reply.body), &mut ok);
-    if !ok {
-        std::process::abort();
-    }
-    output
-}
-
-/// A card's text as JSON: kept out of line so that the exports share it.
-#[inline(never)]
-fn card(body: String) -> Value {
-    serde_json::from_slice(body.as_bytes()).unwrap_or(Value::Null)
+/// converts its card to the WIT output record `O`.
+pub(crate) fn call<A: actions::Action, O: From<actions::Card<A::Output>>>(args: A::Args) -> O {
+    heygen_plugin::wasi::run_card::<A>(&args).into()
 }

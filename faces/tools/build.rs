@@ -7,8 +7,8 @@
 //!   through `use`). Tool hosts name a world-level export by its bare name
 //!   (`create-video-from-template`), where an interface export gets the whole
 //!   path (`modulex_heygen_actions_0_1_0_create-video-from-template`).
-//! - `OUT_DIR/wit_json.rs`: the records' JSON conversions for the glue
-//!   (`faces/wit_json.rs`), as for the plugin.
+//! - `OUT_DIR/wit_convert.rs`: the records' conversions for the glue
+//!   (`faces/wit_convert.rs`), as for the plugin.
 //! - `OUT_DIR/package-docs.bin`: that world's docs in the encoding of the
 //!   `package-docs` custom section (`wit_parser::PackageMetadata`), which
 //!   `src/lib.rs` embeds and tool hosts show as each tool's description.
@@ -24,8 +24,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use wit_parser::{PackageMetadata, Resolve, Type, TypeDefKind, WorldItem};
 
-#[path = "../wit_json.rs"]
-mod wit_json;
+#[path = "../wit_convert.rs"]
+mod wit_convert;
 
 /// The interface whose functions become world exports.
 const INTERFACE: &str = "actions";
@@ -36,7 +36,7 @@ fn main() -> anyhow::Result<()> {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let wit = manifest.join("../../wit");
     println!("cargo:rerun-if-changed={}", wit.display());
-    println!("cargo:rerun-if-changed=../wit_json.rs");
+    println!("cargo:rerun-if-changed=../wit_convert.rs");
 
     let mut resolve = Resolve::default();
     let (package, _) = resolve.push_dir(&wit)?;
@@ -51,7 +51,7 @@ fn main() -> anyhow::Result<()> {
         .context("the generated tools world does not parse")?;
     let docs = PackageMetadata::extract(&resolve, tools).encode()?;
     std::fs::write(out.join("package-docs.bin"), docs)?;
-    std::fs::write(out.join("wit_json.rs"), wit_json::generate(&wit)?)?;
+    std::fs::write(out.join("wit_convert.rs"), wit_convert::generate(&wit)?)?;
     Ok(())
 }
 

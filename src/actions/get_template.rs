@@ -23,12 +23,11 @@ arguments! {
 
 /// One variable of a template.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Variable {
+pub struct TemplateVariable {
     /// Its name: the key in `variables`.
     pub name: String,
     /// `text`, `image`, `video`, `audio`, `character` or `voice`.
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
+    pub r#type: Option<String>,
 }
 
 /// Output of `get_template`.
@@ -39,7 +38,7 @@ pub struct Output {
     /// Its name.
     pub name: Option<String>,
     /// Its variables, by name; empty on failure.
-    pub variables: Vec<Variable>,
+    pub variables: Vec<TemplateVariable>,
     /// The template's `variables` object (every variable with its default
     /// value, in the shape `create_video_from_template` takes) as JSON text.
     pub variables_json: Option<String>,
@@ -75,12 +74,12 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
         Some(Value::Object(map)) => Some(map),
         Some(_) => return Err(bad_response(resp, "`variables` that is not an object")),
     };
-    let mut variables: Vec<Variable> = object
+    let mut variables: Vec<TemplateVariable> = object
         .into_iter()
         .flatten()
-        .map(|(name, value)| Variable {
+        .map(|(name, value)| TemplateVariable {
             name: name.clone(),
-            kind: text(value, "type"),
+            r#type: text(value, "type"),
         })
         .collect();
     let scenes = data.get("scenes").and_then(Value::as_array);
@@ -94,11 +93,11 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
             continue;
         };
         match variables.iter_mut().find(|v| v.name == name) {
-            Some(known) if known.kind.is_none() => known.kind = text(listed, "variable_type"),
+            Some(known) if known.r#type.is_none() => known.r#type = text(listed, "variable_type"),
             Some(_) => {}
-            None => variables.push(Variable {
+            None => variables.push(TemplateVariable {
                 name,
-                kind: text(listed, "variable_type"),
+                r#type: text(listed, "variable_type"),
             }),
         }
     }
@@ -138,7 +137,7 @@ mod tests {
         let vars: Vec<(&str, Option<&str>)> = out
             .variables
             .iter()
-            .map(|v| (v.name.as_str(), v.kind.as_deref()))
+            .map(|v| (v.name.as_str(), v.r#type.as_deref()))
             .collect();
         assert_eq!(
             vars,

@@ -46,7 +46,7 @@ arguments! {
 
 /// One avatar look.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Avatar {
+pub struct AvatarInfo {
     /// The look's id: what `talking_photo_id` takes.
     pub avatar_id: String,
     /// Display name.
@@ -65,7 +65,7 @@ pub struct Avatar {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Output {
     /// The looks; empty on failure.
-    pub avatars: Vec<Avatar>,
+    pub avatars: Vec<AvatarInfo>,
 }
 
 /// `list_avatars`.
@@ -101,13 +101,13 @@ fn request(args: &Args, token: Option<&str>) -> HttpRequest {
 }
 
 /// A page of looks; a look without an `id` is a bad answer.
-fn page(resp: &HttpResponse) -> Result<Page<Avatar>, Error> {
+fn page(resp: &HttpResponse) -> Result<Page<AvatarInfo>, Error> {
     let page = v3::page(resp)?;
     let items = page
         .items
         .iter()
         .map(|item: &Value| {
-            Some(Avatar {
+            Some(AvatarInfo {
                 avatar_id: text(item, "id")?,
                 name: text(item, "name"),
                 avatar_type: text(item, "avatar_type"),

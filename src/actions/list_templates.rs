@@ -12,7 +12,7 @@ use crate::outbound::{HttpRequest, HttpResponse};
 
 /// One template.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Template {
+pub struct TemplateInfo {
     /// The id `get_template` and `create_video_from_template` take.
     pub template_id: String,
     /// Display name.
@@ -27,7 +27,7 @@ pub struct Template {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Output {
     /// The templates; empty on failure.
-    pub templates: Vec<Template>,
+    pub templates: Vec<TemplateInfo>,
 }
 
 /// `list_templates`.
@@ -55,13 +55,13 @@ fn request(token: Option<&str>) -> HttpRequest {
 }
 
 /// A page of templates; a template without an `id` is a bad answer.
-fn page(resp: &HttpResponse) -> Result<Page<Template>, Error> {
+fn page(resp: &HttpResponse) -> Result<Page<TemplateInfo>, Error> {
     let page = v3::page(resp)?;
     let items = page
         .items
         .iter()
         .map(|item| {
-            Some(Template {
+            Some(TemplateInfo {
                 template_id: text(item, "id")?,
                 name: text(item, "name"),
                 aspect_ratio: text(item, "aspect_ratio"),
@@ -98,7 +98,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             read.items,
-            vec![Template {
+            vec![TemplateInfo {
                 template_id: "tpl1".into(),
                 name: Some("Welcome".into()),
                 aspect_ratio: Some("16:9".into()),

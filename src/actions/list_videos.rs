@@ -26,7 +26,7 @@ arguments! {
 
 /// One video of the list.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Video {
+pub struct VideoInfo {
     /// The video's id.
     pub video_id: String,
     /// Its title.
@@ -41,7 +41,7 @@ pub struct Video {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Output {
     /// The videos, newest first; empty on failure.
-    pub videos: Vec<Video>,
+    pub videos: Vec<VideoInfo>,
 }
 
 /// `list_videos`.
@@ -68,7 +68,7 @@ impl Action for ListVideos {
             .map(|t| check_text("title", t, MAX_TITLE_CHARS))
             .transpose()?;
         let limit = limit as usize;
-        let mut videos: Vec<Video> = Vec::new();
+        let mut videos: Vec<VideoInfo> = Vec::new();
         let mut tokens: Vec<String> = Vec::new();
         while videos.len() < limit {
             let size = (limit - videos.len()).min(VIDEOS_PAGE_SIZE as usize);
@@ -103,13 +103,13 @@ fn request(size: usize, title: Option<&str>, token: Option<&str>) -> HttpRequest
 }
 
 /// A page of videos; a video without an `id` (or `video_id`) is a bad answer.
-fn page(resp: &HttpResponse) -> Result<Page<Video>, Error> {
+fn page(resp: &HttpResponse) -> Result<Page<VideoInfo>, Error> {
     let page = v3::page(resp)?;
     let items = page
         .items
         .iter()
         .map(|item| {
-            Some(Video {
+            Some(VideoInfo {
                 video_id: text(item, "id").or_else(|| text(item, "video_id"))?,
                 title: text(item, "title"),
                 status: text(item, "status"),

@@ -15,7 +15,7 @@ use crate::outbound::{HttpRequest, HttpResponse};
 
 /// One voice, as the card's `VoiceInfo`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Voice {
+pub struct VoiceInfo {
     /// Id to pass as `voice_id`.
     pub voice_id: Option<String>,
     /// Display name.
@@ -26,7 +26,7 @@ pub struct Voice {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Output {
     /// The voices; empty on failure.
-    pub voices: Vec<Voice>,
+    pub voices: Vec<VoiceInfo>,
 }
 
 /// `list_voice_id_options`.
@@ -75,7 +75,7 @@ fn v3_public_request(token: Option<&str>) -> HttpRequest {
 /// without an id are kept, as there is nothing to compare). A sorted list of
 /// the ids seen keeps this fast for thousands of voices without a hash map's
 /// code in the component.
-fn without_repeats(voices: Vec<Voice>) -> Vec<Voice> {
+fn without_repeats(voices: Vec<VoiceInfo>) -> Vec<VoiceInfo> {
     let mut seen: Vec<String> = Vec::with_capacity(voices.len());
     let mut kept = Vec::with_capacity(voices.len());
     for voice in voices {
@@ -96,7 +96,7 @@ fn legacy_request() -> HttpRequest {
 }
 
 /// A page of voices.
-fn v3_page(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
+fn v3_page(resp: &HttpResponse) -> Result<Page<VoiceInfo>, Error> {
     let page = v3::page(resp)?;
     Ok(Page {
         items: voices(resp, &page.items)?,
@@ -105,7 +105,7 @@ fn v3_page(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 }
 
 /// Every voice: `data.voices`.
-fn legacy_page(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
+fn legacy_page(resp: &HttpResponse) -> Result<Page<VoiceInfo>, Error> {
     let Some(Value::Array(items)) = legacy::open(resp)?.get_mut("voices").map(Value::take) else {
         return Err(bad_response(resp, "no `voices` list in `data`"));
     };
@@ -117,11 +117,11 @@ fn legacy_page(resp: &HttpResponse) -> Result<Page<Voice>, Error> {
 
 /// Voices from listed items (objects with `voice_id` and `name`, either of
 /// which may be null).
-fn voices(resp: &HttpResponse, items: &[Value]) -> Result<Vec<Voice>, Error> {
+fn voices(resp: &HttpResponse, items: &[Value]) -> Result<Vec<VoiceInfo>, Error> {
     items
         .iter()
         .map(|item| {
-            item.is_object().then(|| Voice {
+            item.is_object().then(|| VoiceInfo {
                 voice_id: text(item, "voice_id"),
                 name: text(item, "name"),
             })
@@ -161,7 +161,7 @@ mod tests {
         assert_eq!(page.items.len(), 2);
         assert_eq!(
             page.items[1],
-            Voice {
+            VoiceInfo {
                 voice_id: Some("b".into()),
                 name: None
             }
@@ -228,7 +228,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             voices.items,
-            vec![Voice {
+            vec![VoiceInfo {
                 voice_id: Some("a".into()),
                 name: Some("A".into())
             }]

@@ -14,7 +14,7 @@ use crate::outbound::{HttpRequest, HttpResponse};
 
 /// One registered endpoint.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Endpoint {
+pub struct WebhookEndpoint {
     /// The id `delete_webhook_endpoint` takes.
     pub endpoint_id: String,
     /// The URL HeyGen calls.
@@ -29,7 +29,7 @@ pub struct Endpoint {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Output {
     /// The endpoints; empty on failure.
-    pub endpoints: Vec<Endpoint>,
+    pub endpoints: Vec<WebhookEndpoint>,
 }
 
 /// `list_webhook_endpoints`.
@@ -71,13 +71,13 @@ pub(crate) fn events(item: &Value) -> Option<Vec<String>> {
 
 /// A page of endpoints; one without an `endpoint_id`, or with `events` that
 /// are not strings, is a bad answer.
-fn page(resp: &HttpResponse) -> Result<Page<Endpoint>, Error> {
+fn page(resp: &HttpResponse) -> Result<Page<WebhookEndpoint>, Error> {
     let page = v3::page(resp)?;
     let items = page
         .items
         .iter()
         .map(|item| {
-            Some(Endpoint {
+            Some(WebhookEndpoint {
                 endpoint_id: text(item, "endpoint_id")?,
                 url: text(item, "url"),
                 events: events(item)?,

@@ -130,6 +130,51 @@ pub struct Env<'a> {
     pub key: Option<&'a str>,
 }
 
+/// An action's answer before it is written as JSON: the card, typed. The WIT
+/// faces turn it into their output record (code generated from the WIT);
+/// [`Reply`] is it written as JSON, for every other face.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Card<O> {
+    /// HTTP status: 200, or the failure's (see [`Error::http_status`]).
+    pub status: u16,
+    /// `Retry-After` seconds to pass on, if HeyGen gave one.
+    pub retry_after: Option<u64>,
+    /// The card's `success`.
+    pub success: bool,
+    /// The card's `error`: why the call failed, or a note on a call that
+    /// succeeded (e.g. a render that failed).
+    pub error: Option<String>,
+    /// The action's own fields; their defaults when the call failed.
+    pub output: O,
+}
+
+impl<O: Default> Card<O> {
+    /// The card of a call that failed.
+    fn failed(failure: &Failure) -> Card<O> {
+        Card {
+            status: failure.http_status,
+            retry_after: failure.retry_after,
+            success: false,
+            error: Some(failure.message.clone()),
+            output: O::default(),
+        }
+    }
+}
+
+impl<O: Serialize> Card<O> {
+    /// The card written as JSON.
+    fn reply(&self) -> Reply {
+        let fields = serde_json::to_string(&self.output);
+        Reply::card(
+            self.status,
+            self.error.as_deref(),
+            self.success,
+            fields,
+            self.retry_after,
+        )
+    }
+}
+
 /// An action's answer: the card's output as JSON text, and what the HTTP face
 /// needs to send it.
 #[derive(Clone, Debug, PartialEq)]
@@ -243,23 +288,25 @@ pub fn names() -> String {
 
 fn run<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &Value) -> Reply {
     match read_args::<A::Args>(args) {
-        Ok(args) => run_args::<A>(port, env, &args),
+        Ok(args) => run_card::<A>(port, env, &args).reply(),
         Err(e) => fail::<A>(&Failure::from(e)),
     }
 }
 
 /// Runs `A` with arguments already read: the runner behind [`Entry::run`],
-/// for a face whose arguments come typed (the WIT faces convert their input
-/// records, field by field, in code generated from the WIT). Never fails:
-/// every failure is a card-shaped reply.
-pub fn run_args<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &A::Args) -> Reply {
+/// for a face whose arguments come typed and which wants the card typed (the
+/// WIT faces, which convert their records in code generated from the WIT).
+/// Never fails: every failure is a card with `success: false`.
+pub fn run_card<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &A::Args) -> Card<A::Output> {
     match execute::<A>(port, env, args) {
-        Ok(output) => {
-            let note = A::note(&output);
-            let fields = serde_json::to_string(&output);
-            Reply::card(200, note.as_deref(), true, fields, None)
-        }
-        Err(failure) => fail::<A>(&failure),
+        Ok(output) => Card {
+            status: 200,
+            retry_after: None,
+            success: true,
+            error: A::note(&output),
+            output,
+        },
+        Err(failure) => Card::failed(&failure),
     }
 }
 
@@ -268,14 +315,7 @@ fn check<A: Action>(args: &Value) -> Result<(), Error> {
 }
 
 fn fail<A: Action>(failure: &Failure) -> Reply {
-    let fields = serde_json::to_string(&A::Output::default());
-    Reply::card(
-        failure.http_status,
-        Some(&failure.message),
-        false,
-        fields,
-        failure.retry_after,
-    )
+    Card::<A::Output>::failed(failure).reply()
 }
 
 /// Settings → one call on the configured generation → the failure flattened

@@ -36,29 +36,40 @@ arguments! {
 
 /// Output of `wait_for_video`: `retrieve_video_link`'s, plus whether the time
 /// ran out first.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Output {
-    /// The last state seen.
-    pub state: VideoState,
+    /// The video's id.
+    pub video_id: Option<String>,
+    /// HeyGen's status, passed through.
+    pub status: Option<String>,
+    /// Download link, once completed.
+    pub video_url: Option<String>,
+    /// Thumbnail link.
+    pub thumbnail_url: Option<String>,
+    /// Length in seconds.
+    pub duration: Option<f64>,
+    /// Captions link.
+    pub caption_url: Option<String>,
     /// True when `timeout_seconds` ran out before the render ended.
     pub timed_out: bool,
+    /// Why the render failed, when `status` is `failed` (the card's `error`).
+    #[serde(skip)]
+    pub failure: Option<String>,
 }
 
-/// The output's fields in the card's order (written out: serde's `flatten`
-/// costs kilobytes in the component).
-impl Serialize for Output {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let state = &self.state;
-        let mut out = serializer.serialize_struct("Output", 7)?;
-        out.serialize_field("video_id", &state.video_id)?;
-        out.serialize_field("status", &state.status)?;
-        out.serialize_field("video_url", &state.video_url)?;
-        out.serialize_field("thumbnail_url", &state.thumbnail_url)?;
-        out.serialize_field("duration", &state.duration)?;
-        out.serialize_field("caption_url", &state.caption_url)?;
-        out.serialize_field("timed_out", &self.timed_out)?;
-        out.end()
+impl Output {
+    /// The output with the last `state` seen.
+    fn new(state: VideoState, timed_out: bool) -> Output {
+        Output {
+            video_id: state.video_id,
+            status: state.status,
+            video_url: state.video_url,
+            thumbnail_url: state.thumbnail_url,
+            duration: state.duration,
+            caption_url: state.caption_url,
+            timed_out,
+            failure: state.failure,
+        }
     }
 }
 
@@ -82,7 +93,7 @@ impl Action for WaitForVideo {
     }
 
     fn note(output: &Output) -> Option<String> {
-        output.state.failure.clone()
+        output.failure.clone()
     }
 }
 
@@ -109,10 +120,7 @@ fn wait(call: &mut Call<'_>, args: &Args, read: Read) -> Result<Output, Error> {
             (Err(e), _) => return Err(e),
         };
         if matches!(state.status.as_deref(), Some("completed" | "failed")) {
-            return Ok(Output {
-                state,
-                timed_out: false,
-            });
+            return Ok(Output::new(state, false));
         }
         let room = call.remaining_ms().saturating_sub(POLL_RESERVE_MS);
         if room == 0 {
@@ -127,10 +135,7 @@ fn wait(call: &mut Call<'_>, args: &Args, read: Read) -> Result<Output, Error> {
 
 /// The output when the time ran out, with the last state seen.
 fn timed_out(state: VideoState) -> Output {
-    Output {
-        state,
-        timed_out: true,
-    }
+    Output::new(state, true)
 }
 
 /// `interval` ± 20 %, from `random`.

@@ -9,7 +9,7 @@ pub mod server;
 use wasip2::clocks::monotonic_clock;
 use wasip2::io::poll::{Pollable, poll};
 
-use crate::actions::{Action, Env, Reply};
+use crate::actions::{Action, Card, Env};
 
 /// Waits until `pollable` is ready or the monotonic clock passes
 /// `deadline_ns`; true when ready.
@@ -31,8 +31,8 @@ fn with_env<R>(key: Option<&str>, f: impl FnOnce(&Env<'_>) -> R) -> R {
 /// Runs `A` with arguments a WIT face converted from its input record, over
 /// `wasi:http`, configured from the component's environment: what an export
 /// of the plugin does.
-pub fn run_args<A: Action>(args: &A::Args) -> Reply {
+pub fn run_card<A: Action>(args: &A::Args) -> Card<A::Output> {
     with_env(None, |env| {
-        crate::actions::run_args::<A>(&mut port::WasiPort, env, args)
+        crate::actions::run_card::<A>(&mut port::WasiPort, env, args)
     })
 }
