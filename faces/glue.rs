@@ -137,10 +137,11 @@ impl<W: IntoArg<T>, T> IntoArg<Option<T>> for Option<W> {
     }
 }
 
-/// A WIT enum as the core's enum of the same cases. The two are declared
-/// apart (`wit/heygen.wit`, `one_of!`); every case crosses in the component
-/// tests, and a name one side lacks is a build bug, so a trap is the honest
-/// answer to it.
+/// A WIT enum as the core's enum of the same cases, by name. The two are
+/// declared apart (`wit/heygen.wit`, `one_of!`); a unit test reads every WIT
+/// case through the core's reader (`faces::manifest`), so a name the core
+/// lacks is a build bug that the tests catch, and a trap the honest answer to
+/// it.
 impl<W: WitEnum, T: OneOf> IntoArg<T> for W {
     fn into_arg(self) -> T {
         T::from_name(self.name()).unwrap_or_else(|| std::process::abort())

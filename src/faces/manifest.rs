@@ -38,6 +38,30 @@ mod tests {
         assert_eq!(from_wit, from_registry);
     }
 
+    /// The WIT faces hand an enum over by its name (`faces/glue.rs`), so
+    /// every case the WIT declares must be one the core's enum reads.
+    #[test]
+    fn every_wit_enum_case_is_one_the_core_reads() {
+        let manifest: Value = serde_json::from_str(MANIFEST_JSON).unwrap();
+        let mut cases = 0;
+        for action in manifest["actions"].as_array().unwrap() {
+            let entry = crate::actions::find(action["name"].as_str().unwrap()).unwrap();
+            let example: Value = serde_json::from_str(entry.example).unwrap();
+            let properties = action["input_schema"]["properties"].as_object().unwrap();
+            for (field, schema) in properties {
+                for case in schema["enum"].as_array().into_iter().flatten() {
+                    let mut args = example.clone();
+                    args[field] = case.clone();
+                    assert_eq!(entry.check(&args), Ok(()), "{field} = {case}");
+                    cases += 1;
+                }
+            }
+        }
+        // talking_photo_style, talking_style (twice), expression, avatar_type
+        // and ownership.
+        assert_eq!(cases, 13);
+    }
+
     #[test]
     fn each_generation_states_its_own_limits() {
         let script_limit = |text: &str| {
