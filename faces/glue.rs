@@ -15,7 +15,6 @@
 
 use heygen_plugin::actions;
 use heygen_plugin::args::OneOf;
-use serde_json::Value;
 
 /// The WIT bindings of world `$world` found under `$path`, with the WASI
 /// types of the `wasip2` crate, and any further options.
@@ -84,52 +83,24 @@ pub(crate) trait WitEnum {
     fn name(&self) -> &'static str;
 }
 
-impl IntoArg<String> for String {
-    fn into_arg(self) -> String {
-        self
-    }
+/// A WIT string, number, flag or list of strings as any type made from it:
+/// itself, a JSON value the action reads itself (template variables,
+/// `limit`, a timestamp as text), or a type of the action's own (a webhook
+/// `Secret`). A float is passed on as it is, NaN and infinities included:
+/// the action's range check refuses them by name.
+macro_rules! into_arg_by_from {
+    ($($wit:ty),*) => {
+        $(
+            impl<T: From<$wit>> IntoArg<T> for $wit {
+                fn into_arg(self) -> T {
+                    T::from(self)
+                }
+            }
+        )*
+    };
 }
 
-impl IntoArg<bool> for bool {
-    fn into_arg(self) -> bool {
-        self
-    }
-}
-
-/// Passed on as it is, NaN and infinities included: the action's range check
-/// refuses them by name.
-impl IntoArg<f64> for f64 {
-    fn into_arg(self) -> f64 {
-        self
-    }
-}
-
-impl IntoArg<Vec<String>> for Vec<String> {
-    fn into_arg(self) -> Vec<String> {
-        self
-    }
-}
-
-/// An argument the action reads from JSON itself (template variables, a
-/// timestamp as text).
-impl IntoArg<Value> for String {
-    fn into_arg(self) -> Value {
-        Value::String(self)
-    }
-}
-
-/// A whole number the action reads from JSON itself (`limit`, a tolerance).
-impl IntoArg<Value> for u32 {
-    fn into_arg(self) -> Value {
-        Value::from(self)
-    }
-}
-
-impl IntoArg<heygen_plugin::actions::verify_webhook::Secret> for String {
-    fn into_arg(self) -> heygen_plugin::actions::verify_webhook::Secret {
-        self.into()
-    }
-}
+into_arg_by_from!(String, bool, u32, f64, Vec<String>);
 
 impl<W: IntoArg<T>, T> IntoArg<Option<T>> for Option<W> {
     fn into_arg(self) -> Option<T> {
