@@ -4,7 +4,7 @@
 //! (`#[macro_use]`), then in a module of its own calls `bindings!` with its
 //! world, names the trait of its exports `Guest` and the module of the WIT
 //! records `wit`, includes the conversions its `build.rs` generated
-//! (`faces/wit_json.rs`), and calls `exports!` through `for_each_action!`.
+//! (`faces/wit_convert.rs`), and calls `exports!` through `for_each_action!`.
 //!
 //! Every export is generated from the registry: its WIT input record becomes
 //! the action's arguments, the same runner as every other face runs it, and
