@@ -81,7 +81,8 @@ pub fn generate(wit_dir: &Path) -> anyhow::Result<String> {
             };
             fields.push((rust, value));
         }
-        from_impl(&mut out, &upper_camel(output), &source, "card", &fields)?;
+        let target = format!("wit::{}", upper_camel(output));
+        from_impl(&mut out, &source, &target, "card", &fields)?;
     }
     Ok(out)
 }
@@ -126,25 +127,20 @@ fn list_of_record<'a>(resolve: &'a Resolve, ty: &Type) -> Option<(&'a str, &'a R
     }
 }
 
-/// `From` the input record `rust` of the action `module` into its `Args`.
+/// `From` the input record `rust` of the action `module` into its `Args`,
+/// every field through the glue's `IntoArg`.
 fn args_impl(out: &mut String, rust: &str, module: &str, fields: &[String]) -> std::fmt::Result {
     let fields: Vec<(String, String)> = fields
         .iter()
-        .map(|field| {
-            let value = format!("crate::glue::IntoArg::into_arg(input.{field})");
-            (field.clone(), value)
+        .map(|f| {
+            (
+                f.clone(),
+                format!("crate::glue::IntoArg::into_arg(input.{f})"),
+            )
         })
         .collect();
     let args = format!("heygen_plugin::actions::{module}::Args");
-    writeln!(out, "impl From<wit::{rust}> for {args} {{")?;
-    writeln!(
-        out,
-        "    fn from(input: wit::{rust}) -> Self {{\n        Self {{"
-    )?;
-    for (field, value) in &fields {
-        writeln!(out, "            {field}: {value},")?;
-    }
-    writeln!(out, "        }}\n    }}\n}}")
+    from_impl(out, &format!("wit::{rust}"), &args, "input", &fields)
 }
 
 /// `From` the core's `source` (named `var`) into the record `rust`, every
@@ -166,19 +162,19 @@ fn record_impl(
             )
         })
         .collect();
-    from_impl(out, rust, source, var, &fields)
+    from_impl(out, source, &format!("wit::{rust}"), var, &fields)
 }
 
-/// `From` the type `source` (named `var`) into the record `rust`, with each
+/// `From` the type `source` (named `var`) into the struct `target`, with each
 /// field's value (Rust name, expression).
 fn from_impl(
     out: &mut String,
-    rust: &str,
     source: &str,
+    target: &str,
     var: &str,
     fields: &[(String, String)],
 ) -> std::fmt::Result {
-    writeln!(out, "impl From<{source}> for wit::{rust} {{")?;
+    writeln!(out, "impl From<{source}> for {target} {{")?;
     writeln!(
         out,
         "    fn from({var}: {source}) -> Self {{\n        Self {{"
@@ -216,25 +212,28 @@ const KEYWORDS: &[&str] = &[
     "macro", "override", "priv", "typeof", "unsized", "virtual",
 ];
 
-/// A WIT field's Rust name as wit-bindgen writes it: snake_case, with `_`
-/// after a Rust keyword (`%type` → `type_`).
-fn rust_field(name: &str) -> String {
+/// A WIT field's snake_case name, and whether it is a Rust keyword.
+fn field_name(name: &str) -> (String, bool) {
     let name = snake(name);
-    if KEYWORDS.contains(&name.as_str()) {
-        name + "_"
-    } else {
-        name
+    let keyword = KEYWORDS.contains(&name.as_str());
+    (name, keyword)
+}
+
+/// A WIT field's Rust name as wit-bindgen writes it: a keyword with `_`
+/// after it (`%type` → `type_`).
+fn rust_field(name: &str) -> String {
+    match field_name(name) {
+        (name, true) => name + "_",
+        (name, false) => name,
     }
 }
 
-/// A WIT field's name in the core's structs: snake_case, a Rust keyword as a
-/// raw identifier (`%type` → `r#type`, which serde writes as `type`).
+/// A WIT field's name in the core's structs: a keyword as a raw identifier
+/// (`%type` → `r#type`, which serde writes as `type`).
 fn core_field(name: &str) -> String {
-    let name = snake(name);
-    if KEYWORDS.contains(&name.as_str()) {
-        format!("r#{name}")
-    } else {
-        name
+    match field_name(name) {
+        (name, true) => format!("r#{name}"),
+        (name, false) => name,
     }
 }
 
