@@ -84,15 +84,12 @@ pub fn invalid_type(value: &Value, expected: &str) -> String {
     format!("invalid type: {found}, expected {expected}")
 }
 
-/// The text of an enum argument, one of `names`.
-pub fn name_of<'a>(value: &'a Value, names: &[&str]) -> Result<&'a str, String> {
+/// An enum argument: the case `value` names, one of `names`.
+pub fn one_of<T: OneOf>(value: &Value, names: &[&str]) -> Result<T, String> {
     let expected = || format!("`{}`", names.join("`, `"));
     match value.as_str() {
-        Some(text) if names.contains(&text) => Ok(text),
-        Some(text) => Err(format!(
-            "unknown variant `{text}`, expected one of {}",
-            expected()
-        )),
+        Some(text) => T::from_name(text)
+            .ok_or_else(|| format!("unknown variant `{text}`, expected one of {}", expected())),
         None => Err(invalid_type(value, &format!("one of {}", expected()))),
     }
 }
@@ -164,7 +161,8 @@ impl<T: Arg> Arg for Option<T> {
 /// Declares an action's arguments: the struct (with `Clone`, `Debug`,
 /// `Default` and `PartialEq`) and its [`Arguments`] reader, which refuses
 /// unknown fields. Every field is `pub`; an `Option` is optional, anything
-/// else required.
+/// else required. A field's type is an [`Arg`] with a `Default` (so an enum
+/// of `one_of!` is taken as an `Option`).
 macro_rules! arguments {
     (
         $(#[$meta:meta])*
@@ -230,8 +228,7 @@ macro_rules! one_of {
 
         impl $crate::args::Arg for $name {
             fn from_arg(value: &serde_json::Value) -> Result<Self, String> {
-                let name = $crate::args::name_of(value, &[$($text),*])?;
-                $crate::args::OneOf::from_name(name).ok_or_else(String::new)
+                $crate::args::one_of(value, &[$($text),*])
             }
         }
     };
