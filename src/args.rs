@@ -1,12 +1,17 @@
-//! The argument reader every face shares: an action's arguments read from a
-//! JSON object of card-named fields. An error names the field it is about
-//! (`scale: invalid type: …`).
+//! The argument reader of every face that takes JSON (the HTTP face, and
+//! `heygen-host`'s `call` and MCP server, which run it natively before calling
+//! the component): an action's arguments read from a JSON object of
+//! card-named fields. An error names the field it is about (`scale: invalid
+//! type: …`). The WIT faces need no reader: their input records arrive typed,
+//! and code generated from the WIT turns them into the same `Args`
+//! (`faces/wit_convert.rs`); every check after that is the action's own, the
+//! same on every face.
 //!
 //! An action declares its arguments with `arguments!` and each enum it takes
 //! with `one_of!`; both write the struct or enum and its reader. The reading
 //! itself is the non-generic code below plus one small [`Arg`] impl per value
-//! type, so seventeen actions cost little code: serde's derived readers
-//! cost about 25 KB of the plugin (measured in `docs/performance.md`).
+//! type, so seventeen actions cost little code (serde's derived readers cost
+//! 11 KB more: `docs/performance.md`).
 
 use serde_json::{Map, Value};
 

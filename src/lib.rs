@@ -20,7 +20,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-/// The argument reader of every face (`arguments!`, `one_of!`).
+/// The argument reader of every face that takes JSON (`arguments!`, `one_of!`).
 #[macro_use]
 pub mod args;
 pub mod actions;
