@@ -50,41 +50,54 @@ pub fn generate(wit_dir: &Path) -> anyhow::Result<String> {
     }
     let mut listed = BTreeSet::new();
     for (name, function) in &resolve.interfaces[interface].functions {
-        let module = snake(name);
         if let Some((input, record)) = input_record(&resolve, function)? {
-            let fields: Vec<String> = record.fields.iter().map(|f| rust_field(&f.name)).collect();
-            args_impl(&mut out, &upper_camel(input), &module, &fields)?;
+            args_impl(&mut out, &upper_camel(input), &snake(name), record)?;
         }
         let (output, record) = record_of(&resolve, function.result.as_ref())
             .with_context(|| format!("`{name}` must return a record"))?;
-        let action = format!("heygen_plugin::actions::{module}::{}", upper_camel(name));
-        let source = format!(
-            "heygen_plugin::actions::Card<<{action} as heygen_plugin::actions::Action>::Output>"
-        );
-        let mut fields = Vec::new();
-        for field in &record.fields {
-            let rust = rust_field(&field.name);
-            let value = match (field.name.as_str(), list_of_record(&resolve, &field.ty)) {
-                ("success" | "error", _) => format!("card.{rust}"),
-                (_, Some((item, item_record))) => {
-                    if listed.insert(item.to_owned()) {
-                        let core =
-                            format!("heygen_plugin::actions::{module}::{}", upper_camel(item));
-                        record_impl(&mut out, &upper_camel(item), &core, "item", item_record)?;
-                    }
-                    format!(
-                        "card.output.{}.into_iter().map(Into::into).collect()",
-                        core_field(&field.name)
-                    )
-                }
-                (_, None) => format!("card.output.{}", core_field(&field.name)),
-            };
-            fields.push((rust, value));
-        }
-        let target = format!("wit::{}", upper_camel(output));
-        from_impl(&mut out, &source, &target, "card", &fields)?;
+        output_impl(&mut out, &resolve, name, (output, record), &mut listed)?;
     }
     Ok(out)
+}
+
+/// `From` the card of the action `function` into its output record: `success`
+/// and `error` from the card, every other field from the output by name, and
+/// for a list of records a `From` of each item's core type (once, in `listed`).
+fn output_impl(
+    out: &mut String,
+    resolve: &Resolve,
+    function: &str,
+    (output, record): (&str, &Record),
+    listed: &mut BTreeSet<String>,
+) -> std::fmt::Result {
+    let module = snake(function);
+    let action = format!(
+        "heygen_plugin::actions::{module}::{}",
+        upper_camel(function)
+    );
+    let source = format!(
+        "heygen_plugin::actions::Card<<{action} as heygen_plugin::actions::Action>::Output>"
+    );
+    let mut fields = Vec::new();
+    for field in &record.fields {
+        let rust = rust_field(&field.name);
+        let core = core_field(&field.name);
+        let value = match (field.name.as_str(), list_of_record(resolve, &field.ty)) {
+            ("success" | "error", _) => format!("card.{rust}"),
+            (_, Some((item, item_record))) => {
+                if listed.insert(item.to_owned()) {
+                    let item_core =
+                        format!("heygen_plugin::actions::{module}::{}", upper_camel(item));
+                    record_impl(out, &upper_camel(item), &item_core, "item", item_record)?;
+                }
+                format!("card.output.{core}.into_iter().map(Into::into).collect()")
+            }
+            (_, None) => format!("card.output.{core}"),
+        };
+        fields.push((rust, value));
+    }
+    let target = format!("wit::{}", upper_camel(output));
+    from_impl(out, &source, &target, "card", &fields)
 }
 
 /// The input record of `function`, with its name, if it takes one.
@@ -129,9 +142,11 @@ fn list_of_record<'a>(resolve: &'a Resolve, ty: &Type) -> Option<(&'a str, &'a R
 
 /// `From` the input record `rust` of the action `module` into its `Args`,
 /// every field through the glue's `IntoArg`.
-fn args_impl(out: &mut String, rust: &str, module: &str, fields: &[String]) -> std::fmt::Result {
-    let fields: Vec<(String, String)> = fields
+fn args_impl(out: &mut String, rust: &str, module: &str, record: &Record) -> std::fmt::Result {
+    let fields: Vec<(String, String)> = record
+        .fields
         .iter()
+        .map(|f| rust_field(&f.name))
         .map(|f| {
             (
                 f.clone(),

@@ -101,10 +101,10 @@ pub fn one_of<T: OneOf>(value: &Value, names: &[&str]) -> Result<T, String> {
 
 impl Arg for String {
     fn from_arg(value: &Value) -> Result<Self, String> {
-        match value {
-            Value::String(text) => Ok(text.clone()),
-            _ => Err(invalid_type(value, "a string")),
-        }
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| invalid_type(value, "a string"))
     }
 }
 
@@ -137,15 +137,8 @@ impl Arg for Vec<String> {
         let Value::Array(items) = value else {
             return Err(invalid_type(value, "a list of strings"));
         };
-        let text = |(i, item): (usize, &Value)| match item {
-            Value::String(text) => Ok(text.clone()),
-            _ => Err(format!(
-                "item {}: {}",
-                i + 1,
-                invalid_type(item, "a string")
-            )),
-        };
-        items.iter().enumerate().map(text).collect()
+        let item = |(i, item)| String::from_arg(item).map_err(|e| format!("item {}: {e}", i + 1));
+        items.iter().enumerate().map(item).collect()
     }
 }
 

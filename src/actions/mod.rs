@@ -349,8 +349,8 @@ fn settings(env: &Env<'_>, needs_key: bool) -> Result<(Config, Option<ApiKey>), 
 }
 
 /// The one argument reader of every face that takes JSON: a JSON object of
-/// card-named arguments (`null` counts as `{}`). A wrong type, an unknown enum case or an
-/// unknown field is `invalid_input:` naming the field.
+/// card-named arguments (`null` counts as `{}`). A wrong type, an unknown
+/// enum case or an unknown field is `invalid_input:` naming the field.
 pub fn read_args<T: Arguments>(args: &Value) -> Result<T, Error> {
     match args {
         Value::Null => T::from_fields(&Default::default()),
