@@ -60,7 +60,7 @@ macro_rules! exports {
 /// converted by the generated `From`, or none.
 macro_rules! arguments_of {
     () => {
-        heygen_plugin::actions::NoArgs {}
+        heygen_plugin::args::NoArgs {}
     };
     ($value:ident: $input:ident) => {
         <wit::$input>::into($value)

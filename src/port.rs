@@ -3,7 +3,8 @@
 //! `wasi:http` and `wasi:clocks` (`wasi::port`), the bench over native
 //! sockets, and unit tests with scripted answers (`call::fake`).
 
-use crate::config::{ApiKey, BaseUrl};
+use crate::config::BaseUrl;
+use crate::key::ApiKey;
 use crate::outbound::{HttpRequest, HttpResponse};
 
 /// How sending one request failed, by how far it got.

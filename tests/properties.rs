@@ -246,7 +246,7 @@ proptest! {
     /// `invalid_input:` for every action, and nothing is sent.
     #[test]
     fn any_body_is_read_or_refused(bytes in vec(any::<u8>(), 0..300)) {
-        let parsed = actions::parse_body(&bytes);
+        let parsed = heygen_plugin::args::parse_arguments(&bytes);
         for entry in actions::ALL {
             let mut port = Canned::new(ok_answer());
             let lookup = |_: &str| None;

@@ -8,7 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use heygen_plugin::actions::{ALL, parse_body};
-use heygen_plugin::config::{API_KEY_VAR, ApiKey, BaseUrl};
+use heygen_plugin::config::{API_KEY_VAR, BaseUrl};
+use heygen_plugin::key::ApiKey;
 use heygen_plugin::outbound::{HttpRequest, HttpResponse, encode_component};
 use libfuzzer_sys::fuzz_target;
 use percent_encoding::percent_decode_str;

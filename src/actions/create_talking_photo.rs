@@ -4,7 +4,8 @@
 
 use serde_json::json;
 
-use super::{Action, CreatedVideo, Kind};
+use super::{Action, Kind};
+use crate::api::CreatedVideo;
 use crate::api::{Tracking, legacy, v3};
 use crate::call::Call;
 use crate::checks::{check_id, check_scale, check_text};
@@ -94,6 +95,8 @@ impl Action for CreateTalkingPhoto {
     const KIND: Kind = Kind::Create;
     const EXAMPLE: &'static str =
         r#"{"talking_photo_id":"tp_anna_office","input_text":"Hello from the plugin.","voice_id":"5eed0000a1b2c3d4e5f6000000000000"}"#;
+    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"avatar","avatar_id","script","voice_id"}` + `caption:{"style":"default"}`, `expressiveness` (stable→`low`, expressive→`high`), `remove_background` (matting); an `Idempotency-Key` per call"#;
+    const ON_LEGACY: &'static str = r#"`POST /v2/video/generate` with one talking-photo scene; every card option as given, unset ones left out; `status` is `null` (legacy answers carry none)"#;
     type Args = Args;
     type Output = CreatedVideo;
 
@@ -196,7 +199,7 @@ fn legacy_request(args: &Args) -> Result<HttpRequest, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::read_args;
+    use crate::args::read_args;
     use serde_json::Value;
 
     fn body(req: &HttpRequest) -> Value {

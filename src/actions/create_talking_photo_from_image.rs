@@ -5,7 +5,8 @@
 use serde_json::json;
 
 use super::create_talking_photo::{TalkingStyle, add_v3_options};
-use super::{Action, CreatedVideo, Kind};
+use super::{Action, Kind};
+use crate::api::CreatedVideo;
 use crate::api::{Tracking, v3};
 use crate::call::Call;
 use crate::checks::{check_https_url, check_id, check_text};
@@ -48,6 +49,7 @@ impl Action for CreateTalkingPhotoFromImage {
     const NAME: &'static str = "create_talking_photo_from_image";
     const KIND: Kind = Kind::Create;
     const EXAMPLE: &'static str = r#"{"image_url":"https://images.example.com/portrait.jpg","input_text":"Hello from a photo.","voice_id":"5eed0000a1b2c3d4e5f6000000000000"}"#;
+    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"image","image":{"type":"url","url"} or {"type":"asset_id","asset_id"},"script","voice_id"}` + `caption`, `expressiveness`, `remove_background`, `motion_prompt`, `title`, `callback_url`, `callback_id` as given; an `Idempotency-Key` per call"#;
     const V3_ONLY: bool = true;
     type Args = Args;
     type Output = CreatedVideo;
@@ -102,7 +104,7 @@ fn request(args: &Args) -> Result<HttpRequest, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::read_args;
+    use crate::args::read_args;
     use crate::actions::testing::run_with;
     use crate::call::fake::{Scripted, answer};
     use crate::port::TransportError;

@@ -4,7 +4,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Action, CreatedVideo, Kind};
+use super::{Action, Kind};
+use crate::api::CreatedVideo;
 use crate::api::{Tracking, legacy, v3, variables};
 use crate::call::Call;
 use crate::checks::{check_id, variables_object};
@@ -48,6 +49,8 @@ impl Action for CreateVideoFromTemplate {
     const NAME: &'static str = "create_video_from_template";
     const KIND: Kind = Kind::Create;
     const EXAMPLE: &'static str = r#"{"template_id":"tpl_welcome","variables":{"headline":{"name":"headline","type":"text","properties":{"content":"Hi"}}}}"#;
+    const ON_V3: &'static str = r#"`POST /v3/templates/{id}` `{"variables": …}`; legacy-shaped variables converted (`text`, `image`, `video`, `audio`, `character`, `voice`), v3-shaped ones passed through"#;
+    const ON_LEGACY: &'static str = r#"`POST /v2/template/{id}/generate`, variables as given (a missing `name` filled from the key)"#;
     type Args = Args;
     type Output = CreatedVideo;
 
@@ -109,7 +112,7 @@ mod tests {
 
     #[test]
     fn v3_body_and_encoded_path() {
-        let args: Args = crate::actions::read_args(&json!({"template_id":"tpl 1","caption":false,"variables":{"title":{"name":"title","type":"text","properties":{"content":"Hi"}}}})).unwrap();
+        let args: Args = crate::args::read_args(&json!({"template_id":"tpl 1","caption":false,"variables":{"title":{"name":"title","type":"text","properties":{"content":"Hi"}}}})).unwrap();
         assert!(v3_request(&args).is_err(), "a space is refused");
         let args = Args {
             template_id: "tpl:1é".into(),

@@ -61,6 +61,7 @@ impl Action for CreateWebhookEndpoint {
     const KIND: Kind = Kind::Create;
     const EXAMPLE: &'static str =
         r#"{"url":"https://hooks.example.com/heygen","events":["avatar_video.success","avatar_video.fail"]}"#;
+    const ON_V3: &'static str = r#"`POST /v3/webhooks/endpoints` `{"url"[,"events"]}` (https only; no `events` = every type); an `Idempotency-Key` per call; the answer's `secret` is shown only here"#;
     const V3_ONLY: bool = true;
     const SPENDS_CREDITS: bool = false;
     type Args = Args;

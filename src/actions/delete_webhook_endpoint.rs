@@ -38,6 +38,7 @@ impl Action for DeleteWebhookEndpoint {
     const NAME: &'static str = "delete_webhook_endpoint";
     const KIND: Kind = Kind::Delete;
     const EXAMPLE: &'static str = r#"{"endpoint_id":"we_0123456789abcdef"}"#;
+    const ON_V3: &'static str = r#"`DELETE /v3/webhooks/endpoints/{id}` → `{endpoint_id, deleted}`; retried and read like `delete_video`"#;
     const V3_ONLY: bool = true;
     type Args = Args;
     type Output = Output;

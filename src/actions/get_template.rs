@@ -51,6 +51,7 @@ impl Action for GetTemplate {
     const NAME: &'static str = "get_template";
     const KIND: Kind = Kind::Read;
     const EXAMPLE: &'static str = r#"{"template_id":"tpl_welcome"}"#;
+    const ON_V3: &'static str = r#"`GET /v3/templates/{id}`: `variables` from the `variables` object (names, `type`) and the scenes' `variable_type`; `variables_json` is that object as JSON text, which `create_video_from_template` takes unchanged"#;
     const V3_ONLY: bool = true;
     type Args = Args;
     type Output = Output;

@@ -75,6 +75,7 @@ impl Action for ListAvatars {
     const NAME: &'static str = "list_avatars";
     const KIND: Kind = Kind::Read;
     const EXAMPLE: &'static str = r#"{"avatar_type":"photo_avatar"}"#;
+    const ON_V3: &'static str = r#"`GET /v3/avatars/looks?[avatar_type&][ownership&]limit=50`, every page (at most 100); `avatar_id` from `id`"#;
     const V3_ONLY: bool = true;
     type Args = Args;
     type Output = Output;

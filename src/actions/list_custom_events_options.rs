@@ -4,7 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Action, Kind, NoArgs};
+use super::{Action, Kind};
+use crate::args::NoArgs;
 use crate::api::{Page, bad_response, legacy, v3};
 use crate::call::Call;
 use crate::error::Error;
@@ -25,6 +26,8 @@ impl Action for ListCustomEventsOptions {
     const NAME: &'static str = "list_custom_events_options";
     const KIND: Kind = Kind::Read;
     const EXAMPLE: &'static str = "{}";
+    const ON_V3: &'static str = r#"`GET /v3/webhooks/event-types`, every page"#;
+    const ON_LEGACY: &'static str = r#"`GET /v1/webhook/webhook.list`"#;
     type Args = NoArgs;
     type Output = Output;
 

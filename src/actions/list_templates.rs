@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind, NoArgs};
+use super::{Action, Kind};
+use crate::args::NoArgs;
 use crate::api::{Page, bad_response, text, v3};
 use crate::call::Call;
 use crate::error::Error;
@@ -37,6 +38,7 @@ impl Action for ListTemplates {
     const NAME: &'static str = "list_templates";
     const KIND: Kind = Kind::Read;
     const EXAMPLE: &'static str = "{}";
+    const ON_V3: &'static str = r#"`GET /v3/templates?limit=100`, every page (at most 50); `template_id` from `id`"#;
     const V3_ONLY: bool = true;
     type Args = NoArgs;
     type Output = Output;

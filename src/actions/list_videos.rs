@@ -51,6 +51,7 @@ impl Action for ListVideos {
     const NAME: &'static str = "list_videos";
     const KIND: Kind = Kind::Read;
     const EXAMPLE: &'static str = r#"{"limit":20}"#;
+    const ON_V3: &'static str = r#"`GET /v3/videos?limit=…[&title=…]`, pages of up to 100 until `limit` (1–1000, default 100) videos or the end; newest first; `video_id` from `id`"#;
     const V3_ONLY: bool = true;
     type Args = Args;
     type Output = Output;

@@ -6,7 +6,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Action, Kind, NoArgs};
+use super::{Action, Kind};
+use crate::args::NoArgs;
 use crate::api::{Page, bad_response, legacy, text, v3};
 use crate::call::Call;
 use crate::error::Error;
@@ -36,6 +37,8 @@ impl Action for ListVoiceIdOptions {
     const NAME: &'static str = "list_voice_id_options";
     const KIND: Kind = Kind::Read;
     const EXAMPLE: &'static str = "{}";
+    const ON_V3: &'static str = r#"`GET /v3/voices?type=private&limit=100`, then `type=public`, every page of each (at most 50), each `voice_id` once, the account's own first"#;
+    const ON_LEGACY: &'static str = r#"`GET /v2/voices`"#;
     type Args = NoArgs;
     type Output = Output;
 

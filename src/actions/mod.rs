@@ -10,14 +10,19 @@
 //!
 //! Adding an action: see "Adding an action" in `CONTRIBUTING.md`.
 
+mod card;
+mod entry;
+
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::args::Arguments;
 use crate::call::Call;
-use crate::config::{ApiKey, Config, Generation};
-use crate::error::{Error, Failure};
-use crate::port::Port;
+use crate::error::Error;
+
+pub use card::{Card, Reply};
+#[cfg(not(target_arch = "wasm32"))]
+pub use entry::Wire;
+pub use entry::{Entry, Env, run_card};
 
 /// The registry: one line per action, in the order agents see them.
 ///
@@ -97,6 +102,18 @@ pub trait Action {
     /// generations. The reliability matrix, the property tests and the
     /// fuzzers read it.
     const PURE: bool = false;
+    /// True when the action waits for a job to end (a render, say): its time
+    /// budget is its `timeout_seconds` argument (default
+    /// [`DEFAULT_WAIT_SECONDS`](crate::limits::DEFAULT_WAIT_SECONDS), at most
+    /// [`MAX_WAIT_SECONDS`](crate::limits::MAX_WAIT_SECONDS)) in place of
+    /// `HEYGEN_TIMEOUT_MS`, so hosts give it that long, and MCP hosts report
+    /// each status it sees as progress.
+    const WAITS: bool = false;
+    /// How it maps to HeyGen v3, in Markdown (the README's mapping table).
+    const ON_V3: &'static str;
+    /// How it maps to HeyGen's legacy API, in Markdown. An action only v3 has
+    /// keeps this default.
+    const ON_LEGACY: &'static str = "`unsupported:`";
     /// The arguments, as the card names them.
     type Args: Arguments;
     /// The card's output fields other than `success` and `error`; its
@@ -121,161 +138,6 @@ pub trait Action {
     }
 }
 
-/// Where a call's settings come from: the environment, and optionally a key
-/// given with the request (the HTTP face's `X-Api-Key` header), which wins.
-pub struct Env<'a> {
-    /// Reads an environment variable.
-    pub lookup: &'a dyn Fn(&str) -> Option<String>,
-    /// A key that overrides `HEYGEN_API_KEY`.
-    pub key: Option<&'a str>,
-}
-
-/// An action's answer before it is written as JSON: the card, typed. The WIT
-/// faces turn it into their output record (code generated from the WIT);
-/// [`Reply`] is it written as JSON, for every other face.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Card<O> {
-    /// HTTP status: 200, or the failure's (see [`Error::http_status`]).
-    pub status: u16,
-    /// `Retry-After` seconds to pass on, if HeyGen gave one.
-    pub retry_after: Option<u64>,
-    /// The card's `success`.
-    pub success: bool,
-    /// The card's `error`: why the call failed, or a note on a call that
-    /// succeeded (e.g. a render that failed).
-    pub error: Option<String>,
-    /// The action's own fields; their defaults when the call failed.
-    pub output: O,
-}
-
-impl<O: Default> Card<O> {
-    /// The card of a call that failed.
-    fn failed(failure: &Failure) -> Card<O> {
-        Card {
-            status: failure.http_status,
-            retry_after: failure.retry_after,
-            success: false,
-            error: Some(failure.message.clone()),
-            output: O::default(),
-        }
-    }
-}
-
-impl<O: Serialize> Card<O> {
-    /// The card written as JSON.
-    fn reply(&self) -> Reply {
-        let fields = serde_json::to_string(&self.output);
-        Reply::card(
-            self.status,
-            self.error.as_deref(),
-            self.success,
-            fields,
-            self.retry_after,
-        )
-    }
-}
-
-/// An action's answer: the card's output as JSON text, and what the HTTP face
-/// needs to send it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Reply {
-    /// HTTP status: 200, or the failure's (see [`Error::http_status`]).
-    pub status: u16,
-    /// `Retry-After` seconds to pass on, if HeyGen gave one.
-    pub retry_after: Option<u64>,
-    /// The card's output: `success`, `error`, then the action's fields.
-    pub body: String,
-}
-
-impl Reply {
-    /// The card: `success` and `error` first, then the action's `fields` (a
-    /// JSON object's text, spliced in as written, so the order stays the
-    /// output struct's). One non-generic path for every action: a
-    /// `#[serde(flatten)]` wrapper would cost kilobytes per action.
-    fn card(
-        status: u16,
-        error: Option<&str>,
-        success: bool,
-        fields: serde_json::Result<String>,
-        retry_after: Option<u64>,
-    ) -> Reply {
-        let (Ok(error), Ok(fields)) = (serde_json::to_string(&error), fields) else {
-            return Reply {
-                status,
-                retry_after,
-                body: r#"{"success":false,"error":"internal: unserializable output"}"#.into(),
-            };
-        };
-        let mut body = format!(r#"{{"success":{success},"error":{error}"#);
-        match fields.strip_prefix('{') {
-            Some(rest) if rest != "}" => {
-                body.push(',');
-                body.push_str(rest);
-            }
-            _ => body.push('}'),
-        }
-        Reply {
-            status,
-            retry_after,
-            body,
-        }
-    }
-}
-
-/// One registry entry: an action with its types erased, so faces can list and
-/// run actions by name.
-pub struct Entry {
-    /// The snake_case name.
-    pub name: &'static str,
-    /// What it does to the account.
-    pub kind: Kind,
-    /// Example arguments (JSON text) the simulator accepts.
-    pub example: &'static str,
-    /// Whether only HeyGen v3 has it (on legacy it answers `unsupported:`).
-    pub v3_only: bool,
-    /// Whether a call spends HeyGen credits.
-    pub spends_credits: bool,
-    /// Whether it sends nothing to HeyGen (and so needs no API key).
-    pub pure: bool,
-    run: fn(&mut dyn Port, &Env<'_>, &Value) -> Reply,
-    check: fn(&Value) -> Result<(), Error>,
-    fail: fn(&Failure) -> Reply,
-}
-
-impl Entry {
-    /// The entry of `A`.
-    pub const fn of<A: Action>() -> Entry {
-        Entry {
-            name: A::NAME,
-            kind: A::KIND,
-            example: A::EXAMPLE,
-            v3_only: A::V3_ONLY,
-            spends_credits: A::SPENDS_CREDITS,
-            pure: A::PURE,
-            run: run::<A>,
-            check: check::<A>,
-            fail: fail::<A>,
-        }
-    }
-
-    /// Runs the action with card-named JSON `args` (`null` counts as `{}`).
-    /// Never fails: every failure is a card-shaped reply.
-    pub fn run(&self, port: &mut dyn Port, env: &Env<'_>, args: &Value) -> Reply {
-        (self.run)(port, env, args)
-    }
-
-    /// Reads `args` as this action's arguments without running it, so a host
-    /// can refuse what no face would accept before calling the component.
-    pub fn check(&self, args: &Value) -> Result<(), Error> {
-        (self.check)(args)
-    }
-
-    /// The card-shaped reply for a call that failed before it ran.
-    pub fn failure(&self, failure: &Failure) -> Reply {
-        (self.fail)(failure)
-    }
-}
-
 /// The action named `name` (snake_case).
 pub fn find(name: &str) -> Option<&'static Entry> {
     ALL.iter().find(|entry| entry.name == name)
@@ -286,112 +148,12 @@ pub fn names() -> String {
     ALL.iter().map(|e| e.name).collect::<Vec<_>>().join(", ")
 }
 
-fn run<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &Value) -> Reply {
-    match read_args::<A::Args>(args) {
-        Ok(args) => run_card::<A>(port, env, &args).reply(),
-        Err(e) => fail::<A>(&Failure::from(e)),
-    }
-}
-
-/// Runs `A` with arguments already read: the runner behind [`Entry::run`],
-/// for a face whose arguments come typed and which wants the card typed (the
-/// WIT faces, which convert their records in code generated from the WIT).
-/// Never fails: every failure is a card with `success: false`.
-pub fn run_card<A: Action>(port: &mut dyn Port, env: &Env<'_>, args: &A::Args) -> Card<A::Output> {
-    match execute::<A>(port, env, args) {
-        Ok(output) => Card {
-            status: 200,
-            retry_after: None,
-            success: true,
-            error: A::note(&output),
-            output,
-        },
-        Err(failure) => Card::failed(&failure),
-    }
-}
-
-fn check<A: Action>(args: &Value) -> Result<(), Error> {
-    read_args::<A::Args>(args).map(drop)
-}
-
-fn fail<A: Action>(failure: &Failure) -> Reply {
-    Card::<A::Output>::failed(failure).reply()
-}
-
-/// Settings → one call on the configured generation → the failure flattened
-/// with the key scrubbed: the same for every action.
-fn execute<A: Action>(
-    port: &mut dyn Port,
-    env: &Env<'_>,
-    args: &A::Args,
-) -> Result<A::Output, Failure> {
-    let (config, key) = settings(env, !A::PURE)?;
-    let mut call = Call::new(port, &config, key.as_ref());
-    let result = match config.generation {
-        Generation::V3 => A::v3(&mut call, args),
-        Generation::Legacy => A::legacy(&mut call, args),
-    };
-    result.map_err(|e| Failure::new(&e, key.as_ref()))
-}
-
-/// The configuration and, when `needs_key`, the key from `env`: nothing is
-/// sent when either is wrong.
-fn settings(env: &Env<'_>, needs_key: bool) -> Result<(Config, Option<ApiKey>), Failure> {
-    let config = Config::from_env(env.lookup)?;
-    if !needs_key {
-        return Ok((config, None));
-    }
-    let key = match env.key.filter(|k| !k.is_empty()) {
-        Some(key) => ApiKey::parse(key, "the X-Api-Key header")?,
-        None => ApiKey::from_env(env.lookup)?,
-    };
-    Ok((config, Some(key)))
-}
-
-/// The one argument reader of every face that takes JSON: a JSON object of
-/// card-named arguments (`null` counts as `{}`). A wrong type, an unknown
-/// enum case or an unknown field is `invalid_input:` naming the field.
-pub fn read_args<T: Arguments>(args: &Value) -> Result<T, Error> {
-    match args {
-        Value::Null => T::from_fields(&Default::default()),
-        Value::Object(fields) => T::from_fields(fields),
-        _ => Err(Error::InvalidInput(
-            "the arguments must be a JSON object of named arguments".into(),
-        )),
-    }
-}
-
-/// Parses a request body as JSON arguments: UTF-8 JSON, an empty body is `{}`.
-pub fn parse_body(body: &[u8]) -> Result<Value, Error> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| Error::InvalidInput("the arguments are not UTF-8 text".into()))?;
-    if text.trim().is_empty() {
-        return Ok(Value::Null);
-    }
-    // From bytes, as every JSON the plugin reads: one parser in the component.
-    serde_json::from_slice(text.as_bytes())
-        .map_err(|e| Error::InvalidInput(format!("the arguments are not valid JSON: {e}")))
-}
-
-/// The output of both creates: the new video's id and, on v3, its status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct CreatedVideo {
-    /// The new video's id.
-    pub video_id: Option<String>,
-    /// HeyGen's status (v3 only; legacy answers carry none).
-    pub status: Option<String>,
-}
-
-arguments! {
-    /// The (empty) arguments of an action that takes none.
-    pub struct NoArgs {}
-}
-
 #[cfg(test)]
 pub(crate) mod testing {
     //! Running registry entries against a scripted port.
     use super::*;
     use crate::call::fake::Scripted;
+    use serde_json::Value;
 
     /// Runs the action `name` with `args` and the environment `vars`.
     pub fn run_with(
@@ -415,6 +177,7 @@ mod tests {
     use super::testing::run_with;
     use super::*;
     use crate::call::fake::{Scripted, answer};
+    use serde_json::Value;
     use serde_json::json;
 
     #[test]
@@ -532,14 +295,14 @@ mod tests {
                 .check(&json!({"a": 1}))
                 .is_err()
         );
-        assert!(parse_body(b"\xff").is_err());
+        assert!(crate::args::parse_arguments(b"\xff").is_err());
         assert!(
-            parse_body(b"{")
+            crate::args::parse_arguments(b"{")
                 .unwrap_err()
                 .to_string()
                 .contains("not valid JSON")
         );
-        assert_eq!(parse_body(b"  "), Ok(Value::Null));
+        assert_eq!(crate::args::parse_arguments(b"  "), Ok(Value::Null));
     }
 
     #[test]

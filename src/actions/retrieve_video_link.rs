@@ -25,6 +25,8 @@ impl Action for RetrieveVideoLink {
     const NAME: &'static str = "retrieve_video_link";
     const KIND: Kind = Kind::Read;
     const EXAMPLE: &'static str = r#"{"video_id":"0123456789abcdef0123456789abcdef"}"#;
+    const ON_V3: &'static str = r#"`GET /v3/videos/{id}`: `caption_url` from `subtitle_url`, else `captioned_video_url`"#;
+    const ON_LEGACY: &'static str = r#"`GET /v1/video_status.get?video_id=…`: `video_id` from `data.id`; an empty `caption_url` reads as `null`"#;
     type Args = Args;
     type Output = VideoState;
 

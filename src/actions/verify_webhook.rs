@@ -110,6 +110,8 @@ impl Action for VerifyWebhook {
     // The hex scheme without a timestamp, so that the example stays valid at
     // any time. Signature: `openssl dgst -sha256 -hmac <secret>` of the payload.
     const EXAMPLE: &'static str = r#"{"payload":"{\"event_type\":\"avatar_video.success\",\"event_data\":{\"video_id\":\"0123456789abcdef0123456789abcdef\",\"url\":\"https://example.com/v.mp4\",\"callback_id\":\"order-42\"}}","signature":"1aefeaf65ddf71aaf42b72e9f818526012684b8f4a0c351ea22cdf4c0e4da2c6","secret":"whsec_dGVzdC1zZWNyZXQtZm9yLWV4YW1wbGVz"}"#;
+    const ON_V3: &'static str = r#"none: pure, needs no API key. Hex signature (64 digits, either case, optional `sha256=`): HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret; `v1,<base64>` entries (Standard Webhooks): HMAC-SHA256 of `{event_id}.{timestamp}.{body}` keyed with the base64 after `whsec_`, any entry may match; constant-time comparison; a given `timestamp` must be within `tolerance_seconds` (1–86,400, default 300) of the host's clock. Not valid: `success: true`, `valid: false`, `error` `signature_mismatch:` or `timestamp_outside_tolerance:`; `event_type`, `video_id`, `callback_id` are read from the body only when valid"#;
+    const ON_LEGACY: &'static str = r#"the same"#;
     const PURE: bool = true;
     type Args = Args;
     type Output = Output;
@@ -383,7 +385,7 @@ mod tests {
     const HEX_SIGNATURE: &str = "1aefeaf65ddf71aaf42b72e9f818526012684b8f4a0c351ea22cdf4c0e4da2c6";
 
     fn args(value: Value) -> Args {
-        crate::actions::read_args(&value).unwrap()
+        crate::args::read_args(&value).unwrap()
     }
 
     fn standard(now: u64, changes: Value) -> Result<Output, Error> {

@@ -79,8 +79,11 @@ pub struct WaitForVideo;
 impl Action for WaitForVideo {
     const NAME: &'static str = "wait_for_video";
     const KIND: Kind = Kind::Read;
+    const WAITS: bool = true;
     const EXAMPLE: &'static str =
         r#"{"video_id":"0123456789abcdef0123456789abcdef","timeout_seconds":2}"#;
+    const ON_V3: &'static str = r#"`GET /v3/videos/{id}` (as `retrieve_video_link`), polled about every 2 s growing to 10 s (±20 % jitter) until `completed` or `failed`, within its own `timeout_seconds` (1–600, default 50; not `HEYGEN_TIMEOUT_MS`); out of time: `success: true`, `timed_out: true`, the last status"#;
+    const ON_LEGACY: &'static str = r#"`GET /v1/video_status.get?video_id=…`, polled the same way"#;
     type Args = Args;
     type Output = Output;
 

@@ -4,11 +4,11 @@
 
 use serde_json::{Value, json};
 
+use super::CreatedVideo;
 use super::{
-    VideoState, bad_response, created, envelope_error, failure_text, parse_body, text, video_state,
-    video_status,
+    VideoState, answer_json, bad_response, created, envelope_error, failure_text, text,
+    video_state, video_status,
 };
-use crate::actions::CreatedVideo;
 use crate::call::Call;
 use crate::error::Error;
 use crate::outbound::{HttpRequest, HttpResponse};
@@ -27,7 +27,7 @@ pub(crate) fn set_flags(body: &mut Value, test: Option<bool>, caption: Option<bo
 /// The `data` of a legacy answer (v2 `{error, data}` or v1 `{code, message,
 /// data}`), or the error its envelope carries.
 pub(crate) fn open(resp: &HttpResponse) -> Result<Value, Error> {
-    let Value::Object(mut body) = parse_body(resp)? else {
+    let Value::Object(mut body) = answer_json(resp)? else {
         return Err(bad_response(resp, "JSON that is not an object"));
     };
     let error = body.get("error").unwrap_or(&Value::Null);

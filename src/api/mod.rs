@@ -12,7 +12,6 @@ pub mod variables;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::actions::CreatedVideo;
 use crate::checks::{check_https_url, check_text};
 use crate::error::Error;
 use crate::limits::{MAX_CALLBACK_ID_CHARS, MAX_TITLE_CHARS};
@@ -45,6 +44,15 @@ pub struct VideoState {
     /// Why the render failed, when `status` is `failed` (the card's `error`).
     #[serde(skip)]
     pub failure: Option<String>,
+}
+
+/// The output of both creates: the new video's id and, on v3, its status.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CreatedVideo {
+    /// The new video's id.
+    pub video_id: Option<String>,
+    /// HeyGen's status (v3 only; legacy answers carry none).
+    pub status: Option<String>,
 }
 
 /// The optional fields every create takes besides its own: the new video's
@@ -117,8 +125,8 @@ pub(crate) fn created(
     })
 }
 
-/// Parses a 2xx body as JSON, or says why it cannot be read.
-pub(crate) fn parse_body(resp: &HttpResponse) -> Result<Value, Error> {
+/// HeyGen's 2xx answer body as JSON, or why it cannot be read.
+pub(crate) fn answer_json(resp: &HttpResponse) -> Result<Value, Error> {
     serde_json::from_slice(&resp.body).map_err(|_| bad_response(resp, describe_body(resp)))
 }
 

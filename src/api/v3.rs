@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
+use super::CreatedVideo;
 use super::{
-    Page, VideoState, bad_response, created, failure_text, parse_body, text, video_state,
+    Page, VideoState, answer_json, bad_response, created, failure_text, text, video_state,
     video_status,
 };
-use crate::actions::CreatedVideo;
 use crate::call::Call;
 use crate::error::Error;
 use crate::outbound::{HttpRequest, HttpResponse};
@@ -37,7 +37,7 @@ pub(crate) fn with_token(req: HttpRequest, token: Option<&str>) -> HttpRequest {
 
 /// The `data` object of a v3 answer.
 pub(crate) fn data(resp: &HttpResponse) -> Result<Value, Error> {
-    match parse_body(resp)? {
+    match answer_json(resp)? {
         Value::Object(mut body) => match body.remove("data") {
             Some(data @ Value::Object(_)) => Ok(data),
             _ => Err(bad_response(resp, "JSON without a `data` object")),
@@ -89,7 +89,7 @@ pub fn parse_created(resp: &HttpResponse) -> Result<CreatedVideo, Error> {
 
 /// A v3 list page: `data` items and, when `has_more`, the next page's token.
 pub(crate) fn page(resp: &HttpResponse) -> Result<Page<Value>, Error> {
-    let Value::Object(mut body) = parse_body(resp)? else {
+    let Value::Object(mut body) = answer_json(resp)? else {
         return Err(bad_response(resp, "JSON that is not an object"));
     };
     let Some(Value::Array(items)) = body.remove("data") else {

@@ -16,7 +16,8 @@
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
-use crate::actions::{self, Entry, Env, parse_body};
+use crate::actions::{self, Entry, Env};
+use crate::args::parse_arguments;
 use crate::config::Config;
 use crate::config::{FACE_OPEN_VAR, FACE_TOKEN_VAR};
 use crate::error::Failure;
@@ -210,7 +211,7 @@ pub fn authorize(
 
 /// Runs `entry` with the JSON arguments in `body`.
 pub fn run(port: &mut dyn Port, entry: &Entry, body: &[u8], env: &Env<'_>) -> Answer {
-    match parse_body(body) {
+    match parse_arguments(body) {
         Ok(args) => entry.run(port, env, &args).into(),
         Err(error) => entry.failure(&Failure::from(error)).into(),
     }

@@ -15,7 +15,8 @@ use wasip2::http::types::{
 use wasip2::io::streams::{InputStream, OutputStream, StreamError};
 
 use super::wait;
-use crate::config::{self, ApiKey, BaseUrl};
+use crate::config::{self, BaseUrl};
+use crate::key::ApiKey;
 use crate::limits::{BETWEEN_BYTES_TIMEOUT_NS, CONNECT_TIMEOUT_NS, MAX_BODY_BYTES};
 use crate::outbound::{self, HttpRequest, HttpResponse};
 use crate::port::{Port, TransportError};

@@ -1,0 +1,353 @@
+//! `heygen-host`: run the HeyGen plugin component under wasmtime.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use heygen_host::runtime::{Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Settings};
+use heygen_host::sim::{DEFAULT_KEY, Simulator};
+use heygen_plugin::actions;
+use heygen_plugin::error::{Error as PluginError, Failure};
+use serde_json::Value;
+
+/// Runs the HeyGen plugin (a WebAssembly component) under wasmtime, against a
+/// built-in HeyGen simulator or, with `--live`, against HeyGen itself.
+#[derive(Parser)]
+#[command(name = "heygen-host", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every action on both API generations against the simulator (the main job).
+    Demo {
+        /// Load this plugin .wasm instead of the one built into heygen-host.
+        #[arg(long)]
+        component: Option<PathBuf>,
+    },
+    /// Run one action and print its output JSON.
+    ///
+    /// Exit status: 0 when the output says `success: true`, 1 when it says
+    /// `success: false` (bad arguments included: they get the card's output
+    /// with `invalid_input:`), 2 for a usage error (unknown action, text that
+    /// is not JSON).
+    ///
+    /// Configuration comes from the environment, as for the plugin:
+    /// HEYGEN_API_KEY, HEYGEN_BASE_URL, HEYGEN_API_VERSION (v3 or legacy) and
+    /// HEYGEN_TIMEOUT_MS. Without HEYGEN_BASE_URL and without --live, the call
+    /// goes to a simulator started for this one call.
+    #[command(
+        after_help = "Examples:\n  heygen-host call list_voice_id_options\n  heygen-host call retrieve_video_link '{\"video_id\": \"abc123\"}'\n  HEYGEN_BASE_URL=http://127.0.0.1:8080 heygen-host call create_talking_photo -  < args.json\n  HEYGEN_API_KEY=... heygen-host call --live list_voice_id_options"
+    )]
+    Call {
+        /// The action (its list comes from the plugin's registry).
+        action: String,
+        /// The arguments as a JSON object with the card's names (`-` reads
+        /// standard input). Defaults to `{}`.
+        json: Option<String>,
+        /// Call HeyGen itself (HEYGEN_BASE_URL, default https://api.heygen.com).
+        #[arg(long)]
+        live: bool,
+        /// Load this plugin .wasm instead of the one built into heygen-host.
+        #[arg(long)]
+        component: Option<PathBuf>,
+        /// Let the plugin reach only this host[:port] (default: the base URL's).
+        #[arg(long, value_name = "HOST[:PORT]")]
+        allow_host: Option<String>,
+    },
+    /// Serve every action as an MCP tool over stdio (for Claude, Cursor, VS Code
+    /// and other MCP clients).
+    ///
+    /// One tool per action, named as the action, described by its WIT doc,
+    /// with input and output JSON schemas; `create_*` tools spend HeyGen
+    /// credits. Each call runs in a fresh sandboxed instance of the plugin,
+    /// with the same outbound allow-list as `call`; at most 8 calls run at
+    /// once. `wait_for_video` sends progress notifications when the client asks
+    /// for them. Messages are JSON-RPC lines of at most 4 MiB. stdout carries
+    /// only the protocol; logs go to stderr. The session ends when stdin closes.
+    ///
+    /// Configuration comes from the server's environment, never from tool
+    /// arguments: HEYGEN_API_KEY, HEYGEN_BASE_URL (default
+    /// https://api.heygen.com), HEYGEN_API_VERSION (v3 or legacy) and
+    /// HEYGEN_TIMEOUT_MS.
+    #[command(
+        after_help = "Examples:\n  heygen-host mcp --simulator          # try it offline, against the built-in simulator\n  HEYGEN_API_KEY=... heygen-host mcp   # call HeyGen\n\nClient configuration (Claude Desktop, Claude Code, Cursor, VS Code): see README.md, \"MCP server\"."
+    )]
+    Mcp {
+        /// Start the built-in HeyGen simulator and call it instead of HeyGen
+        /// (no key needed; nothing leaves the machine).
+        #[arg(long)]
+        simulator: bool,
+    },
+    /// Run the HeyGen simulator alone, until interrupted.
+    Mock {
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The API key the simulator accepts.
+        #[arg(long, default_value = DEFAULT_KEY)]
+        key: String,
+    },
+    /// Print the tool manifest (GET /actions of the plugin's HTTP face), with
+    /// the argument limits of HEYGEN_API_VERSION (v3 unless set).
+    Tools,
+    /// Run the fault and bad-input matrix and print its figures (about a minute).
+    Reliability,
+    /// Measure size, start-up, instantiation, per-call cost (against a native
+    /// baseline), the HTTP face under load and memory; print a table.
+    Bench {
+        /// Fewer iterations and shorter load runs.
+        #[arg(long)]
+        quick: bool,
+        /// Skip the `wasmtime serve` load test (it needs the wasmtime CLI).
+        #[arg(long)]
+        no_serve: bool,
+        /// Run only this section (1 size, 2 cold start, 3 instantiation,
+        /// 4 per call, 5 HTTP face under load, 6 memory, 7 where a call's
+        /// time goes, 8 the MCP server); repeatable.
+        #[arg(long = "section", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=8))]
+        sections: Vec<u8>,
+    },
+}
+
+/// The command line, with the action list of `call` taken from the registry.
+fn command_line() -> clap::Command {
+    Cli::command().mut_subcommand("call", |call| {
+        call.mut_arg("action", |arg| {
+            arg.index(1)
+                .value_parser(clap::builder::PossibleValuesParser::new(
+                    actions::ALL.iter().map(|entry| entry.name),
+                ))
+        })
+        .mut_arg("json", |arg| arg.index(2))
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::from_arg_matches(&command_line().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // The MCP server runs on one thread: its messages pass through several
+    // tasks (the line limit, the SDK's reader, the handler, the writer), and a
+    // hand-off between tasks on one thread is cheaper than a wake-up across
+    // cores. Calls still overlap wherever they wait on HeyGen.
+    let mut builder = match cli.command {
+        Command::Mcp { .. } => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("heygen-host: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("heygen-host: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_plugin(runtime: &Runtime, path: Option<&PathBuf>) -> Result<Plugin> {
+    match path {
+        None => Plugin::embedded(runtime),
+        Some(path) => {
+            let wasm =
+                std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Plugin::new(runtime, &runtime.component(&wasm)?, HostFeatures::default())
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Demo { component } => {
+            let plugin = load_plugin(&Runtime::new()?, component.as_ref())?;
+            heygen_host::demo::run(&plugin, &mut std::io::stdout()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Call {
+            action,
+            json,
+            live,
+            component,
+            allow_host,
+        } => call(&action, json, live, component, allow_host).await,
+        Command::Mcp { simulator } => {
+            heygen_host::mcp::serve(heygen_host::mcp::Options { simulator }).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Mock { port, key } => {
+            let sim = Simulator::start(port, &[&key])?;
+            println!("HeyGen simulator listening on {}", sim.url());
+            println!(
+                "  export HEYGEN_BASE_URL={} HEYGEN_API_KEY={key}",
+                sim.url()
+            );
+            println!("Press Ctrl-C to stop.");
+            tokio::signal::ctrl_c().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reliability => {
+            let plugins = heygen_host::reliability::Plugins::load(&Runtime::new()?)?;
+            let started = std::time::Instant::now();
+            let figures = heygen_host::reliability::run(&plugins).await?;
+            print!("{}", figures.table());
+            println!("\n(ran in {:.0} s)", started.elapsed().as_secs_f64());
+            for case in &figures.unexpected {
+                println!("unexpected: {case}");
+            }
+            let clean = figures.unexpected.is_empty()
+                && figures.traps == 0
+                && figures.key_leaks == 0
+                && figures.double_creates == 0;
+            Ok(if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Bench {
+            quick,
+            no_serve,
+            sections,
+        } => {
+            let started = std::time::Instant::now();
+            let table = heygen_host::bench::run(heygen_host::bench::Options {
+                quick,
+                no_serve,
+                sections,
+            })
+            .await?;
+            println!("{}", machine());
+            print!("{table}");
+            println!("\n(measured in {:.0} s)", started.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tools => {
+            let runtime = Runtime::new()?;
+            let face = HttpFace::embedded(&runtime)?;
+            let request =
+                http::Request::get("http://localhost/actions").body(bytes::Bytes::new())?;
+            // HEYGEN_API_VERSION picks the manifest (its limits differ).
+            let env = std::env::vars()
+                .filter(|(k, _)| k.starts_with("HEYGEN_"))
+                .collect();
+            let answer = face.request(&Settings::new(env), request).await?;
+            let manifest: Value =
+                serde_json::from_slice(&answer.body).context("the manifest is not JSON")?;
+            println!("{}", serde_json::to_string_pretty(&manifest)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The machine the figures come from: cores and CPU model.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map_or("unknown CPU".to_owned(), |m| m.trim().to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    format!("Machine: {cores} cores, {model}; wasmtime 48.0.8; `heygen-host bench`")
+}
+
+async fn call(
+    action: &str,
+    json: Option<String>,
+    live: bool,
+    component: Option<PathBuf>,
+    allow_host: Option<String>,
+) -> Result<ExitCode> {
+    let usage = |msg: String| {
+        eprintln!("heygen-host call: {msg}\nRun `heygen-host call --help` for usage.");
+        Ok(ExitCode::from(2))
+    };
+    let Some(entry) = actions::find(action) else {
+        return usage(format!(
+            "unknown action `{action}`; the actions are {}",
+            actions::names()
+        ));
+    };
+    // Bad arguments get the card's output, as from every other face.
+    let refuse = |error: PluginError| -> Result<ExitCode> {
+        let reply = entry.failure(&Failure::from(error));
+        let output: Value = serde_json::from_str(&reply.body)?;
+        println!("{}", serde_json::to_string_pretty(&output)?);
+        Ok(ExitCode::from(1))
+    };
+    let text = match json.as_deref() {
+        None => "{}".to_owned(),
+        Some("-") => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text)?;
+            text
+        }
+        Some(text) => text.to_owned(),
+    };
+    let args: Value = match serde_json::from_str(&text) {
+        Ok(args) => args,
+        Err(e) => return usage(format!("the arguments are not valid JSON: {e}")),
+    };
+    // The plugin's own argument reader, run natively: what the WIT types
+    // cannot carry (an unknown enum case, a string for a number) is refused
+    // here exactly as the HTTP face would refuse it.
+    if let Err(error) = entry.check(&args) {
+        return refuse(error);
+    }
+
+    let mut env: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("HEYGEN_"))
+        .collect();
+    let base_url_set = env
+        .iter()
+        .any(|(k, v)| k == "HEYGEN_BASE_URL" && !v.is_empty());
+    let sim = if live || base_url_set {
+        None
+    } else {
+        let sim = Simulator::start_for(&mut env)?;
+        eprintln!(
+            "(calling the built-in simulator at {}; set HEYGEN_BASE_URL or pass --live to call elsewhere)",
+            sim.url()
+        );
+        Some(sim)
+    };
+    let mut settings = Settings::new(env);
+    if let Some(host) = allow_host {
+        settings.allow = Allow::Only(host.to_ascii_lowercase());
+    }
+
+    let plugin = load_plugin(&Runtime::new()?, component.as_ref())?;
+    let mut session = plugin.session(&settings).await?;
+    session.set_budget(heygen_host::runtime::call_budget(&settings, entry, &args));
+    let output = match session.call(action, &args).await {
+        Ok(output) => output,
+        Err(CallError::Usage(msg)) => return refuse(PluginError::InvalidInput(msg)),
+        Err(CallError::Host(e)) => {
+            // Also on stderr: a stopped component (time or memory limit) is
+            // the host's report, not the plugin's.
+            eprintln!("heygen-host: {e:#}");
+            serde_json::json!({
+                "success": false,
+                "error": format!("host_error: the plugin failed inside the host: {e:#}"),
+            })
+        }
+    };
+    drop(sim);
+    println!("{}", serde_json::to_string_pretty(&output)?);
+    Ok(if output["success"] == Value::Bool(true) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

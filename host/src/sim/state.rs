@@ -1,0 +1,79 @@
+//! The simulator's state: the account (videos, webhook endpoints, voices,
+//! billing), the request log, queued faults and `Idempotency-Key` replays.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use serde_json::Value;
+
+use super::data::{self, Video};
+use super::deliveries;
+use super::faults::Fault;
+use super::request::Recorded;
+
+/// A replayable answer kept for an `Idempotency-Key`.
+#[derive(Clone, Debug)]
+pub(crate) struct Replay {
+    pub(crate) fingerprint: String,
+    pub(crate) status: u16,
+    pub(crate) body: Value,
+}
+
+/// The simulator's state.
+#[derive(Default)]
+pub struct State {
+    pub(crate) keys: Vec<String>,
+    pub(crate) log: Vec<Recorded>,
+    pub(crate) faults: VecDeque<Fault>,
+    pub(crate) videos: BTreeMap<String, Video>,
+    pub(crate) replays: HashMap<String, Replay>,
+    pub(crate) next_id: u64,
+    pub(crate) next_request: u64,
+    pub(crate) voices: usize,
+    pub(crate) created: usize,
+    pub(crate) billing: data::Billing,
+    pub(crate) endpoints: BTreeMap<String, data::Endpoint>,
+    pub(crate) next_endpoint: u64,
+    pub(crate) deliveries: Vec<data::Delivery>,
+    pub(crate) next_event: u64,
+    pub(crate) quick_renders: bool,
+}
+
+impl State {
+    /// Records a new video and returns its id.
+    pub(crate) fn create_video(&mut self, mut video: Video) -> String {
+        self.next_id += 1;
+        video.id = format!(
+            "{:032x}",
+            0x5eed_cafe_0000_0000_0000_0000_u128 + u128::from(self.next_id)
+        );
+        video.created_at = unix_now();
+        if self.quick_renders {
+            // Already rendering: the first status answer says `processing`.
+            video.polls = video.polls.max(1);
+        }
+        let id = video.id.clone();
+        self.videos.insert(id.clone(), video);
+        self.created += 1;
+        id
+    }
+
+    /// The video `id`, one status step further along.
+    pub(crate) fn poll_video(&mut self, id: &str) -> Option<Video> {
+        let video = self.videos.get_mut(id).filter(|v| !v.deleted)?;
+        let snapshot = video.clone();
+        video.polls += 1;
+        // The first answer that reports the end is when HeyGen would notify.
+        if snapshot.polls == 2 {
+            let deliveries =
+                deliveries::of_video(&snapshot, self.endpoints.values(), &mut self.next_event);
+            self.deliveries.extend(deliveries);
+        }
+        Some(snapshot)
+    }
+}
+
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}

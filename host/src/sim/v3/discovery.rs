@@ -1,0 +1,192 @@
+//! Discovery and the account on v3: voices, webhook event types, avatar
+//! looks, templates, and `GET /v3/users/me`.
+
+use serde_json::{Value, json};
+
+use super::envelope::{error, no_query, paged, refuse};
+use crate::sim::answer::SimAnswer;
+use crate::sim::data;
+use crate::sim::request::query;
+use crate::sim::routes::Request;
+use crate::sim::state::State;
+
+/// `GET /v3/voices?type&limit&token`: public voices (unless `type=private`,
+/// then the account's own), in pages of at most `limit` (1-100, default 20).
+pub(crate) fn voices(state: &mut State, req: &Request<'_>) -> SimAnswer {
+    let count = state.voices;
+    let mut limit = 20;
+    let mut token = None;
+    let mut private = false;
+    for (name, value) in query(req) {
+        match name.as_str() {
+            "limit" => match value.parse::<usize>() {
+                Ok(n) if (1..=100).contains(&n) => limit = n,
+                _ => {
+                    return error(
+                        400,
+                        "invalid_parameter",
+                        "Input should be between 1 and 100",
+                        Some("limit"),
+                    );
+                }
+            },
+            "token" => token = Some(value),
+            "type" => match value.as_str() {
+                "public" => private = false,
+                "private" => private = true,
+                _ => {
+                    return error(
+                        400,
+                        "invalid_parameter",
+                        "Input should be 'public' or 'private'",
+                        Some("type"),
+                    );
+                }
+            },
+            "language" | "gender" | "engine" => {}
+            other => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Extra inputs are not permitted",
+                    Some(other),
+                );
+            }
+        }
+    }
+    let (prefix, count, voice): (&str, usize, fn(usize) -> Value) = if private {
+        (
+            "private-voices-after-",
+            data::PRIVATE_VOICE_COUNT,
+            data::private_voice_v3,
+        )
+    } else {
+        ("voices-after-", count, data::voice_v3)
+    };
+    let start = match token {
+        None => 0,
+        Some(token) => match token
+            .strip_prefix(prefix)
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(n) if n < count => n,
+            _ => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Invalid pagination token",
+                    Some("token"),
+                );
+            }
+        },
+    };
+    let end = (start + limit).min(count);
+    let has_more = end < count;
+    SimAnswer::json(
+        200,
+        &json!({
+            "data": (start..end).map(voice).collect::<Vec<_>>(),
+            "has_more": has_more,
+            "next_token": if has_more { json!(format!("{prefix}{end}")) } else { Value::Null },
+        }),
+    )
+}
+
+/// `GET /v3/webhooks/event-types`.
+pub(crate) fn event_types(_: &mut State, _: &Request<'_>) -> SimAnswer {
+    let data: Vec<Value> = data::EVENT_TYPES
+        .iter()
+        .map(|(event_type, description)| json!({"event_type": event_type, "description": description}))
+        .collect();
+    SimAnswer::json(
+        200,
+        &json!({"data": data, "has_more": false, "next_token": null}),
+    )
+}
+
+/// `GET /v3/avatars/looks?avatar_type&ownership&group_id&limit&token`: pages
+/// of at most `limit` (1-50, default 20) looks matching the filters.
+pub(crate) fn looks(_: &mut State, req: &Request<'_>) -> SimAnswer {
+    let (mut kind, mut ownership, mut group) = (None, None, None);
+    for (name, value) in query(req) {
+        match name.as_str() {
+            "avatar_type"
+                if ["studio_avatar", "digital_twin", "photo_avatar"].contains(&value.as_str()) =>
+            {
+                kind = Some(value)
+            }
+            "avatar_type" => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Input should be 'studio_avatar', 'digital_twin' or 'photo_avatar'",
+                    Some("avatar_type"),
+                );
+            }
+            "ownership" if ["public", "private"].contains(&value.as_str()) => {
+                ownership = Some(value)
+            }
+            "ownership" => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Input should be 'public' or 'private'",
+                    Some("ownership"),
+                );
+            }
+            "group_id" => group = Some(value),
+            _ => {}
+        }
+    }
+    let items: Vec<Value> = data::looks_v3()
+        .into_iter()
+        .filter(|look| {
+            let avatar_type = look["avatar_type"].as_str().unwrap_or_default();
+            kind.as_deref().is_none_or(|k| k == avatar_type)
+                && ownership
+                    .as_deref()
+                    .is_none_or(|o| o == data::look_ownership(avatar_type))
+                && group.as_deref().is_none_or(|g| look["group_id"] == g)
+        })
+        .collect();
+    paged(req, items, "looks-after-", (20, 50), |name, _| match name {
+        "avatar_type" | "ownership" | "group_id" => Ok(()),
+        other => refuse(other, "Extra inputs are not permitted"),
+    })
+}
+
+/// `GET /v3/templates?limit&token`: pages of at most `limit` (1-100,
+/// default 10) templates.
+pub(crate) fn templates(_: &mut State, req: &Request<'_>) -> SimAnswer {
+    let items = (0..data::TEMPLATES.len())
+        .filter_map(data::template_v3)
+        .collect();
+    paged(req, items, "templates-after-", (10, 100), |name, _| {
+        refuse(name, "Extra inputs are not permitted")
+    })
+}
+
+/// `GET /v3/templates/{id}`.
+pub(crate) fn template(_: &mut State, req: &Request<'_>) -> SimAnswer {
+    let id = req.param("template_id");
+    if let Some(refused) = no_query(req) {
+        return refused;
+    }
+    match data::template_detail_v3(id) {
+        Some(template) => SimAnswer::json(200, &json!({ "data": template })),
+        None => error(
+            404,
+            "not_found",
+            &format!("Template {id} not found"),
+            Some("template_id"),
+        ),
+    }
+}
+
+/// `GET /v3/users/me`: the account and how it pays.
+pub(crate) fn user(state: &mut State, req: &Request<'_>) -> SimAnswer {
+    match no_query(req) {
+        Some(refused) => refused,
+        None => SimAnswer::json(200, &json!({ "data": data::user_v3(state.billing) })),
+    }
+}

@@ -1,0 +1,561 @@
+//! `heygen-host mcp` driven over stdio by a real MCP client (the official
+//! Rust SDK's), and by hand-written JSON-RPC lines for what a well-behaved
+//! client never sends.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use heygen_host::mcp::{MAX_CONCURRENT_CALLS, MAX_MESSAGE_BYTES};
+use heygen_host::sim::{DEFAULT_KEY, Simulator};
+use heygen_plugin::actions::{self, Kind};
+use rmcp::model::{
+    CallToolRequest, CallToolRequestParams, CallToolResult, ClientConfig, ClientRequest,
+    ProgressNotificationParam, ProtocolVersion, Tool,
+};
+use rmcp::service::{NotificationContext, PeerRequestOptions, RunningService};
+use rmcp::transport::TokioChildProcess;
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::Command;
+use tokio::sync::mpsc;
+
+/// A client that passes on every progress notification it gets.
+struct Client {
+    config: ClientConfig,
+    progress: mpsc::UnboundedSender<ProgressNotificationParam>,
+}
+
+impl ClientHandler for Client {
+    fn get_info(&self) -> ClientConfig {
+        self.config.clone()
+    }
+
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        let _ = self.progress.send(params);
+    }
+}
+
+type Session = RunningService<RoleClient, Client>;
+
+/// `heygen-host mcp` with `args` and `env` (nothing else of `HEYGEN_*`).
+fn server_command(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_heygen-host"));
+    command.arg("mcp").args(args);
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("HEYGEN_")) {
+        command.env_remove(k);
+    }
+    command.envs(env.iter().copied());
+    command
+}
+
+/// A client session with a server started with `args` and `env`, on
+/// `version` of the protocol, and the progress notifications it receives.
+async fn connect(
+    args: &[&str],
+    env: &[(&str, &str)],
+    version: ProtocolVersion,
+) -> (Session, mpsc::UnboundedReceiver<ProgressNotificationParam>) {
+    let (progress, received) = mpsc::unbounded_channel();
+    let client = Client {
+        config: ClientConfig::default().with_protocol_version(version),
+        progress,
+    };
+    let (transport, _) = TokioChildProcess::builder(server_command(args, env))
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start heygen-host mcp");
+    let session = client.serve(transport).await.expect("MCP handshake");
+    (session, received)
+}
+
+/// A server calling the simulator `sim` (so the test sees what reached it).
+async fn connect_to(
+    sim: &Simulator,
+) -> (Session, mpsc::UnboundedReceiver<ProgressNotificationParam>) {
+    connect(&[], &settings_for(sim), ProtocolVersion::V_2025_11_25).await
+}
+
+/// The settings that point a server at the simulator `sim`.
+fn settings_for(sim: &Simulator) -> [(&'static str, &str); 2] {
+    [
+        ("HEYGEN_BASE_URL", sim.url()),
+        ("HEYGEN_API_KEY", DEFAULT_KEY),
+    ]
+}
+
+fn arguments(args: Value) -> CallToolRequestParams {
+    let Value::Object(map) = args else {
+        panic!("arguments must be an object: {args}")
+    };
+    CallToolRequestParams::new("").with_arguments(map)
+}
+
+async fn call(session: &Session, tool: &str, args: Value) -> CallToolResult {
+    let mut params = arguments(args);
+    params.name = tool.to_owned().into();
+    session
+        .call_tool(params)
+        .await
+        .expect("a tools/call answer")
+}
+
+fn structured(result: &CallToolResult) -> Value {
+    let card = result
+        .structured_content
+        .clone()
+        .expect("structuredContent");
+    let text = result
+        .content
+        .first()
+        .and_then(|c| c.as_text())
+        .expect("a text copy");
+    assert_eq!(serde_json::from_str::<Value>(&text.text).unwrap(), card);
+    assert_eq!(result.is_error, Some(card["success"] != Value::Bool(true)));
+    card
+}
+
+fn schema(object: &serde_json::Map<String, Value>) -> Value {
+    Value::Object(object.clone())
+}
+
+fn find<'a>(tools: &'a [Tool], name: &str) -> &'a Tool {
+    tools.iter().find(|t| t.name == name).expect("the tool")
+}
+
+#[tokio::test]
+async fn every_action_is_a_described_tool_and_answers_in_its_output_schema() {
+    let (session, _) = connect(&["--simulator"], &[], ProtocolVersion::V_2025_11_25).await;
+    let info = session.peer_info().expect("server info");
+    assert_eq!(info.protocol_version, ProtocolVersion::V_2025_11_25);
+    assert_eq!(info.server_info.clone().unwrap().name, "heygen-host");
+    assert!(info.capabilities.tools.is_some());
+
+    let tools = session.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    let registry: Vec<&str> = actions::ALL.iter().map(|e| e.name).collect();
+    assert_eq!(names, registry);
+    let manifest: Value =
+        serde_json::from_str(heygen_plugin::faces::manifest::MANIFEST_JSON).unwrap();
+
+    for entry in actions::ALL {
+        let tool = find(&tools, entry.name);
+        let described = manifest["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == entry.name)
+            .unwrap();
+        let description = tool.description.as_deref().unwrap();
+        assert!(description.contains(described["description"].as_str().unwrap()));
+        assert!(!description.is_empty());
+        let input = schema(&tool.input_schema);
+        let output = schema(tool.output_schema.as_deref().expect("an output schema"));
+        jsonschema::meta::validate(&input).unwrap_or_else(|e| panic!("{}: {e}", entry.name));
+        jsonschema::meta::validate(&output).unwrap_or_else(|e| panic!("{}: {e}", entry.name));
+        assert_eq!(output, described["output_schema"], "{}", entry.name);
+        let input_validator = jsonschema::validator_for(&input).unwrap();
+
+        // Every field carries its WIT doc; optional ones are not required and take null.
+        let required: Vec<Value> = input["required"].as_array().cloned().unwrap_or_default();
+        let mut example: Value = serde_json::from_str(entry.example).unwrap();
+        for (field, property) in input["properties"].as_object().unwrap() {
+            assert!(
+                property["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.is_empty()),
+                "{}.{field} has no description",
+                entry.name
+            );
+            if !required.contains(&json!(field)) && example.get(field).is_none() {
+                example[field] = Value::Null;
+            }
+        }
+        assert!(
+            input_validator.is_valid(&example),
+            "{}: {example} does not fit {input}",
+            entry.name
+        );
+
+        if entry.spends_credits {
+            assert!(description.contains("credits"), "{}", entry.name);
+        }
+        let hints = tool.annotations.clone().expect("annotations");
+        match entry.kind {
+            Kind::Read => assert_eq!(hints.read_only_hint, Some(true), "{}", entry.name),
+            Kind::Create => {
+                assert_eq!(
+                    (
+                        hints.read_only_hint,
+                        hints.destructive_hint,
+                        hints.idempotent_hint
+                    ),
+                    (Some(false), Some(false), Some(false))
+                );
+            }
+            Kind::Delete => assert_eq!(
+                (
+                    hints.read_only_hint,
+                    hints.destructive_hint,
+                    hints.idempotent_hint
+                ),
+                (Some(false), Some(true), Some(true))
+            ),
+        }
+
+        // The registry's example (with every optional field null) succeeds,
+        // and its structured result fits the output schema.
+        let result = call(&session, entry.name, example).await;
+        let card = structured(&result);
+        assert_eq!(card["success"], true, "{}: {card}", entry.name);
+        jsonschema::validate(&output, &card)
+            .unwrap_or_else(|e| panic!("{}: {e}: {card}", entry.name));
+    }
+    session.cancel().await.unwrap();
+}
+
+/// Creates a talking photo through the server and returns its video id.
+async fn create_video(session: &Session) -> String {
+    let created = structured(
+        &call(
+            session,
+            "create_talking_photo",
+            json!({"talking_photo_id": "tp_anna_office", "input_text": "Fifteen chars!!", "voice_id": heygen_host::sim::data::voice_id(0)}),
+        )
+        .await,
+    );
+    created["video_id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_wait_reports_each_status_change_as_progress() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
+    let (session, mut progress) = connect_to(&sim).await;
+    let id = create_video(&session).await;
+    let waited = structured(&call(&session, "wait_for_video", json!({"video_id": id})).await);
+    assert_eq!(
+        (&waited["status"], &waited["timed_out"]),
+        (&json!("completed"), &json!(false))
+    );
+    let mut messages = Vec::new();
+    let mut steps = Vec::new();
+    while let Ok(note) = progress.try_recv() {
+        messages.push(note.message.clone().unwrap_or_default());
+        steps.push(note.progress);
+    }
+    assert_eq!(
+        messages,
+        [
+            "HeyGen status: waiting",
+            "HeyGen status: processing",
+            "HeyGen status: completed"
+        ]
+    );
+    assert_eq!(steps, [1.0, 2.0, 3.0]);
+    // The progress came from the plugin's own polls: three, none added.
+    let polls = sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.target() == format!("/v3/videos/{id}"))
+        .count();
+    assert_eq!(polls, 3);
+    session.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cancelled_call_stops_polling_and_the_server_goes_on() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
+    let (session, mut progress) = connect_to(&sim).await;
+    let id = create_video(&session).await;
+    let mut params = arguments(json!({"video_id": id, "timeout_seconds": 60}));
+    params.name = "wait_for_video".into();
+    let handle = session
+        .send_cancellable_request(
+            ClientRequest::CallToolRequest(CallToolRequest::new(params)),
+            PeerRequestOptions::no_options(),
+        )
+        .await
+        .unwrap();
+    // The first poll has been answered ("waiting"); the next is ~2 s away.
+    let first = tokio::time::timeout(Duration::from_secs(10), progress.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.message.as_deref(), Some("HeyGen status: waiting"));
+    handle.cancel(Some("test".into())).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let polls = |sim: &Simulator| {
+        sim.requests()
+            .iter()
+            .filter(|r| r.target() == format!("/v3/videos/{id}"))
+            .count()
+    };
+    assert_eq!(polls(&sim), 1, "the cancelled wait went on polling");
+    // The server still answers, and the video moved on by our poll alone.
+    let status = structured(&call(&session, "retrieve_video_link", json!({"video_id": id})).await);
+    assert_eq!(status["status"], "processing");
+    assert_eq!(polls(&sim), 2);
+    session.cancel().await.unwrap();
+}
+
+/// A server on raw pipes, for messages no SDK client sends.
+struct Raw {
+    child: tokio::process::Child,
+    stdin: Option<tokio::process::ChildStdin>,
+    stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+}
+
+impl Raw {
+    async fn start(sim: &Simulator) -> Raw {
+        let mut child = server_command(&[], &settings_for(sim))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut raw = Raw {
+            child,
+            stdin,
+            stdout,
+        };
+        let init = raw
+            .ask(
+                &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-06-18", "capabilities": {},
+                "clientInfo": {"name": "raw", "version": "0"}}})
+                .to_string(),
+            )
+            .await;
+        assert_eq!(init["result"]["protocolVersion"], "2025-06-18");
+        raw.send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#)
+            .await;
+        raw
+    }
+
+    async fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(line.as_bytes()).await.unwrap();
+        stdin.write_all(b"\n").await.unwrap();
+        stdin.flush().await.unwrap();
+    }
+
+    async fn next(&mut self) -> Value {
+        let line = tokio::time::timeout(Duration::from_secs(20), self.stdout.next_line())
+            .await
+            .expect("an answer in time")
+            .unwrap()
+            .expect("a line on stdout");
+        serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("stdout is not JSON-RPC ({e}): {line}"))
+    }
+
+    async fn ask(&mut self, line: &str) -> Value {
+        self.send(line).await;
+        self.next().await
+    }
+
+    async fn call(&mut self, id: u64, tool: &str, args: Value) -> Value {
+        let answer = self
+            .ask(
+                &json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                          "params": {"name": tool, "arguments": args}})
+                .to_string(),
+            )
+            .await;
+        assert_eq!(answer["id"], id, "{answer}");
+        answer
+    }
+}
+
+fn invalid_input(answer: &Value) -> String {
+    let result = &answer["result"];
+    assert_eq!(result["isError"], true, "{answer}");
+    let card = &result["structuredContent"];
+    assert_eq!(card["success"], false);
+    assert_eq!(
+        serde_json::from_str::<Value>(result["content"][0]["text"].as_str().unwrap()).unwrap(),
+        *card
+    );
+    let error = card["error"].as_str().unwrap().to_owned();
+    assert!(error.starts_with("invalid_input: "), "{error}");
+    error
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_answer_and_the_server_keeps_serving() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
+    let mut raw = Raw::start(&sim).await;
+
+    // Not JSON: ignored (no id to answer), as the official SDKs do.
+    raw.send(r#"{"jsonrpc":"2.0","id":2,"method":"tools/list""#)
+        .await;
+    raw.send("\u{1}garbage").await;
+    // JSON but not JSON-RPC: "Invalid Request".
+    let shape = raw.ask(r#"{"jsonrpc":"2.0","id":3}"#).await;
+    assert_eq!(shape["error"]["code"], -32600, "{shape}");
+
+    let unknown = raw
+        .ask(r#"{"jsonrpc":"2.0","id":4,"method":"videos/render"}"#)
+        .await;
+    assert_eq!(
+        (&unknown["id"], &unknown["error"]["code"]),
+        (&json!(4), &json!(-32601))
+    );
+
+    let tool = raw.call(5, "render_everything", json!({})).await;
+    assert_eq!(tool["error"]["code"], -32602, "{tool}");
+    assert!(
+        tool["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown tool `render_everything`")
+    );
+
+    // Arguments of the wrong type or shape: the card's `invalid_input:`.
+    let error = invalid_input(
+        &raw.call(6, "retrieve_video_link", json!({"video_id": 5}))
+            .await,
+    );
+    assert!(error.contains("video_id"), "{error}");
+    let error = invalid_input(
+        &raw.call(7, "retrieve_video_link", json!({"video": "x"}))
+            .await,
+    );
+    assert!(error.contains("unknown field `video`"), "{error}");
+    let error = invalid_input(&raw.call(8, "retrieve_video_link", json!({})).await);
+    assert!(error.contains("video_id"), "{error}");
+    let error = invalid_input(
+        &raw.call(9, "create_talking_photo", json!({"talking_photo_id": "tp", "input_text": "hi", "voice_id": "v", "talking_style": "wild"}))
+            .await,
+    );
+    assert!(error.contains("talking_style"), "{error}");
+    let error = invalid_input(
+        &raw.call(
+            10,
+            "wait_for_video",
+            json!({"video_id": "abc", "timeout_seconds": "soon"}),
+        )
+        .await,
+    );
+    assert!(error.contains("timeout_seconds"), "{error}");
+
+    // A message past the cap is not read; its request gets an error.
+    let padding = "x".repeat(MAX_MESSAGE_BYTES + 1);
+    let big = raw
+        .ask(&json!({"jsonrpc": "2.0", "id": 11, "method": "tools/call",
+                      "params": {"name": "retrieve_video_link", "arguments": {"video_id": padding}}})
+        .to_string())
+        .await;
+    assert_eq!(
+        (&big["id"], &big["error"]["code"]),
+        (&json!(11), &json!(-32600)),
+        "{big}"
+    );
+    assert!(big["error"]["message"].as_str().unwrap().contains("4 MiB"));
+
+    assert!(sim.requests().is_empty(), "a refused call reached HeyGen");
+
+    // Still serving.
+    let list = raw
+        .ask(r#"{"jsonrpc":"2.0","id":12,"method":"tools/list"}"#)
+        .await;
+    assert_eq!(list["id"], 12);
+    assert_eq!(
+        list["result"]["tools"].as_array().unwrap().len(),
+        actions::ALL.len()
+    );
+    let ok = raw.call(13, "list_custom_events_options", json!({})).await;
+    assert_eq!(ok["result"]["structuredContent"]["success"], true, "{ok}");
+}
+
+#[tokio::test]
+async fn closing_stdin_mid_call_ends_the_server() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
+    let mut raw = Raw::start(&sim).await;
+    let created = raw
+        .call(
+            2,
+            "create_talking_photo",
+            json!({"talking_photo_id": "tp_anna_office", "input_text": "Fifteen chars!!", "voice_id": heygen_host::sim::data::voice_id(0)}),
+        )
+        .await;
+    let id = created["result"]["structuredContent"]["video_id"].clone();
+    raw.send(
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+            "name": "wait_for_video", "arguments": {"video_id": id, "timeout_seconds": 600}}})
+        .to_string(),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    drop(raw.stdin.take());
+    let status = tokio::time::timeout(Duration::from_secs(15), raw.child.wait())
+        .await
+        .expect("the server exits once stdin closes")
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn the_help_says_what_the_server_does() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_heygen-host"))
+        .args(["mcp", "--help"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "--simulator",
+        "credits",
+        "HEYGEN_API_KEY",
+        "README.md",
+        &format!("at most {MAX_CONCURRENT_CALLS} calls"),
+        &format!("at most {} MiB", MAX_MESSAGE_BYTES >> 20),
+    ] {
+        assert!(help.contains(needle), "`{needle}` is not in:\n{help}");
+    }
+}
+
+#[test]
+fn the_readme_names_exactly_the_tools_that_cost_credits() {
+    let readme = include_str!("../../../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("- **Which tools cost credits**"))
+        .expect("the README's list of tools that cost credits");
+    let listed = line.split(" (annotated").next().unwrap();
+    let named: Vec<&str> = actions::ALL
+        .iter()
+        .map(|e| e.name)
+        .filter(|name| listed.contains(&format!("`{name}`")))
+        .collect();
+    let spending: Vec<&str> = actions::ALL
+        .iter()
+        .filter(|e| e.spends_credits)
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(named, spending);
+}
+
+#[tokio::test]
+async fn the_newest_revision_lists_and_calls_without_initialize() {
+    let (session, _) = connect(&["--simulator"], &[], ProtocolVersion::LATEST).await;
+    let tools = session.list_all_tools().await.expect("tools/list");
+    assert_eq!(tools.len(), actions::ALL.len());
+    let card = structured(
+        &call(
+            &session,
+            "retrieve_video_link",
+            json!({"video_id": heygen_host::sim::data::existing_video().id}),
+        )
+        .await,
+    );
+    assert_eq!(card["status"], "completed", "{card}");
+    session.cancel().await.unwrap();
+}
