@@ -39,12 +39,12 @@ macro_rules! bindings {
     };
 }
 
-/// `impl Guest for Plugin`: one export per registry line, where the calling
+/// `impl Guest for Exports`: one export per registry line, where the calling
 /// module names the trait of its exports `Guest` and the module of the WIT
-/// records `wit`, and brings `Plugin` and `call` into scope.
+/// records `wit`, and brings `Exports` and `call` into scope.
 macro_rules! exports {
     ($($module:ident: $ty:ident($($input:ident)?) -> $output:ident;)*) => {
-        impl Guest for Plugin {
+        impl Guest for Exports {
             $(
                 fn $module($(input: wit::$input)?) -> wit::$output {
                     call::<heygen_plugin::actions::$module::$ty, _>(
@@ -68,7 +68,7 @@ macro_rules! arguments_of {
 }
 
 /// The type every export is implemented on.
-pub(crate) struct Plugin;
+pub(crate) struct Exports;
 
 /// A WIT value as the argument the core reads it as: the conversions the
 /// generated `From` of each input record uses, field by field.
@@ -110,7 +110,7 @@ impl<W: IntoArg<T>, T> IntoArg<Option<T>> for Option<W> {
 
 /// A WIT enum as the core's enum of the same cases, by name. The two are
 /// declared apart (`wit/heygen.wit`, `one_of!`); a unit test reads every WIT
-/// case through the core's reader (`faces::manifest`), so a name the core
+/// case through the core's reader (`manifest`), so a name the core
 /// lacks is a build bug that the tests catch, and a trap the honest answer to
 /// it.
 impl<W: WitEnum, T: OneOf> IntoArg<T> for W {

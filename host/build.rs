@@ -162,7 +162,11 @@ impl Optimizer {
             );
             None
         };
-        if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        if !Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
             return skip("no `node` on PATH".into());
         }
         let cache = std::env::var_os("XDG_CACHE_HOME")
@@ -171,7 +175,9 @@ impl Optimizer {
         let Some(cache) = cache else {
             return skip("no cache directory: HOME is unset".into());
         };
-        let dir = cache.join("heygen-plugin").join(format!("binaryen-{BINARYEN}"));
+        let dir = cache
+            .join("heygen-plugin")
+            .join(format!("binaryen-{BINARYEN}"));
         let script = dir.join("node_modules/binaryen/bin/wasm-opt");
         if !script.exists() {
             if let Err(why) = install_binaryen(&manifest_dir.join("binaryen"), &dir) {
@@ -229,7 +235,13 @@ fn install_binaryen(pinned: &Path, dir: &Path) -> Result<(), String> {
             .map_err(|e| format!("copy {file}: {e}"))?;
     }
     let installed = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"])
+        .args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--loglevel=error",
+        ])
         .current_dir(&scratch)
         .output();
     match installed {

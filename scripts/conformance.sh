@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Conformance run: the same built plugin under five hosts, every action on both
-# HeyGen API generations, against one HeyGen simulator on loopback; each host's
-# output JSON is compared with `heygen-host call` (the reference) for the same
-# input. Writes docs/hosts.md; exits 1 if a host that can run here fails a
+# Conformance run: the same built plugin under five hosts, every action (its
+# registry example, `heygen-host docs cases`) on each HeyGen API generation
+# that has it, each host and generation against a HeyGen simulator of its own
+# on loopback; each host's output JSON is compared with `heygen-host call` (the
+# reference) for the same input. Writes docs/hosts.md; exits 1 if a host that can run here fails a
 # comparison, 2 if the artifacts are missing.
 #
 #   cargo test --workspace                # builds what this script runs
@@ -36,7 +37,7 @@ for f in "$host_bin" "$plugin" "$face"; do
 done
 command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 2; }
 
-key=sim_test_key_0123456789abcdef  # the simulator's key (heygen-host mock --key)
+key=sim_test_key_0123456789abcdef  # the simulator's key (heygen-host simulator --key)
 # HTTP faces get HEYGEN_FACE_OPEN=1 and callers also send this token: the run
 # works whether or not the face checks a token (HEYGEN_FACE_TOKEN).
 face_token=conformance-face-token
@@ -65,24 +66,22 @@ failure() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$out/failures.tsv"; }
 why() { mkdir -p "$out/$1"; printf '%s\n' "$3" >"$out/$1/$2.why"; }
 
 # --- the cases ---------------------------------------------------------------
-# id, generation, action, label, HTTP face status, arguments (card JSON).
-# @VIDEO@ becomes a video the reference created and polled to `completed`.
+# id, generation, action, label, HTTP face status, arguments (card JSON): every
+# action's registry example on each generation that has it (`heygen-host docs
+# cases`), then these extra cases.
 voice=5eed0000a1b2c3d4e5f6000000000000
 vars='{"headline":{"name":"headline","type":"text","properties":{"content":"Welcome aboard"}},"backdrop":{"name":"backdrop","type":"image","properties":{"url":"https://example.com/office.jpg","fit":"cover"}}}'
-cat >"$out/cases.in" <<EOF
-v3.photo	v3	create_talking_photo	v3	200	{"talking_photo_id":"tp_anna_office","input_text":"Hello from the conformance run","voice_id":"$voice","caption":true,"talking_style":"expressive"}
+cat >"$out/extra.tsv" <<EOF
 v3.photo.refused	v3	create_talking_photo	v3 \`test\` refused	400	{"talking_photo_id":"tp_anna_office","input_text":"Hi","voice_id":"$voice","test":true}
-v3.template	v3	create_video_from_template	v3	200	{"template_id":"tpl_welcome","variables":$vars}
-v3.events	v3	list_custom_events_options	v3	200	{}
-v3.voices	v3	list_voice_id_options	v3	200	{}
-v3.link	v3	retrieve_video_link	v3	200	{"video_id":"@VIDEO@"}
-legacy.photo	legacy	create_talking_photo	legacy	200	{"talking_photo_id":"tp_anna_office","input_text":"Hello from the conformance run","voice_id":"$voice","caption":true,"talking_style":"expressive","test":true,"scale":1.2,"talking_photo_style":"circle"}
-legacy.template	legacy	create_video_from_template	legacy	200	{"template_id":"tpl_welcome","test":true,"variables":$vars}
-legacy.events	legacy	list_custom_events_options	legacy	200	{}
-legacy.voices	legacy	list_voice_id_options	legacy	200	{}
-legacy.link	legacy	retrieve_video_link	legacy	200	{"video_id":"@VIDEO@"}
+v3.template.vars	v3	create_video_from_template	v3, two variables	200	{"template_id":"tpl_welcome","variables":$vars}
+legacy.photo.options	legacy	create_talking_photo	legacy, every card option	200	{"talking_photo_id":"tp_anna_office","input_text":"Hello from the conformance run","voice_id":"$voice","caption":true,"talking_style":"expressive","test":true,"scale":1.2,"talking_photo_style":"circle"}
+legacy.template.vars	legacy	create_video_from_template	legacy, two variables	200	{"template_id":"tpl_welcome","test":true,"variables":$vars}
 EOF
-# each_case GEN: the cases of one generation, with @VIDEO@ filled in.
+"$host_bin" docs cases >"$out/registry.json" </dev/null
+$conform cases "$out/registry.json" "$out/extra.tsv" "$out/cases.tsv"
+# The manifest: every record's fields and types, for the WAVE and jco hosts.
+"$host_bin" tools >"$out/manifest.json" </dev/null
+# each_case GEN: the cases of one generation, in order.
 each_case() { awk -F'\t' -v gen="$1" '$2 == gen' "$out/cases.tsv"; }
 
 # --- tools -------------------------------------------------------------------
@@ -122,19 +121,26 @@ else
     }
 fi
 
-# --- the simulator -----------------------------------------------------------
-log "simulator"
-start_simulator "$host_bin" "$key"
-env_common=(HEYGEN_API_KEY="$key" HEYGEN_BASE_URL="$base" HEYGEN_FACE_OPEN=1)
-cmd "# the simulator, and the values every host gets (BASE is the simulator's URL, GEN is v3 or legacy)"
-cmd "heygen-host mock --port 0 --key $key"
+# --- the simulators ------------------------------------------------------------
+# One per host and generation, each in the same starting state: every host
+# makes the same calls in the same order, so the outputs match exactly.
+log "simulators"
+declare -A sim
+for host in reference wasmtime-run wasmtime-serve jco wash; do
+    for gen in v3 legacy; do
+        start_simulator "$host_bin" "$key" "$host-$gen"
+        sim[$host-$gen]="$base"
+    done
+done
+cmd "# one simulator per host and API generation (BASE is its URL, GEN is v3 or legacy)"
+cmd "heygen-host simulator --port 0 --key $key"
 
 # --- servers that take a moment: start them now, use them later ---------------
 declare -A serve_port serve_pid wash_port wash_pid
 for gen in v3 legacy; do
     serve_port[$gen]="$(free_port)"
     timeout 900 "$wasmtime" serve -S cli --addr "127.0.0.1:${serve_port[$gen]}" \
-        --env HEYGEN_API_KEY="$key" --env HEYGEN_BASE_URL="$base" \
+        --env HEYGEN_API_KEY="$key" --env HEYGEN_BASE_URL="${sim[wasmtime-serve-$gen]}" \
         --env HEYGEN_API_VERSION="$gen" --env HEYGEN_FACE_OPEN=1 --env HEYGEN_FACE_TOKEN="$face_token" "$face" \
         >"$work/serve-$gen.log" 2>&1 </dev/null &
     serve_pid[$gen]=$!
@@ -147,7 +153,7 @@ if [ -n "$wash" ]; then
         project="$work/wash-$gen"
         # deploy/wasmcloud/.wash/config.yaml itself, pointed at the simulator.
         $conform wash-project deploy/wasmcloud/.wash/config.yaml "$project/.wash/config.yaml" \
-            "$gen" "$base" "${wash_port[$gen]}" "$face"
+            "$gen" "${sim[wash-$gen]}" "${wash_port[$gen]}" "$face"
         HEYGEN_API_KEY="$key" HEYGEN_FACE_TOKEN="$face_token" timeout 900 "$wash" --user-config "$work/wash-user.yaml" -C "$project" \
             dev --non-interactive >"$work/wash-$gen.log" 2>&1 </dev/null &
         wash_pid[$gen]=$!
@@ -158,26 +164,19 @@ fi
 # --- reference: heygen-host call --------------------------------------------
 log "reference: heygen-host call"
 # ref GEN ACTION JSON: one call through heygen-host, output JSON on stdout.
-ref() { env "${env_common[@]}" HEYGEN_API_VERSION="$1" "$host_bin" call --component "$plugin" "$2" "$3" </dev/null; }
-: >"$out/cases.tsv"
-for gen in v3 legacy; do
-    # A video for retrieve_video_link that no later poll can change: the
-    # simulator completes a video on its second status poll.
-    video="$(ref "$gen" create_talking_photo "{\"talking_photo_id\":\"tp_ben_studio\",\"input_text\":\"A video to retrieve\",\"voice_id\":\"$voice\",\"caption\":true}" \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["video_id"])')" ||
-        { echo "the reference (heygen-host call) could not create a video on $gen" >&2; exit 1; }
-    ref "$gen" retrieve_video_link "{\"video_id\":\"$video\"}" >/dev/null
-    ref "$gen" retrieve_video_link "{\"video_id\":\"$video\"}" >/dev/null
-    awk -F'\t' -v gen="$gen" '$2 == gen' "$out/cases.in" | sed "s/@VIDEO@/$video/" >>"$out/cases.tsv"
-done
+ref() {
+    HEYGEN_API_KEY="$key" HEYGEN_BASE_URL="${sim[reference-$1]}" HEYGEN_API_VERSION="$1" HEYGEN_FACE_OPEN=1 \
+        "$host_bin" call --component "$plugin" "$2" "$3" </dev/null
+}
 mkdir -p "$out/reference"
 while IFS=$'\t' read -r id gen action label status json; do
     code=0
     ref "$gen" "$action" "$json" >"$out/reference/$id.json" 2>"$work/ref.err" || code=$?
     [ $code -le 1 ] || why reference "$id" "heygen-host call exited $code: $(tail -1 "$work/ref.err")"
 done <"$out/cases.tsv"
-"$host_bin" tools >"$out/reference/manifest.json" </dev/null
+cp "$out/manifest.json" "$out/reference/manifest.json"
 host_row reference "\`heygen-host call\` (reference)" "$host_version"
+cmd "heygen-host docs cases   # the cases: every action's registry example on each generation"
 cmd "HEYGEN_API_KEY=$key HEYGEN_BASE_URL=\$BASE HEYGEN_API_VERSION=\$GEN HEYGEN_FACE_OPEN=1 heygen-host call --component target/wasm/heygen_plugin.wasm ACTION 'JSON'"
 cmd "heygen-host tools   # the reference manifest (GET /actions)"
 
@@ -185,14 +184,14 @@ cmd "heygen-host tools   # the reference manifest (GET /actions)"
 log "wasmtime run --invoke"
 mkdir -p "$out/wasmtime-run"
 while IFS=$'\t' read -r id gen action label status json; do
-    call="$($conform wave "$action" "$json")"
+    call="$($conform wave "$out/manifest.json" "$action" "$json")"
     code=0
-    timeout 60 "$wasmtime" run -S http -S cli --env HEYGEN_API_KEY="$key" --env HEYGEN_BASE_URL="$base" \
+    timeout 60 "$wasmtime" run -S http -S cli --env HEYGEN_API_KEY="$key" --env HEYGEN_BASE_URL="${sim[wasmtime-run-$gen]}" \
         --env HEYGEN_API_VERSION="$gen" --env HEYGEN_FACE_OPEN=1 --invoke "$call" "$plugin" \
         >"$work/wave.out" 2>"$work/wave.err" </dev/null || code=$?
     if [ $code -ne 0 ]; then
         why wasmtime-run "$id" "wasmtime run exited $code: $(tail -1 "$work/wave.err")"
-    elif ! $conform from-wave "$action" <"$work/wave.out" >"$out/wasmtime-run/$id.json" 2>"$work/wave.err"; then
+    elif ! $conform from-wave "$out/manifest.json" "$action" <"$work/wave.out" >"$out/wasmtime-run/$id.json" 2>"$work/wave.err"; then
         why wasmtime-run "$id" "unreadable WAVE output: $(head -c 200 "$work/wave.out")"
     fi
 done <"$out/cases.tsv"
@@ -251,7 +250,8 @@ else
     for gen in v3 legacy; do
         each_case "$gen" | cut -f1,3,6 >"$work/jco-$gen.tsv"
         [ -f "$transpiled/plugin.js" ] &&
-            env "${env_common[@]}" HEYGEN_API_VERSION="$gen" timeout 120 node "$node_dir/run.mjs" call "$transpiled" "$work/jco-$gen.tsv" "$out/jco" \
+            HEYGEN_API_KEY="$key" HEYGEN_BASE_URL="${sim[jco-$gen]}" HEYGEN_API_VERSION="$gen" HEYGEN_FACE_OPEN=1 \
+            timeout 120 node "$node_dir/run.mjs" call "$transpiled" "$work/jco-$gen.tsv" "$out/jco" "$out/manifest.json" \
                 </dev/null 2>"$work/jco.err" || true
         while IFS=$'\t' read -r id _; do
             [ -f "$out/jco/$id.json" ] || why jco "$id" "node failed: $(grep -m1 -i error "$work/jco.err" || tail -1 "$work/jco.err")"
@@ -271,7 +271,7 @@ while True: held.append(s.accept()[0])' >"$work/silent.port" &
     printf 'timeout\tlist_voice_id_options\t{}\n' >"$work/jco-timeout.tsv"
     t0=$(date +%s%N)
     HEYGEN_API_KEY="$key" HEYGEN_BASE_URL="http://127.0.0.1:$(cat "$work/silent.port")" HEYGEN_TIMEOUT_MS=1500 \
-        timeout 60 node "$node_dir/run.mjs" call "$transpiled" "$work/jco-timeout.tsv" "$work/jco-timeout" </dev/null 2>&1 || true
+        timeout 60 node "$node_dir/run.mjs" call "$transpiled" "$work/jco-timeout.tsv" "$work/jco-timeout" "$out/manifest.json" </dev/null 2>&1 || true
     ms=$((($(date +%s%N) - t0) / 1000000))
     error="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$work/jco-timeout/timeout.json" 2>/dev/null || echo "no output")"
     if [[ "$error" == timeout:* ]] && [ $ms -lt 10000 ]; then
@@ -285,7 +285,7 @@ while True: held.append(s.accept()[0])' >"$work/silent.port" &
     cmd "# NODE_DIR: scripts/conformance/node/{package.json,package-lock.json,run.mjs} copied into the tool cache"
     cmd "(cd \$NODE_DIR && npm ci --ignore-scripts)   # @bytecodealliance/jco-transpile 0.15.0 (jco 1.35's transpiler), @bytecodealliance/preview2-shim 0.26.1"
     cmd "node \$NODE_DIR/run.mjs transpile target/wasm/heygen_plugin.wasm OUT"
-    cmd "HEYGEN_API_KEY=$key HEYGEN_BASE_URL=\$BASE HEYGEN_API_VERSION=\$GEN HEYGEN_FACE_OPEN=1 node \$NODE_DIR/run.mjs call OUT CASES.tsv RESULTS"
+    cmd "HEYGEN_API_KEY=$key HEYGEN_BASE_URL=\$BASE HEYGEN_API_VERSION=\$GEN HEYGEN_FACE_OPEN=1 node \$NODE_DIR/run.mjs call OUT CASES.tsv RESULTS MANIFEST.json"
 fi
 
 # --- wasmCloud: wash dev -------------------------------------------------------

@@ -40,7 +40,7 @@ artifacts="${HEYGEN_ARTIFACTS:-$repo/target/wasm}"
 tools="${HEYGEN_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/heygen-plugin}"
 doc="${WASSETTE_DOC:-$repo/docs/wassette.md}"
 component="$artifacts/heygen_tools.wasm"
-key=sim_test_key_0123456789abcdef  # the simulator's key (heygen-host mock --key)
+key=sim_test_key_0123456789abcdef  # the simulator's key (heygen-host simulator --key)
 for var in $(compgen -e | grep '^HEYGEN_' || true); do unset "$var"; done
 
 for f in "$host_bin" "$component" "$artifacts/heygen_plugin.wasm"; do

@@ -13,7 +13,7 @@
 //! The surface, by who needs it:
 //! - every face: [`actions`] (the registry: [`actions::ALL`],
 //!   [`for_each_action!`]), [`Env`](actions::Env), [`Reply`](actions::Reply);
-//! - the HTTP face: [`faces`];
+//! - the HTTP face: [`http_face`] (routing and answers) and [`manifest`];
 //! - hosts and the native bench: [`config`] (variable names, base-URL rules),
 //!   [`port`] (to run the core over another transport), [`outbound`],
 //!   [`error`], [`limits`].
@@ -29,10 +29,11 @@ mod call;
 mod checks;
 pub mod config;
 pub mod error;
-pub mod faces;
+pub mod http_face;
 pub mod key;
 /// Every limit the plugin enforces, in one place (also stated in the tool manifest).
 pub mod limits;
+pub mod manifest;
 pub mod outbound;
 pub mod port;
 mod retry;

@@ -166,7 +166,9 @@ fn run(name: &str, generation: &str, args: &Value, answer: HttpResponse) -> (Rep
     (reply, port)
 }
 
-fn ok_answer() -> HttpResponse {
+/// A 404 with an empty JSON object: any answer will do where only the request
+/// that was sent matters.
+fn not_found_answer() -> HttpResponse {
     HttpResponse {
         status: 404,
         headers: vec![],
@@ -222,7 +224,7 @@ proptest! {
     #[test]
     fn accepted_ids_stay_in_their_segment(raw in id_like(), legacy in any::<bool>()) {
         let generation = if legacy { "legacy" } else { "v3" };
-        let (reply, port) = run("retrieve_video_link", generation, &json!({"video_id": raw}), ok_answer());
+        let (reply, port) = run("retrieve_video_link", generation, &json!({"video_id": raw}), not_found_answer());
         let card = card(&reply);
         match port.sent.as_slice() {
             [] => prop_assert!(error(&card).starts_with("invalid_input: video_id"), "{}", error(&card)),
@@ -248,7 +250,7 @@ proptest! {
     fn any_body_is_read_or_refused(bytes in vec(any::<u8>(), 0..300)) {
         let parsed = heygen_plugin::args::parse_arguments(&bytes);
         for entry in actions::ALL {
-            let mut port = Canned::new(ok_answer());
+            let mut port = Canned::new(not_found_answer());
             let lookup = |_: &str| None;
             let env = Env { lookup: &lookup, key: None };
             let reply = match &parsed {
@@ -272,7 +274,7 @@ proptest! {
     fn any_arguments_are_refused_before_sending_or_sent(args in json_value(), legacy in any::<bool>()) {
         let generation = if legacy { "legacy" } else { "v3" };
         for entry in actions::ALL {
-            let (reply, port) = run(entry.name, generation, &args, ok_answer());
+            let (reply, port) = run(entry.name, generation, &args, not_found_answer());
             let card = card(&reply);
             if entry.pure {
                 // Sends nothing; refuses only what it cannot read.

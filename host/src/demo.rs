@@ -3,7 +3,8 @@
 //! photo with a `callback_id` waited on to the end, a template filled from its
 //! own variables, a webhook endpoint and a signed delivery verified, a
 //! talking video straight from a photo, listing and deleting), then the
-//! card's five actions on the legacy API. Every call and answer is printed.
+//! card's five actions on the legacy API. An action the story does not call
+//! yet runs with its registry example. Every call and answer is printed.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -40,6 +41,7 @@ pub async fn run(plugin: &Plugin, out: &mut impl Write) -> Result<()> {
         called: BTreeSet::new(),
     };
     demo.v3_story(plugin, &sim).await?;
+    demo.the_rest(plugin, &sim).await?;
     demo.legacy_card(plugin, &sim).await?;
     let Demo { out, called } = demo;
     writeln!(
@@ -187,6 +189,29 @@ impl<W: Write> Demo<'_, W> {
             .await?;
         if refused["success"] != json!(false) {
             bail!("test mode on v3 was not refused");
+        }
+        writeln!(self.out)?;
+        Ok(())
+    }
+
+    /// Every action the story did not call, with its registry example on v3
+    /// (so a new action is in the demo before it has a place in the story).
+    async fn the_rest(&mut self, plugin: &Plugin, sim: &Simulator) -> Result<()> {
+        let rest: Vec<_> = heygen_plugin::actions::ALL
+            .iter()
+            .filter(|e| !self.called.contains(e.name))
+            .collect();
+        if rest.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            self.out,
+            "=== The rest of the registry (v3, each action's example) ==="
+        )?;
+        let mut session = plugin.session(&settings(sim, "v3")).await?;
+        for entry in rest {
+            self.step(&mut session, entry.name, entry.example_args())
+                .await?;
         }
         writeln!(self.out)?;
         Ok(())

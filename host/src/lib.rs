@@ -15,6 +15,7 @@
 
 pub mod bench;
 pub mod demo;
+pub mod docs;
 pub mod mcp;
 pub mod pool;
 pub mod reliability;

@@ -23,7 +23,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run every action on both API generations against the simulator (the main job).
+    /// The main job, against the built-in simulator: an agent's story on
+    /// HeyGen v3 that calls every action, then the card's five on the legacy
+    /// API; every call and answer is printed.
     Demo {
         /// Load this plugin .wasm instead of the one built into heygen-host.
         #[arg(long)]
@@ -83,14 +85,21 @@ enum Command {
         #[arg(long)]
         simulator: bool,
     },
-    /// Run the HeyGen simulator alone, until interrupted.
-    Mock {
+    /// Run the HeyGen simulator alone, until interrupted (also `mock`).
+    #[command(visible_alias = "mock")]
+    Simulator {
         /// Port on 127.0.0.1 (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
         /// The API key the simulator accepts.
         #[arg(long, default_value = DEFAULT_KEY)]
         key: String,
+    },
+    /// Write the docs derived from the registry and the WIT: the README's WIT
+    /// excerpt and mapping table, or the conformance cases.
+    Docs {
+        #[command(subcommand)]
+        what: Docs,
     },
     /// Print the tool manifest (GET /actions of the plugin's HTTP face), with
     /// the argument limits of HEYGEN_API_VERSION (v3 unless set).
@@ -112,6 +121,23 @@ enum Command {
         #[arg(long = "section", value_name = "N", value_parser = clap::value_parser!(u8).range(1..=8))]
         sections: Vec<u8>,
     },
+}
+
+#[derive(Subcommand)]
+enum Docs {
+    /// Print README.md with its generated blocks rewritten from the registry
+    /// (a test fails while the committed README differs).
+    Readme {
+        /// Write it in place instead of printing it.
+        #[arg(long)]
+        write: bool,
+        /// The README to read.
+        #[arg(long, default_value = "README.md")]
+        path: PathBuf,
+    },
+    /// Print every action's example call on each API generation that has it,
+    /// as JSON (what scripts/conformance.sh runs on every host).
+    Cases,
 }
 
 /// The command line, with the action list of `call` taken from the registry.
@@ -185,7 +211,7 @@ async fn run(command: Command) -> Result<ExitCode> {
             heygen_host::mcp::serve(heygen_host::mcp::Options { simulator }).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Mock { port, key } => {
+        Command::Simulator { port, key } => {
             let sim = Simulator::start(port, &[&key])?;
             println!("HeyGen simulator listening on {}", sim.url());
             println!(
@@ -230,6 +256,32 @@ async fn run(command: Command) -> Result<ExitCode> {
             println!("{}", machine());
             print!("{table}");
             println!("\n(measured in {:.0} s)", started.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Docs {
+            what: Docs::Readme { write, path },
+        } => {
+            let old = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let new = heygen_host::docs::readme(&old)?;
+            if write {
+                if new != old {
+                    std::fs::write(&path, new)?;
+                    eprintln!(
+                        "heygen-host docs: rewrote the generated blocks of {}",
+                        path.display()
+                    );
+                }
+            } else {
+                print!("{new}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Docs { what: Docs::Cases } => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&heygen_host::docs::cases())?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Tools => {

@@ -69,9 +69,8 @@ pub struct Options {
 /// The MCP tool list: one tool per registry action, from the manifest for
 /// `generation` (its argument limits differ).
 pub fn tools(generation: Generation) -> Result<Vec<Tool>> {
-    let manifest: Value =
-        serde_json::from_str(heygen_plugin::faces::manifest::for_generation(generation))
-            .context("the built-in manifest is not JSON")?;
+    let manifest: Value = serde_json::from_str(heygen_plugin::manifest::for_generation(generation))
+        .context("the built-in manifest is not JSON")?;
     let described = manifest["actions"].as_array().cloned().unwrap_or_default();
     actions::ALL
         .iter()
@@ -87,13 +86,12 @@ pub fn tools(generation: Generation) -> Result<Vec<Tool>> {
 
 /// The tool for `entry`, described by its manifest `action`.
 fn tool(entry: &Entry, action: &Value) -> Result<Tool> {
-    let mut description = action["description"]
+    // The WIT doc as it is: a paid action says so there (a unit test holds
+    // the docs to the registry's `spends_credits`).
+    let description = action["description"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    if entry.spends_credits && !description.contains("credits") {
-        description = format!("Spends HeyGen credits. {description}");
-    }
     let object = |schema: &Value, what: &str| -> Result<JsonObject> {
         schema
             .as_object()
@@ -174,7 +172,7 @@ impl Server {
     pub fn new(runtime: Runtime, settings: Settings) -> Result<Server> {
         let generation = generation(&settings.env);
         let manifest: Value =
-            serde_json::from_str(heygen_plugin::faces::manifest::for_generation(generation))?;
+            serde_json::from_str(heygen_plugin::manifest::for_generation(generation))?;
         let server = Server {
             inner: Arc::new(Inner {
                 tools: tools(generation)?,

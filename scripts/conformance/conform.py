@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
 """Helpers for scripts/conformance.sh (standard library only).
 
-  conform.py wave ACTION JSON      the WAVE call for `wasmtime run --invoke`
-  conform.py from-wave ACTION      WAVE output on stdin -> card JSON on stdout
+  conform.py cases CASES.json EXTRA.tsv OUT.tsv
+                                   the case table: every registry example
+                                   (`heygen-host docs cases`) plus the extra
+                                   cases of EXTRA.tsv
+  conform.py wave MANIFEST ACTION JSON
+                                   the WAVE call for `wasmtime run --invoke`
+  conform.py from-wave MANIFEST ACTION
+                                   WAVE output on stdin -> card JSON on stdout
   conform.py wash-project SRC DST GEN BASE_URL PORT FACE
                                    deploy/wasmcloud/.wash/config.yaml made
                                    to run against the simulator
@@ -12,7 +18,9 @@
 
 The card's JSON and the WIT records carry the same data: WIT field names are
 the card's names in kebab-case, `option` is `null`, enums are their case names,
-and template `variables` travel as JSON text.
+and template `variables` travel as JSON text. Every record is read from the
+manifest (`heygen-host tools`: each action's input and output schema), so no
+record is written out here.
 """
 
 import json
@@ -20,31 +28,9 @@ import re
 import sys
 from pathlib import Path
 
-ACTIONS = [
-    "create_talking_photo",
-    "create_video_from_template",
-    "list_custom_events_options",
-    "list_voice_id_options",
-    "retrieve_video_link",
-]
-
-# The WIT parameter record of each action: field -> WAVE kind (all `option`
-# except the required ones, listed first).
-PARAMS = {
-    "create_talking_photo": {
-        "talking_photo_id": "string", "input_text": "string", "voice_id": "string",
-        "test": "option bool", "caption": "option bool", "scale": "option f64",
-        "talking_photo_style": "option enum", "talking_style": "option enum",
-        "expression": "option enum", "super_resolution": "option bool", "matting": "option bool",
-    },
-    "create_video_from_template": {
-        "template_id": "string", "test": "option bool", "caption": "option bool",
-        "variables": "option json-text",
-    },
-    "list_custom_events_options": None,
-    "list_voice_id_options": None,
-    "retrieve_video_link": {"video_id": "string"},
-}
+def load_manifest(path):
+    """The manifest's actions by name."""
+    return {a["name"]: a for a in json.loads(Path(path).read_text())["actions"]}
 
 
 # --- JSON arguments -> WAVE call -------------------------------------------------
@@ -67,36 +53,46 @@ def wave_string(s):
     return '"' + "".join(out) + '"'
 
 
-def wave_value(kind, value):
-    if kind.startswith("option "):
-        return "none" if value is None else "some(%s)" % wave_value(kind[7:], value)
+def wave_value(schema, value):
+    """`value` (card JSON) as the WAVE value of the argument `schema`."""
+    kind = schema.get("type")
+    if "enum" in schema:
+        return value.replace("_", "-")
+    if kind == ["object", "string"]:  # JSON text; JSON callers may pass the object
+        return wave_string(value if isinstance(value, str) else json.dumps(value))
+    if kind == ["string", "integer"]:  # text; JSON callers may pass a number
+        return wave_string(str(value))
     if kind == "string":
         return wave_string(value)
-    if kind == "json-text":
-        return wave_string(value if isinstance(value, str) else json.dumps(value))
-    if kind == "bool":
+    if kind == "boolean":
         return "true" if value else "false"
-    if kind == "f64":
+    if kind == "number":
         return repr(float(value))
-    if kind == "enum":
-        return value
-    raise ValueError(kind)
+    if kind == "integer":
+        return str(int(value))
+    if kind == "array":
+        return "[" + ", ".join(wave_value(schema["items"], v) for v in value) + "]"
+    raise ValueError("no WAVE for the schema %r" % (schema,))
 
 
-def wave_call(action, args):
-    """`create-talking-photo({talking-photo-id: "…", …})`: every field written out."""
+def wave_call(manifest, action, args):
+    """`create-talking-photo({talking-photo-id: "…", …})`: the arguments given
+    (an option left out is `none` to the CLI)."""
     name = action.replace("_", "-")
-    params = PARAMS[action]
-    if params is None:
+    schema = manifest[action]["input_schema"]
+    props, required = schema["properties"], schema.get("required", [])
+    if not props:
         return name + "()"
-    unknown = set(args) - set(params)
+    unknown = set(args) - set(props)
     if unknown:
         raise SystemExit("unknown arguments for %s: %s" % (action, sorted(unknown)))
-    fields = ", ".join(
-        "%s: %s" % (f.replace("_", "-"), wave_value(kind, args.get(f)))
-        for f, kind in params.items()
-    )
-    return "%s({%s})" % (name, fields)
+    fields = []
+    for f, value in args.items():
+        if value is None:
+            continue
+        wave = wave_value(props[f], value)
+        fields.append("%s: %s" % (f.replace("_", "-"), wave if f in required else "some(%s)" % wave))
+    return "%s({%s})" % (name, ", ".join(fields))
 
 
 # --- WAVE value -> JSON --------------------------------------------------------
@@ -183,19 +179,21 @@ def unescape(body):
     return re.sub(r"\\(u\{[0-9a-fA-F]+\}|.)", repl, body)
 
 
-# The WIT output record of each action (the CLI leaves `none` fields out).
-OUTPUTS = {
-    "create_talking_photo": ["success", "error", "video_id", "status"],
-    "create_video_from_template": ["success", "error", "video_id", "status"],
-    "list_custom_events_options": ["success", "error", "events"],
-    "list_voice_id_options": ["success", "error", "voices"],
-    "retrieve_video_link": ["success", "error", "video_id", "status", "video_url",
-                            "thumbnail_url", "duration", "caption_url"],
-}
-VOICE_INFO = ["voice_id", "name"]
+def with_absent_fields(schema, value, defs):
+    """`value` with every field `schema` declares and the CLI left out (it
+    prints no `none` field) set to null, recursively through lists."""
+    if "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[1]]
+    if isinstance(value, dict) and "properties" in schema:
+        props = schema["properties"]
+        return {f: with_absent_fields(props[f], value.get(f), defs) if f in value else None for f in props} \
+            | {k: v for k, v in value.items() if k not in props}
+    if isinstance(value, list) and "items" in schema:
+        return [with_absent_fields(schema["items"], v, defs) for v in value]
+    return value
 
 
-def from_wave(text, action):
+def from_wave(manifest, text, action):
     """The card's JSON for an action's WAVE output."""
     parser = Wave(text)
     value = parser.value()
@@ -203,10 +201,8 @@ def from_wave(text, action):
         raise ValueError("trailing WAVE text")
     if not isinstance(value, dict):
         raise ValueError("not a record: %r" % (value,))
-    value = {f: value.get(f) for f in OUTPUTS[action]} | {k: v for k, v in value.items() if k not in OUTPUTS[action]}
-    if isinstance(value.get("voices"), list):
-        value["voices"] = [{f: v.get(f) for f in VOICE_INFO} | v for v in value["voices"]]
-    return value
+    schema = manifest[action]["output_schema"]
+    return with_absent_fields(schema, value, schema.get("$defs", {}))
 
 
 # --- comparison and report -----------------------------------------------------
@@ -216,11 +212,15 @@ FRESH_ID = re.compile(r"^[0-9a-f]{32}$")
 
 def normalize(action, output):
     """What may legitimately differ between two runs of the same input: a
-    create makes a new video each time, so its `video_id` is compared by shape
-    (32 hex digits, as the simulator issues them), not by value."""
+    create's `video_id` is compared by shape (32 hex digits, as the
+    simulator issues them), and a new webhook endpoint's `secret`, which is
+    random, by its `whsec_` form."""
     if action.startswith("create_") and isinstance(output, dict) and output.get("success"):
         vid = output.get("video_id")
         output = dict(output, video_id="<fresh id>" if isinstance(vid, str) and FRESH_ID.match(vid) else vid)
+        secret = output.get("secret")
+        if isinstance(secret, str) and secret.startswith("whsec_"):
+            output = dict(output, secret="<fresh secret>")
     return output
 
 
@@ -290,71 +290,67 @@ def report(out_dir, doc):
     cases = read_tsv(out / "cases.tsv", 6)
     date, machine, seconds = (out / "run.txt").read_text().splitlines()[:3]
     failed = [tuple(f) for f in read_tsv(out / "failures.tsv", 3)]
+    ran = [h for h in hosts if not h[3] and h[0] != "reference"]
     rows = []
-    for hid, name, version, why_not in hosts:
-        if why_not:
-            rows.append([name, version] + ["not run: " + why_not] * (len(ACTIONS) + 1))
-            continue
-        cells = []
-        for action in ACTIONS:
-            parts = []
-            for cid, _gen, act, label, _status, _json in cases:
-                if act != action:
-                    continue
-                got = out / hid / (cid + ".json")
-                if hid == "reference":
-                    # The reference must itself give the expected outcome, or
-                    # every host could "pass" by failing the same way.
-                    ref = read_json(got)
-                    expected = _status == "200"
-                    if not isinstance(ref, dict) or ref.get("success") is not expected:
-                        failed.append((name, cid, "the reference did not give success: %s: %s"
-                                       % (str(expected).lower(), json.dumps(ref)[:200])))
-                        label += " (**unexpected**)"
-                    parts.append(label)
-                    continue
-                ok, note = compare(out / "reference" / (cid + ".json"), got, action)
-                parts.append("%s: %s" % (label, "pass" if ok else "**FAIL**"))
-                if not ok:
-                    failed.append((name, cid, note))
-            cells.append("<br>".join(parts))
-        got = out / hid / "manifest.json"
-        if hid == "reference":
-            cells.append("reference")
-        elif got.exists() or got.with_suffix(".why").exists():
-            ok, note = compare(out / "reference" / "manifest.json", got, "manifest")
+    for cid, gen, action, label, status, _json in cases:
+        cells = ["`%s`" % action, label]
+        # The reference must itself give the expected outcome, or every host
+        # could "pass" by failing the same way.
+        ref = read_json(out / "reference" / (cid + ".json"))
+        expected = status == "200"
+        if not isinstance(ref, dict) or ref.get("success") is not expected:
+            failed.append(("`heygen-host call` (reference)", cid,
+                           "the reference did not give success: %s: %s" % (str(expected).lower(), json.dumps(ref)[:200])))
+            cells[1] += " (**unexpected**)"
+        for hid, name, _version, _why in ran:
+            ok, note = compare(out / "reference" / (cid + ".json"), out / hid / (cid + ".json"), action)
             cells.append("pass" if ok else "**FAIL**")
+            if not ok:
+                failed.append((name, cid, note))
+        rows.append(cells)
+    manifest_row = ["`GET /actions`", "v3"]
+    for hid, name, _version, _why in ran:
+        got = out / hid / "manifest.json"
+        if got.exists() or got.with_suffix(".why").exists():
+            ok, note = compare(out / "reference" / "manifest.json", got, "manifest")
+            manifest_row.append("pass" if ok else "**FAIL**")
             if not ok:
                 failed.append((name, "GET /actions", note))
         else:
-            cells.append("n/a (no HTTP face)")
-        rows.append([name, version] + cells)
+            manifest_row.append("n/a (no HTTP face)")
+    rows.append(manifest_row)
 
-    columns = ["`%s`" % a for a in ACTIONS] + ["`GET /actions`"]
     lines = [
         "# Hosts: conformance run",
         "",
         "Generated by `scripts/conformance.sh` on %s (%s, %s s). Every host runs the same "
         "built artifacts (`target/wasm/heygen_plugin.wasm`, or `heygen_plugin_http.wasm` for "
-        "HTTP faces) against one HeyGen simulator (`heygen-host mock`, on loopback), on both "
-        "API generations, and each output JSON is compared with what `heygen-host call ACTION "
-        "JSON` printed for the same input. Regenerate it with the script; do not edit it by hand."
-        % (date, machine, seconds),
+        "HTTP faces), each host and API generation against a simulator of its own "
+        "(`heygen-host simulator`, on loopback) that starts in the same state, with the same "
+        "calls in the same order: every action's registry example (`heygen-host docs cases`) "
+        "on each generation that has it, then the extra cases below. Each output JSON is "
+        "compared with what `heygen-host call ACTION JSON` printed for the same input. "
+        "Regenerate it with the script; do not edit it by hand." % (date, machine, seconds),
         "",
-        "| host | version | " + " | ".join(columns) + " |",
-        "|" + "---|" * (len(columns) + 2),
+        "| host | version |",
+        "|---|---|",
+    ]
+    lines += ["| %s | %s |" % (name, ("not run: " + why) if why else version) for _hid, name, version, why in hosts]
+    lines += [
+        "",
+        "| action | case | " + " | ".join(name for _hid, name, _v, _w in ran) + " |",
+        "|" + "---|" * (len(ran) + 2),
     ]
     lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
     lines += [
         "",
-        "**What is compared.** The whole output JSON, field for field. Only `video_id` in a "
-        "successful create is normalized: every create makes a new video, so it is checked by "
-        "shape (32 hex digits, as the simulator issues ids) while `success`, `error` and "
-        "`status` must be equal. `retrieve_video_link` reads a video that the reference created "
-        "and polled to `completed` beforehand, so its output is compared whole. \"v3 `test` "
-        "refused\" is an error path: `test: true` on v3 is refused with `unsupported:` before "
-        "anything is sent, and the error text must match word for word. `GET /actions` is "
-        "compared with `heygen-host tools`.",
+        "**What is compared.** The whole output JSON, field for field. Only two fields are "
+        "normalized: `video_id` in a successful create is checked by shape (32 hex digits, as "
+        "the simulator issues ids), and a new webhook endpoint's `secret`, which is random, by "
+        "its `whsec_` form; `success`, `error`, `status` and the rest must be equal. \"v3 "
+        "`test` refused\" is an error path: `test: true` on v3 is refused with `unsupported:` "
+        "before anything is sent, and the error text must match word for word. `GET /actions` "
+        "is compared with `heygen-host tools`.",
         "",
         "The tools artifact (`heygen_tools.wasm`, for hosts that turn exports into MCP tools) is run "
         "under wassette by the opt-in `scripts/wassette.sh`, which writes [wassette.md](wassette.md).",
@@ -394,11 +390,25 @@ def wash_project(src, dst, gen, base, port, face):
     Path(dst).write_text(text)
 
 
+def cases(registry_json, extra_tsv, out_tsv):
+    """cases.tsv (id, generation, action, label, HTTP status, JSON): every
+    registry example (`heygen-host docs cases`: it succeeds, so 200), then
+    the extra cases of EXTRA.tsv (the same columns)."""
+    rows = []
+    for case in json.loads(Path(registry_json).read_text()):
+        gen, action = case["generation"], case["action"]
+        rows.append([gen + "." + action, gen, action, gen, "200", json.dumps(case["arguments"])])
+    rows += read_tsv(Path(extra_tsv), 6)
+    Path(out_tsv).write_text("".join("\t".join(r) + "\n" for r in rows))
+
+
 def main(argv):
-    if len(argv) >= 3 and argv[0] == "wave":
-        print(wave_call(argv[1], json.loads(argv[2])))
-    elif len(argv) == 2 and argv[0] == "from-wave":
-        print(json.dumps(from_wave(sys.stdin.read(), argv[1]), indent=2))
+    if len(argv) == 4 and argv[0] == "cases":
+        cases(*argv[1:])
+    elif len(argv) == 4 and argv[0] == "wave":
+        print(wave_call(load_manifest(argv[1]), argv[2], json.loads(argv[3])))
+    elif len(argv) == 3 and argv[0] == "from-wave":
+        print(json.dumps(from_wave(load_manifest(argv[1]), sys.stdin.read(), argv[2]), indent=2))
     elif len(argv) == 7 and argv[0] == "wash-project":
         wash_project(*argv[1:])
     elif len(argv) == 3 and argv[0] == "report":

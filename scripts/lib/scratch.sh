@@ -20,17 +20,18 @@ _scratch_cleanup() {
     if [ -n "${!_scratch_keep:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 
-# start_simulator HOST_BIN KEY: starts `HOST_BIN mock` on a free loopback port
-# with the API key KEY (its log in $work/mock.out), and sets $base to its URL;
-# exits 1 if it has not said its URL within 5 s.
+# start_simulator HOST_BIN KEY [NAME]: starts `HOST_BIN simulator` on a free
+# loopback port with the API key KEY (its log in $work/simulator-NAME.out), and
+# sets $base to its URL; exits 1 if it has not said its URL within 5 s.
 start_simulator() {
-    timeout 900 "$1" mock --port 0 --key "$2" >"$work/mock.out" 2>&1 </dev/null &
+    local log="$work/simulator-${3:-main}.out"
+    timeout 900 "$1" simulator --port 0 --key "$2" >"$log" 2>&1 </dev/null &
     pids+=($!)
     base=""
     for _ in $(seq 50); do
-        base="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/mock.out" | head -1 || true)"
+        base="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -1 || true)"
         [ -n "$base" ] && break
         sleep 0.1
     done
-    [ -n "$base" ] || { echo "the simulator did not start: $(cat "$work/mock.out")" >&2; exit 1; }
+    [ -n "$base" ] || { echo "the simulator did not start: $(cat "$log")" >&2; exit 1; }
 }

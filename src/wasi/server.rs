@@ -1,6 +1,6 @@
 //! The HTTP face's `wasi:http/incoming-handler`, for `wasmtime serve`, Spin,
 //! wasmCloud and other `wasi:http` servers. Routing and answers come from
-//! [`crate::faces::http`]; this module only moves bytes, and never panics on
+//! [`crate::http_face`]; this module only moves bytes, and never panics on
 //! a client that hangs up.
 
 use wasip2::clocks::monotonic_clock;
@@ -11,7 +11,7 @@ use wasip2::io::streams::{OutputStream, StreamError};
 
 use super::port::WasiPort;
 use super::{wait, with_env};
-use crate::faces::http::{self, Answer, Route};
+use crate::http_face::{self as http, Answer, Route};
 use crate::limits::{CLIENT_BODY_TIMEOUT_NS, MAX_REQUEST_BYTES};
 
 /// Answers one request: what `wasi:http/incoming-handler.handle` does.

@@ -16,7 +16,7 @@ mod exports {
         bindings!("../../wit", "plugin");
     }
 
-    use crate::glue::{Plugin, call};
+    use crate::glue::{Exports, call};
     use bindings::exports::modulex::heygen::actions as wit;
     use wit::Guest;
 
@@ -26,5 +26,5 @@ mod exports {
 
     heygen_plugin::for_each_action!(exports);
 
-    bindings::export!(Plugin with_types_in bindings);
+    bindings::export!(Exports with_types_in bindings);
 }

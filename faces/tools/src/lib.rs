@@ -31,7 +31,7 @@ mod exports {
         );
     }
 
-    use crate::glue::{Plugin, call};
+    use crate::glue::{Exports, call};
     use bindings::Guest;
     use bindings::modulex::heygen::actions as wit;
 
@@ -41,7 +41,7 @@ mod exports {
 
     heygen_plugin::for_each_action!(exports);
 
-    bindings::export!(Plugin with_types_in bindings);
+    bindings::export!(Exports with_types_in bindings);
 
     /// Every function's WIT doc, as `build.rs` encoded it. A Rust static lands
     /// in the component's core module, not at its top level; that is where

@@ -148,15 +148,34 @@ fn call_reads_the_environment_and_keeps_the_key_to_itself() {
 fn tools_prints_the_components_manifest() {
     let out = heygen_host(&["tools"], &[("HEYGEN_API_KEY", CANARY_KEY)]);
     assert_eq!(out.status.code(), Some(0));
-    let expected: Value =
-        serde_json::from_str(heygen_plugin::faces::manifest::MANIFEST_JSON).expect("manifest");
-    assert_eq!(json(&out), expected);
+    let manifest = json(&out);
+    let actions = manifest["actions"].as_array().expect("actions");
+    let wit = crate::common::wit_functions();
+    assert_eq!(actions.len(), wit.len());
+    for (action, function) in actions.iter().zip(&wit) {
+        crate::common::assert_describes(action, function);
+    }
+    // The v3 limits (unless HEYGEN_API_VERSION says legacy): HeyGen's v3
+    // script limit, written here, not read from the plugin.
+    assert_eq!(
+        manifest["actions"][0]["input_schema"]["properties"]["input_text"]["maxLength"],
+        5_000
+    );
     assert!(!String::from_utf8_lossy(&out.stdout).contains(CANARY_KEY));
 }
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["demo", "call", "mock", "tools", "reliability"] {
+    for sub in [
+        "demo",
+        "call",
+        "simulator",
+        "mock",
+        "mcp",
+        "tools",
+        "reliability",
+        "bench",
+    ] {
         let out = heygen_host(&[sub, "--help"], &[]);
         assert_eq!(out.status.code(), Some(0), "{sub}");
         assert!(
@@ -207,4 +226,41 @@ fn the_demo_tells_the_whole_story() {
             .any(|l| l.contains("whsec_") && !l.contains("redacted")),
         "{stdout}"
     );
+}
+
+/// The README's WIT excerpt and mapping table are written from the registry
+/// (`heygen-host docs readme --write`); a new or changed action that is not
+/// written there fails here.
+#[test]
+fn the_readmes_generated_blocks_are_up_to_date() {
+    let readme = include_str!("../../../README.md");
+    let out = heygen_host(
+        &[
+            "docs",
+            "readme",
+            "--path",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let generated = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        generated == readme,
+        "README.md is out of date: run `cargo run -p heygen-host -- docs readme --write`"
+    );
+    // Every action is in both blocks, named as the WIT and the JSON faces
+    // name it.
+    for entry in heygen_plugin::actions::ALL {
+        assert!(
+            readme.contains(&format!("    {}: func(", entry.name.replace('_', "-"))),
+            "{}",
+            entry.name
+        );
+        assert!(
+            readme.contains(&format!("| `{}` |", entry.name)),
+            "{}",
+            entry.name
+        );
+    }
 }

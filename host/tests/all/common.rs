@@ -14,17 +14,112 @@ pub fn plugin() -> &'static Plugin {
     PLUGIN.get_or_init(|| Plugin::embedded(&Runtime::new().expect("engine")).expect("plugin"))
 }
 
-/// The card's output schema of `action`.
+/// The card's output schema of `action`, read from `schemas/`.
 pub fn output_schema(action: &str) -> Value {
-    let manifest: Value =
-        serde_json::from_str(heygen_plugin::faces::manifest::MANIFEST_JSON).expect("manifest");
-    manifest["actions"]
-        .as_array()
-        .expect("actions")
+    let path = format!(
+        "{}/../schemas/{action}.output.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).expect("a schema is JSON")
+}
+
+/// What `wit/heygen.wit` says of one function, read here with `wit-parser`
+/// (not through the manifest the faces serve, which is what is checked).
+pub struct WitFunction {
+    /// Its JSON name (snake_case).
+    pub name: String,
+    /// Its doc, as the faces that take JSON show it: every backticked WIT
+    /// name (a function, an argument, an enum case) in snake_case.
+    pub json_doc: String,
+    /// Its arguments, in snake_case: (name, required).
+    pub fields: Vec<(String, bool)>,
+}
+
+/// Every function of the `actions` interface, in the WIT's order.
+pub fn wit_functions() -> Vec<WitFunction> {
+    use wit_parser::{Resolve, Type, TypeDefKind};
+    let mut resolve = Resolve::default();
+    let (package, _) = resolve
+        .push_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../wit"))
+        .expect("the WIT parses");
+    let interface = &resolve.interfaces[resolve.packages[package].interfaces["actions"]];
+    // Every WIT name that has a snake_case spelling on the JSON faces.
+    let mut names: Vec<String> = interface.functions.keys().cloned().collect();
+    for id in interface.types.values() {
+        match &resolve.types[*id].kind {
+            TypeDefKind::Record(r) => names.extend(r.fields.iter().map(|f| f.name.clone())),
+            TypeDefKind::Enum(e) => names.extend(e.cases.iter().map(|c| c.name.clone())),
+            _ => {}
+        }
+    }
+    let json_doc = |doc: &str| {
+        let mut doc = doc.to_owned();
+        for name in names.iter().filter(|n| n.contains('-')) {
+            doc = doc.replace(
+                &format!("`{name}`"),
+                &format!("`{}`", name.replace('-', "_")),
+            );
+        }
+        doc
+    };
+    interface
+        .functions
+        .values()
+        .map(|function| {
+            let mut fields = Vec::new();
+            if let Some(Type::Id(id)) = function.params.first().map(|p| &p.ty) {
+                let TypeDefKind::Record(record) = &resolve.types[*id].kind else {
+                    panic!("{}: the parameter is a record", function.name);
+                };
+                for field in &record.fields {
+                    let optional = matches!(&field.ty, Type::Id(t) if matches!(resolve.types[*t].kind, TypeDefKind::Option(_)));
+                    fields.push((field.name.replace('-', "_"), !optional));
+                }
+            }
+            WitFunction {
+                name: function.name.replace('-', "_"),
+                json_doc: json_doc(function.docs.contents.as_deref().unwrap_or_default()),
+                fields,
+            }
+        })
+        .collect()
+}
+
+/// Panics unless the manifest `action` (as a face serves it) describes the
+/// WIT function `wit`: the same name, description, arguments (and which are
+/// required), each with a description, and the card's output schema.
+pub fn assert_describes(action: &Value, wit: &WitFunction) {
+    let name = &wit.name;
+    assert_eq!(action["name"], json!(name));
+    assert_eq!(action["description"], json!(wit.json_doc), "{name}");
+    let properties = action["input_schema"]["properties"]
+        .as_object()
+        .expect("properties");
+    let given: Vec<&String> = properties.keys().collect();
+    let mut expected: Vec<&String> = wit.fields.iter().map(|(f, _)| f).collect();
+    expected.sort();
+    let mut given_sorted = given.clone();
+    given_sorted.sort();
+    assert_eq!(given_sorted, expected, "{name}");
+    let required: Vec<Value> = wit
+        .fields
         .iter()
-        .find(|a| a["name"] == action)
-        .map(|a| a["output_schema"].clone())
-        .unwrap_or_else(|| panic!("no schema for {action}"))
+        .filter(|(_, r)| *r)
+        .map(|(f, _)| json!(f))
+        .collect();
+    assert_eq!(
+        action["input_schema"]["required"],
+        json!(required),
+        "{name}"
+    );
+    for (field, spec) in properties {
+        assert!(
+            spec["description"].as_str().is_some_and(|d| !d.is_empty()),
+            "{name}.{field} needs a description"
+        );
+    }
+    assert_eq!(action["output_schema"], output_schema(name), "{name}");
 }
 
 /// Panics unless `output` satisfies the card's schema for `action`.

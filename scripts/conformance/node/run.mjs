@@ -1,8 +1,11 @@
 // The plugin under Node.js through jco, for scripts/conformance.sh.
 //
 //   node run.mjs transpile PLUGIN.wasm OUT_DIR    jco-transpile the component into OUT_DIR
-//   node run.mjs call OUT_DIR CASES.tsv RESULTS   run every case (id<TAB>action<TAB>json),
-//                                                 writing RESULTS/<id>.json (card JSON)
+//   node run.mjs call OUT_DIR CASES.tsv RESULTS MANIFEST.json
+//                                                 run every case (id<TAB>action<TAB>json),
+//                                                 writing RESULTS/<id>.json (card JSON);
+//                                                 MANIFEST.json (`heygen-host tools`) says
+//                                                 which arguments are enums
 //
 // The component reads HEYGEN_* through wasi:cli/environment, which the
 // preview2-shim fills from this process's environment. The shim's outgoing
@@ -18,12 +21,18 @@ const camel = (s) => s.replace(/[-_]([a-z])/g, (_, c) => c.toUpperCase());
 const snake = (s) => s.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 
 // Card JSON -> the JS values jco expects: camelCase fields, `undefined` for
-// an absent option, enum cases as strings, `variables` as JSON text.
-function toJs(args) {
+// an absent option, enum cases as their WIT (kebab-case) names, JSON-object
+// text as text, text that JSON callers may give as a number as text.
+function toJs(args, schema) {
   const out = {};
   for (const [k, v] of Object.entries(args)) {
     if (v === null) continue;
-    out[camel(k)] = k === "variables" && typeof v !== "string" ? JSON.stringify(v) : v;
+    const type = JSON.stringify(schema.properties[k]?.type);
+    let value = v;
+    if (schema.properties[k]?.enum) value = v.replaceAll("_", "-");
+    else if (type === '["object","string"]' && typeof v !== "string") value = JSON.stringify(v);
+    else if (type === '["string","integer"]') value = String(v);
+    out[camel(k)] = value;
   }
   return out;
 }
@@ -46,7 +55,9 @@ if (mode === "transpile") {
   // The generated ES module needs "type": "module" to load in Node.
   writeFileSync(join(outDir, "package.json"), '{"type": "module"}\n');
 } else if (mode === "call") {
-  const [outDir, casesFile, results] = args;
+  const [outDir, casesFile, results, manifestFile] = args;
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+  const schemas = Object.fromEntries(manifest.actions.map((a) => [a.name, a.input_schema]));
   const plugin = await import(pathToFileURL(join(resolve(outDir), "plugin.js")).href);
   const actions = plugin.actions ?? plugin["modulex:heygen/actions@0.1.0"];
   mkdirSync(results, { recursive: true });
@@ -55,10 +66,10 @@ if (mode === "transpile") {
     const [id, action, json] = line.split("\t");
     const fn = actions[camel(action)];
     const input = JSON.parse(json);
-    const output = fn.length === 0 ? fn() : fn(toJs(input));
+    const output = fn.length === 0 ? fn() : fn(toJs(input, schemas[action]));
     writeFileSync(join(results, id + ".json"), JSON.stringify(toCard(output), null, 2) + "\n");
   }
 } else {
-  console.error("usage: node run.mjs transpile PLUGIN.wasm OUT_DIR | call OUT_DIR CASES.tsv RESULTS");
+  console.error("usage: node run.mjs transpile PLUGIN.wasm OUT_DIR | call OUT_DIR CASES.tsv RESULTS MANIFEST.json");
   process.exit(2);
 }

@@ -21,8 +21,8 @@ use crate::args::parse_arguments;
 use crate::config::Config;
 use crate::config::{FACE_OPEN_VAR, FACE_TOKEN_VAR};
 use crate::error::Failure;
-use crate::faces::manifest;
 use crate::limits::MAX_REQUEST_BYTES;
+use crate::manifest;
 use crate::port::Port;
 
 /// Where a request goes.
