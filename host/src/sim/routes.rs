@@ -74,15 +74,15 @@ impl Route {
     }
 }
 
-/// The route of `table` that answers `req`, with the request's path values:
+/// The route of `table` (its routes in any order) that answers `req`, with the request's path values:
 /// of the routes that match, the one with the fewest `{name}` segments (so
 /// `/v3/videos/statuses` wins over `/v3/videos/{video_id}`).
 pub(crate) fn find<'t, 'r>(
-    table: &'t [Route],
+    table: impl IntoIterator<Item = &'t Route>,
     req: &'r Recorded,
 ) -> Option<(&'t Route, Request<'r>)> {
     table
-        .iter()
+        .into_iter()
         .filter_map(|route| Some((route, route.matches(&req.method, &req.path)?)))
         .min_by_key(|(_, params)| params.len())
         .map(|(route, params)| {

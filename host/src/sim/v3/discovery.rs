@@ -7,12 +7,22 @@ use super::envelope::{error, no_query, paged, refuse};
 use crate::sim::answer::SimAnswer;
 use crate::sim::data;
 use crate::sim::request::query;
-use crate::sim::routes::Request;
+use crate::sim::routes::{Request, Route};
 use crate::sim::state::State;
+
+/// The discovery and account routes.
+pub(crate) const ROUTES: &[Route] = &[
+    Route::new("GET", "/v3/templates", templates),
+    Route::new("GET", "/v3/templates/{template_id}", template),
+    Route::new("GET", "/v3/voices", voices),
+    Route::new("GET", "/v3/avatars/looks", looks),
+    Route::new("GET", "/v3/users/me", user),
+    Route::new("GET", "/v3/webhooks/event-types", event_types),
+];
 
 /// `GET /v3/voices?type&limit&token`: public voices (unless `type=private`,
 /// then the account's own), in pages of at most `limit` (1-100, default 20).
-pub(crate) fn voices(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn voices(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let count = state.voices;
     let mut limit = 20;
     let mut token = None;
@@ -93,7 +103,7 @@ pub(crate) fn voices(state: &mut State, req: &Request<'_>) -> SimAnswer {
 }
 
 /// `GET /v3/webhooks/event-types`.
-pub(crate) fn event_types(_: &mut State, _: &Request<'_>) -> SimAnswer {
+fn event_types(_: &mut State, _: &Request<'_>) -> SimAnswer {
     let data: Vec<Value> = data::EVENT_TYPES
         .iter()
         .map(|(event_type, description)| json!({"event_type": event_type, "description": description}))
@@ -106,7 +116,7 @@ pub(crate) fn event_types(_: &mut State, _: &Request<'_>) -> SimAnswer {
 
 /// `GET /v3/avatars/looks?avatar_type&ownership&group_id&limit&token`: pages
 /// of at most `limit` (1-50, default 20) looks matching the filters.
-pub(crate) fn looks(_: &mut State, req: &Request<'_>) -> SimAnswer {
+fn looks(_: &mut State, req: &Request<'_>) -> SimAnswer {
     let (mut kind, mut ownership, mut group) = (None, None, None);
     for (name, value) in query(req) {
         match name.as_str() {
@@ -157,7 +167,7 @@ pub(crate) fn looks(_: &mut State, req: &Request<'_>) -> SimAnswer {
 
 /// `GET /v3/templates?limit&token`: pages of at most `limit` (1-100,
 /// default 10) templates.
-pub(crate) fn templates(_: &mut State, req: &Request<'_>) -> SimAnswer {
+fn templates(_: &mut State, req: &Request<'_>) -> SimAnswer {
     let items = (0..data::TEMPLATES.len())
         .filter_map(data::template_v3)
         .collect();
@@ -167,7 +177,7 @@ pub(crate) fn templates(_: &mut State, req: &Request<'_>) -> SimAnswer {
 }
 
 /// `GET /v3/templates/{id}`.
-pub(crate) fn template(_: &mut State, req: &Request<'_>) -> SimAnswer {
+fn template(_: &mut State, req: &Request<'_>) -> SimAnswer {
     let id = req.param("template_id");
     if let Some(refused) = no_query(req) {
         return refused;
@@ -184,7 +194,7 @@ pub(crate) fn template(_: &mut State, req: &Request<'_>) -> SimAnswer {
 }
 
 /// `GET /v3/users/me`: the account and how it pays.
-pub(crate) fn user(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn user(state: &mut State, req: &Request<'_>) -> SimAnswer {
     match no_query(req) {
         Some(refused) => refused,
         None => SimAnswer::json(200, &json!({ "data": data::user_v3(state.billing) })),

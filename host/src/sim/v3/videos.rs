@@ -10,13 +10,22 @@ use crate::sim::check::{
 };
 use crate::sim::data::{self, Stage, Video};
 use crate::sim::request::{json_body, query};
-use crate::sim::routes::Request;
+use crate::sim::routes::{Request, Route};
 use crate::sim::state::{State, unix_now};
+
+/// The video routes.
+pub(crate) const ROUTES: &[Route] = &[
+    Route::create("POST", "/v3/videos", create),
+    Route::new("GET", "/v3/videos", list),
+    Route::new("GET", "/v3/videos/{video_id}", get),
+    Route::new("DELETE", "/v3/videos/{video_id}", delete),
+    Route::create("POST", "/v3/templates/{template_id}", create_from_template),
+];
 
 /// `POST /v3/videos`: an avatar video (`type: avatar`, `avatar_id`) or a
 /// video straight from a photo (`type: image`, `image` as a URL, an asset id
 /// or base64 data), with the options each form takes and nothing else.
-pub(crate) fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let checked = (|| {
         let body = json_body(req)?;
         let map = object(&body, "")?;
@@ -155,7 +164,7 @@ fn check_image(image: &Map<String, Value>) -> Check<()> {
 }
 
 /// `POST /v3/templates/{id}`.
-pub(crate) fn create_from_template(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn create_from_template(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let template = req.param("template_id");
     let Some(declared) = data::template_variables(template) else {
         return error(
@@ -292,7 +301,7 @@ fn check_variable(var: &Map<String, Value>, kind: &str, path: &str) -> Check<()>
 }
 
 /// `GET /v3/videos/{id}`.
-pub(crate) fn get(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn get(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let id = req.param("video_id").to_owned();
     let Some(video) = state.poll_video(&id) else {
         return error(
@@ -309,7 +318,7 @@ pub(crate) fn get(state: &mut State, req: &Request<'_>) -> SimAnswer {
 /// newest first, in pages of at most `limit` (1-100, default 10); `title`
 /// keeps those whose title contains it (ignoring case). Listing does not move
 /// a render along.
-pub(crate) fn list(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn list(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let title = query(req)
         .into_iter()
         .find(|(name, _)| name == "title")
@@ -343,7 +352,7 @@ pub(crate) fn list(state: &mut State, req: &Request<'_>) -> SimAnswer {
 
 /// `DELETE /v3/videos/{id}`: `{id, deleted: true}`; an unknown or already
 /// deleted video is 404 `video_not_found`.
-pub(crate) fn delete(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn delete(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let id = req.param("video_id").to_owned();
     match state.videos.get_mut(&id).filter(|v| !v.deleted) {
         Some(video) => {

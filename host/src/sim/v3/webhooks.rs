@@ -10,12 +10,19 @@ use crate::sim::check::{self, Check, object, only, string};
 use crate::sim::data::{self, Endpoint};
 use crate::sim::deliveries::new_secret;
 use crate::sim::request::json_body;
-use crate::sim::routes::Request;
+use crate::sim::routes::{Request, Route};
 use crate::sim::state::{State, unix_now};
+
+/// The webhook endpoint routes.
+pub(crate) const ROUTES: &[Route] = &[
+    Route::create("POST", "/v3/webhooks/endpoints", create),
+    Route::new("GET", "/v3/webhooks/endpoints", list),
+    Route::new("DELETE", "/v3/webhooks/endpoints/{endpoint_id}", delete),
+];
 
 /// `POST /v3/webhooks/endpoints` `{url, events?, entity_id?}`: the URL must be
 /// https, the events known types (`null` or absent for all).
-pub(crate) fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let checked = (|| -> Check<(String, Option<Vec<String>>)> {
         let body = json_body(req)?;
         let map = object(&body, "")?;
@@ -70,7 +77,7 @@ pub(crate) fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
 
 /// `GET /v3/webhooks/endpoints?limit&token`: pages of at most `limit` (1-100,
 /// default 10), oldest first, secrets `null`.
-pub(crate) fn list(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn list(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let mut endpoints: Vec<&Endpoint> = state.endpoints.values().collect();
     endpoints.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     let items = endpoints.into_iter().map(|e| e.to_json(false)).collect();
@@ -81,7 +88,7 @@ pub(crate) fn list(state: &mut State, req: &Request<'_>) -> SimAnswer {
 
 /// `DELETE /v3/webhooks/endpoints/{id}`: `{endpoint_id, deleted: true}`; an
 /// unknown id is 404 `not_found`.
-pub(crate) fn delete(state: &mut State, req: &Request<'_>) -> SimAnswer {
+fn delete(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let id = req.param("endpoint_id");
     match state.endpoints.remove(id) {
         Some(_) => SimAnswer::json(200, &json!({"data": {"endpoint_id": id, "deleted": true}})),
