@@ -52,6 +52,7 @@ macro_rules! for_each_action {
             list_webhook_endpoints: ListWebhookEndpoints() -> ListWebhookEndpointsOutput;
             delete_webhook_endpoint: DeleteWebhookEndpoint(DeleteWebhookEndpointInput) -> DeleteWebhookEndpointOutput;
             verify_webhook: VerifyWebhook(VerifyWebhookInput) -> VerifyWebhookOutput;
+            get_voice: GetVoice(GetVoiceInput) -> GetVoiceOutput;
         }
     };
 }

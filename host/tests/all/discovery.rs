@@ -401,3 +401,50 @@ async fn delete_video_after_a_lost_answer_reads_the_retry_404_as_deleted() {
     let delete = ("DELETE".to_owned(), format!("/v3/videos/{id}"));
     assert_eq!(sent, [delete.clone(), delete]);
 }
+
+#[tokio::test]
+async fn get_voice_reads_one_voice_and_says_when_there_is_none() {
+    let case = Case::new("v3");
+    let output = case
+        .call(
+            "get_voice",
+            json!({"voice_id": "5eed0000a1b2c3d4e5f6000000000000"}),
+        )
+        .await;
+    assert_eq!(
+        output,
+        json!({"success": true, "error": null, "voice_id": "5eed0000a1b2c3d4e5f6000000000000",
+               "name": "Aria - 0", "language": "English", "gender": "female",
+               "preview_audio_url": null, "status": null})
+    );
+    let req = case.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.target().as_str()),
+        ("GET", "/v3/voices/5eed0000a1b2c3d4e5f6000000000000")
+    );
+    assert_standard_headers(&req);
+
+    case.sim.clear_requests();
+    let output = case
+        .call(
+            "get_voice",
+            json!({"voice_id": "c10ned00a1b2c3d4e5f6aa55aa55aa55"}),
+        )
+        .await;
+    assert_eq!(output["name"], "My cloned voice 1");
+    assert_eq!(output["status"], "complete");
+
+    case.sim.clear_requests();
+    let output = case
+        .call("get_voice", json!({"voice_id": "no-such-voice"}))
+        .await;
+    assert_failed(&output, "http_404: ");
+    assert!(
+        output["error"]
+            .as_str()
+            .unwrap()
+            .contains("voice_not_found"),
+        "{output}"
+    );
+    assert_eq!(case.only_request().target(), "/v3/voices/no-such-voice");
+}

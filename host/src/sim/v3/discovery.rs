@@ -15,6 +15,7 @@ pub(crate) const ROUTES: &[Route] = &[
     Route::new("GET", "/v3/templates", templates),
     Route::new("GET", "/v3/templates/{template_id}", template),
     Route::new("GET", "/v3/voices", voices),
+    Route::new("GET", "/v3/voices/{voice_id}", voice),
     Route::new("GET", "/v3/avatars/looks", looks),
     Route::new("GET", "/v3/users/me", user),
     Route::new("GET", "/v3/webhooks/event-types", event_types),
@@ -199,4 +200,41 @@ fn user(state: &mut State, req: &Request<'_>) -> SimAnswer {
         Some(refused) => refused,
         None => SimAnswer::json(200, &json!({ "data": data::user_v3(state.billing) })),
     }
+}
+
+/// `GET /v3/voices/{voice_id}`: one of the account's voices (a public one or
+/// one of its cloned voices, which are `complete`); any other id is 404
+/// `voice_not_found`.
+fn voice(state: &mut State, req: &Request<'_>) -> SimAnswer {
+    if let Some(refused) = no_query(req) {
+        return refused;
+    }
+    let id = req.param("voice_id");
+    let public = (0..state.voices)
+        .find(|i| data::voice_id(*i) == id)
+        .map(data::voice_v3);
+    let private = (0..data::PRIVATE_VOICE_COUNT)
+        .find(|i| data::private_voice_id(*i) == id)
+        .map(data::private_voice_v3);
+    let Some(listed) = public.or(private) else {
+        return error(
+            404,
+            "voice_not_found",
+            &format!("Voice {id} not found"),
+            Some("voice_id"),
+        );
+    };
+    // The fields `GET /v3/voices/{id}` answers with.
+    let status = if listed["type"] == "private" {
+        json!("complete")
+    } else {
+        Value::Null
+    };
+    let voice = json!({
+        "voice_id": listed["voice_id"], "name": listed["name"], "language": listed["language"],
+        "gender": listed["gender"], "preview_audio_url": listed["preview_audio_url"],
+        "support_pause": listed["support_pause"], "support_interactive_avatar": false,
+        "status": status, "created_at": null, "failure_message": null,
+    });
+    SimAnswer::json(200, &json!({ "data": voice }))
 }
