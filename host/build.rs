@@ -179,10 +179,10 @@ impl Optimizer {
             .join("heygen-plugin")
             .join(format!("binaryen-{BINARYEN}"));
         let script = dir.join("node_modules/binaryen/bin/wasm-opt");
-        if !script.exists() {
-            if let Err(why) = install_binaryen(&manifest_dir.join("binaryen"), &dir) {
-                return skip(why);
-            }
+        if !script.exists()
+            && let Err(why) = install_binaryen(&manifest_dir.join("binaryen"), &dir)
+        {
+            return skip(why);
         }
         Some(Optimizer::Node(script))
     }

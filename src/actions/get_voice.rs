@@ -71,7 +71,6 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::actions::testing::run_with;
     use crate::call::fake::{Scripted, answer};
     use serde_json::json;

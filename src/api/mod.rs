@@ -200,7 +200,9 @@ pub(crate) fn envelope_error(body: &Value) -> (Option<String>, Option<String>) {
         ),
     };
     let message = match (message, scalar_text(&error["param"])) {
-        (Some(m), Some(param)) => Some(format!("{m} (parameter `{param}`)")),
+        // The parameter first: a long message is cut, and the parameter is
+        // what the caller needs to mend the call.
+        (Some(m), Some(param)) => Some(format!("parameter `{param}`: {m}")),
         (m, _) => m,
     };
     (code, message)
@@ -313,7 +315,7 @@ mod tests {
             (
                 r#"{"error":{"code":"invalid_parameter","message":"bad avatar","param":"avatar_id"}}"#,
                 Some("invalid_parameter"),
-                Some("bad avatar (parameter `avatar_id`)"),
+                Some("parameter `avatar_id`: bad avatar"),
             ),
             (
                 r#"{"data":null,"error":{"code":"internal_error","message":"Unauthorized"}}"#,

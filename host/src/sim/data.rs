@@ -274,7 +274,7 @@ fn look(id: &str, name: &str, avatar_type: &str, i: usize) -> Value {
         "preview_video_url": null,
         "gender": if i.is_multiple_of(2) { "female" } else { "male" },
         "tags": [], "default_voice_id": if i.is_multiple_of(3) { Value::Null } else { json!(voice_id(i)) },
-        "status": "ready", "supported_api_engines": ["avatar_iv"], "image_width": 1080, "image_height": 1920,
+        "status": "completed", "supported_api_engines": ["avatar_iv"], "image_width": 1080, "image_height": 1920,
         "preferred_orientation": "portrait",
     })
 }
@@ -340,7 +340,7 @@ impl Endpoint {
     pub fn to_json(&self, with_secret: bool) -> Value {
         json!({
             "endpoint_id": self.id, "url": self.url, "events": self.events, "status": "enabled",
-            "created_at": self.created_at,
+            "created_at": iso8601(self.created_at),
             "secret": if with_secret { json!(self.secret) } else { Value::Null },
         })
     }
@@ -397,7 +397,7 @@ pub struct Video {
 
 /// Lifecycle stage after `polls` status requests.
 pub enum Stage {
-    /// Queued (`waiting` on v3, `pending` on legacy).
+    /// Queued (`pending`; a v3 create answers `waiting`).
     Queued,
     /// Rendering.
     Processing,
@@ -452,5 +452,38 @@ impl Video {
             self.id,
             self.created_at + 7 * 86_400
         )
+    }
+}
+
+/// `secs` since the Unix epoch as an ISO 8601 UTC time
+/// (`2026-12-05T12:00:00Z`), as HeyGen writes a webhook endpoint's
+/// `created_at`.
+pub fn iso8601(secs: u64) -> String {
+    // Days to a civil date: Howard Hinnant's `civil_from_days`.
+    let days = (secs / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let time = secs % 86_400;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        time / 3_600,
+        time / 60 % 60,
+        time % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso8601_writes_the_civil_date() {
+        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso8601(1_790_000_000), "2026-09-21T14:13:20Z");
+        assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
     }
 }

@@ -10,6 +10,7 @@
 
 mod answer;
 mod check;
+pub mod contract;
 pub mod data;
 mod deliveries;
 mod faults;
@@ -189,6 +190,14 @@ impl Simulator {
     /// (`video.mp4`, `thumbnail.jpg`, captions), if it has that video.
     pub fn video_file_url(&self, id: &str, file: &str) -> Option<String> {
         self.lock().videos.get(id).map(|video| video.url(file))
+    }
+
+    /// The v3 requests received and answers given that do not fit HeyGen's
+    /// contract (`sim::contract`): a request the plugin should never have
+    /// sent, or an answer the simulator should never have given. Empty after
+    /// every call the plugin makes.
+    pub fn contract_violations(&self) -> Vec<String> {
+        self.lock().contract_violations.clone()
     }
 
     /// How many videos were created in legacy test mode.

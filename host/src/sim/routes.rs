@@ -49,27 +49,30 @@ impl Route {
 
     /// The values of this route's `{name}` segments in `path`, if it matches.
     fn matches(&self, method: &str, path: &str) -> Option<Vec<(&'static str, String)>> {
-        if self.method != method {
-            return None;
-        }
-        let mut wanted = self.path.split('/');
-        let mut given = path.split('/');
-        let mut params = Vec::new();
-        loop {
-            match (wanted.next(), given.next()) {
-                (None, None) => return Some(params),
-                (Some(w), Some(g)) if w.starts_with('{') && w.ends_with('}') => {
-                    if g.is_empty() {
-                        return None;
-                    }
-                    let value = percent_encoding::percent_decode_str(g)
-                        .decode_utf8_lossy()
-                        .into_owned();
-                    params.push((&w[1..w.len() - 1], value));
+        (self.method == method).then(|| path_values(self.path, path))?
+    }
+}
+
+/// The values of `pattern`'s `{name}` segments in `path` (each one
+/// non-empty segment, percent-decoded), if `path` matches `pattern`.
+pub(crate) fn path_values<'p>(pattern: &'p str, path: &str) -> Option<Vec<(&'p str, String)>> {
+    let mut wanted = pattern.split('/');
+    let mut given = path.split('/');
+    let mut params = Vec::new();
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return Some(params),
+            (Some(w), Some(g)) if w.starts_with('{') && w.ends_with('}') => {
+                if g.is_empty() {
+                    return None;
                 }
-                (Some(w), Some(g)) if w == g => {}
-                _ => return None,
+                let value = percent_encoding::percent_decode_str(g)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                params.push((&w[1..w.len() - 1], value));
             }
+            (Some(w), Some(g)) if w == g => {}
+            _ => return None,
         }
     }
 }

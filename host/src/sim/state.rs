@@ -36,6 +36,9 @@ pub struct State {
     pub(crate) deliveries: Vec<data::Delivery>,
     pub(crate) next_event: u64,
     pub(crate) quick_renders: bool,
+    /// Requests the plugin sent and answers the simulator gave that do not
+    /// fit HeyGen's v3 contract (see [`super::contract`]).
+    pub(crate) contract_violations: Vec<String>,
 }
 
 impl State {

@@ -325,7 +325,7 @@ async fn list_videos_lists_the_newest_first() {
         ids.iter()
             .rev()
             .map(
-                |id| json!({"video_id": id, "title": null, "status": "waiting", "video_url": null}),
+                |id| json!({"video_id": id, "title": null, "status": "pending", "video_url": null}),
             )
             .collect()
     };

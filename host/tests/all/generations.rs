@@ -44,7 +44,7 @@ const V3: Generation = Generation {
             .collect()
     },
     video_target: |id| format!("/v3/videos/{id}"),
-    poll_statuses: ["waiting", "processing", "completed"],
+    poll_statuses: ["pending", "processing", "completed"],
     caption_file: "captions.srt",
     encoded_id: (
         "ab:c@d+é",

@@ -255,7 +255,7 @@ async fn a_wait_reports_each_status_change_as_progress() {
     assert_eq!(
         messages,
         [
-            "HeyGen status: waiting",
+            "HeyGen status: pending",
             "HeyGen status: processing",
             "HeyGen status: completed"
         ]
@@ -285,12 +285,12 @@ async fn a_cancelled_call_stops_polling_and_the_server_goes_on() {
         )
         .await
         .unwrap();
-    // The first poll has been answered ("waiting"); the next is ~2 s away.
+    // The first poll has been answered ("pending"); the next is ~2 s away.
     let first = tokio::time::timeout(Duration::from_secs(10), progress.recv())
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(first.message.as_deref(), Some("HeyGen status: waiting"));
+    assert_eq!(first.message.as_deref(), Some("HeyGen status: pending"));
     handle.cancel(Some("test".into())).await.unwrap();
     tokio::time::sleep(Duration::from_secs(4)).await;
     let polls = |sim: &Simulator| {

@@ -57,7 +57,7 @@ async fn create_video_from_template_converts_legacy_variables() {
         .await;
     assert_eq!(
         output,
-        json!({"success": true, "error": null, "video_id": sim_video_id(1), "status": "waiting"})
+        json!({"success": true, "error": null, "video_id": sim_video_id(1), "status": "pending"})
     );
     let req = case.only_request();
     assert_eq!(
@@ -103,7 +103,7 @@ async fn heygen_errors_are_reported_with_code_message_and_request_id() {
     assert_eq!(
         output["error"],
         json!(
-            "http_404: HeyGen answered HTTP 404 avatar_not_found: Avatar tp_nobody not found (parameter `avatar_id`) (request id sim-req-000001). Check the id; if every call answers 404, check HEYGEN_BASE_URL and HEYGEN_API_VERSION (legacy endpoints were retired on 2026-11-01)"
+            "http_404: HeyGen answered HTTP 404 avatar_not_found: parameter `avatar_id`: Avatar tp_nobody not found (request id sim-req-000001). Check the id; if every call answers 404, check HEYGEN_BASE_URL and HEYGEN_API_VERSION (legacy endpoints were retired on 2026-11-01)"
         )
     );
     assert_eq!(output["video_id"], Value::Null);

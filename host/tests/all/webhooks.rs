@@ -81,7 +81,17 @@ async fn create_webhook_endpoint_refuses_bad_input_and_passes_on_heygen_s() {
         assert_failed(&output, prefix);
     }
     assert!(case.requests().is_empty(), "nothing sent for bad input");
-    let output = register(&case, json!(["video.exploded"])).await;
+    // An event type only HeyGen can judge: sent, and refused by HeyGen's
+    // schema (its list of event types).
+    let output = case
+        .call_refused_by_heygen(
+            "create_webhook_endpoint",
+            json!({"url": HOOK, "events": ["video.exploded"]}),
+        )
+        .await;
+    let violations = case.sim.contract_violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(violations[0].contains("events.0"), "{violations:?}");
     assert_failed(
         &output,
         "http_400: HeyGen answered HTTP 400 invalid_parameter",

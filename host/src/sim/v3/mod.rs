@@ -8,7 +8,8 @@ mod videos;
 mod webhooks;
 
 use super::answer::SimAnswer;
-use super::request::authorized;
+use super::contract;
+use super::request::{authorized, json_body, query};
 use super::routes::{self, Handler, Request, Route};
 use super::state::{Replay, State};
 use envelope::error;
@@ -32,11 +33,70 @@ pub(crate) fn handle(state: &mut State, recorded: &super::request::Recorded) -> 
             None,
         );
     }
-    if route.creates {
+    // HeyGen's own schema first: what it refuses never reaches a handler.
+    let spec = contract::spec(&req.method, &req.path);
+    if let Some(refused) = against_contract(state, spec, &req) {
+        return refused;
+    }
+    let answer = if route.creates {
         idempotent(state, &req, route.handler)
     } else {
         (route.handler)(state, &req)
+    };
+    // And every answer the simulator gives fits HeyGen's response schema.
+    if let Some(spec) = spec
+        && (200..300).contains(&answer.status)
+    {
+        let body = answer
+            .body
+            .chunks
+            .front()
+            .and_then(|b| serde_json::from_slice(b).ok());
+        let fits = body.map(|body| contract::check_response(spec, &body));
+        match fits {
+            Some(Ok(())) => {}
+            Some(Err(problem)) => state.contract_violations.push(format!(
+                "the answer to {} {} does not fit HeyGen's schema: {}: {}",
+                req.method, req.path, problem.param, problem.message
+            )),
+            None => state.contract_violations.push(format!(
+                "the answer to {} {} is not JSON",
+                req.method, req.path
+            )),
+        }
     }
+    answer
+}
+
+/// The refusal HeyGen would give `req` for not fitting `spec` (its query and
+/// JSON body), if any; each one is also recorded as a contract violation,
+/// since the plugin must never send one. A route with no endpoint in the
+/// contract is recorded too.
+fn against_contract(
+    state: &mut State,
+    spec: Option<&contract::Spec>,
+    req: &Request<'_>,
+) -> Option<SimAnswer> {
+    let Some(spec) = spec else {
+        state.contract_violations.push(format!(
+            "{} {} is not an endpoint of HeyGen's contract",
+            req.method, req.path
+        ));
+        return None;
+    };
+    let checked = contract::check_query(spec, &query(req)).and_then(|()| {
+        if spec.body_encoding != "json" {
+            return Ok(());
+        }
+        let body = json_body(req)?;
+        contract::check_request(spec, &body)
+    });
+    let problem = checked.err()?;
+    state.contract_violations.push(format!(
+        "{} {} does not fit HeyGen's schema: {}: {}",
+        req.method, req.path, problem.param, problem.message
+    ));
+    Some(envelope::invalid(problem))
 }
 
 /// Runs a creating request under its `Idempotency-Key`: a repeat of a key

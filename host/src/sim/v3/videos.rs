@@ -228,7 +228,7 @@ fn create_from_template(state: &mut State, req: &Request<'_>) -> SimAnswer {
     });
     SimAnswer::json(
         200,
-        &json!({"data": {"id": id, "title": title, "status": "waiting", "created_at": unix_now(), "video_url": null}}),
+        &json!({"data": {"id": id, "title": title, "status": "pending", "created_at": unix_now(), "video_url": null}}),
     )
 }
 
@@ -371,7 +371,7 @@ fn delete(state: &mut State, req: &Request<'_>) -> SimAnswer {
 /// A video object as v3 gives it, at its current stage.
 fn video_v3(video: &Video) -> Value {
     let mut data = json!({
-        "id": video.id, "title": video.title, "status": "waiting", "created_at": video.created_at,
+        "id": video.id, "title": video.title, "status": "pending", "created_at": video.created_at,
         "completed_at": null, "duration": null, "video_url": null, "thumbnail_url": null, "gif_url": null,
         "captioned_video_url": null, "subtitle_url": null, "failure_code": null, "failure_message": null,
         "video_page_url": format!("https://app.heygen.com/videos/{}", video.id), "output_format": "mp4",
