@@ -3,7 +3,7 @@
 //! pages.
 
 use crate::api::{Page, bad_response, error_from_status};
-use crate::config::Config;
+use crate::config::{Config, Generation};
 use crate::error::Error;
 use crate::key::ApiKey;
 use crate::limits::MAX_BODY_BYTES;
@@ -23,6 +23,12 @@ pub struct Call<'a> {
     deadline_ns: u64,
     budget_ms: u64,
     budget_name: &'static str,
+    /// What a create makes, for its errors (`video` unless set).
+    creates: &'static str,
+    /// The caller's `Idempotency-Key` for the create, if it gave one.
+    idempotency_key: Option<String>,
+    /// The `Idempotency-Key` the last create sent.
+    sent_key: Option<String>,
 }
 
 impl<'a> Call<'a> {
@@ -40,6 +46,28 @@ impl<'a> Call<'a> {
             deadline_ns,
             budget_ms: config.timeout_ms,
             budget_name: "HEYGEN_TIMEOUT_MS",
+            creates: "video",
+            idempotency_key: None,
+            sent_key: None,
+        }
+    }
+
+    /// Says what this call's create makes (`video`, `translation`, …, for
+    /// its errors) and the caller's `Idempotency-Key` for it, if any (checked
+    /// already: [`crate::checks::check_idempotency_key`]), which is then sent
+    /// in place of a fresh one.
+    pub fn creating(&mut self, what: &'static str, idempotency_key: Option<String>) {
+        self.creates = what;
+        self.idempotency_key = idempotency_key;
+    }
+
+    /// `error` (of this call's create) marked as one after which HeyGen may
+    /// have created it anyway, with the key that makes a repeat safe.
+    pub fn maybe_created(&self, error: Error) -> Error {
+        Error::MaybeCreated {
+            error: Box::new(error),
+            what: self.creates,
+            key: self.sent_key.clone(),
         }
     }
 
@@ -55,6 +83,21 @@ impl<'a> Call<'a> {
             .saturating_add(ms.saturating_mul(NS_PER_MS));
         self.budget_ms = ms;
         self.budget_name = name;
+    }
+
+    /// Runs `poll` (one read of a wait) with at most `HEYGEN_TIMEOUT_MS` of
+    /// the call's budget, so that one poll that hangs cannot take the whole
+    /// wait; the budget's end stays where it was.
+    pub fn one_poll<T>(&mut self, poll: impl FnOnce(&mut Self) -> T) -> T {
+        let deadline = self.deadline_ns;
+        let poll_end = self
+            .transport
+            .now_ns()
+            .saturating_add(self.config.timeout_ms.saturating_mul(NS_PER_MS));
+        self.deadline_ns = deadline.min(poll_end);
+        let result = poll(self);
+        self.deadline_ns = deadline;
+        result
     }
 
     /// Milliseconds left of the call's budget.
@@ -95,13 +138,23 @@ impl<'a> Call<'a> {
         let Some(key) = self.key else {
             return Err(Error::MissingCredentials);
         };
-        if effect == Effect::IdempotentCreate {
-            let key = format!(
-                "heygen-plugin-{:016x}{:016x}",
-                self.transport.random_u64(),
-                self.transport.random_u64()
-            );
-            request.headers.push(("Idempotency-Key".into(), key));
+        // Every v3 create carries an `Idempotency-Key`: the caller's, or a
+        // fresh one. Only where HeyGen documents that it honours the key
+        // (`IdempotentCreate`) is an uncertain attempt retried under it; the
+        // key is given back in the error either way, for a safe repeat.
+        let creates = matches!(effect, Effect::IdempotentCreate | Effect::Create);
+        if creates && self.config.generation == Generation::V3 {
+            let key = self.idempotency_key.clone().unwrap_or_else(|| {
+                format!(
+                    "heygen-plugin-{:016x}{:016x}",
+                    self.transport.random_u64(),
+                    self.transport.random_u64()
+                )
+            });
+            request
+                .headers
+                .push(("Idempotency-Key".into(), key.clone()));
+            self.sent_key = Some(key);
         }
         let mut maybe_created = false;
         let mut retry = 0;
@@ -121,7 +174,7 @@ impl<'a> Call<'a> {
                 None => {
                     return self.finish(outcome, retry_after).map_err(|e| {
                         if maybe_created {
-                            Error::MaybeCreated(Box::new(e))
+                            self.maybe_created(e)
                         } else {
                             e
                         }
@@ -341,13 +394,14 @@ mod tests {
     #[test]
     fn legacy_create_is_sent_once_and_says_it_may_exist() {
         let mut t = Scripted::new([answer(503, "", &[])]);
-        let (config, key) = (config(30_000), key());
+        let (mut config, key) = (config(30_000), key());
+        config.generation = Generation::Legacy;
         let err = Call::new(&mut t, &config, Some(&key))
             .exchange(HttpRequest::get("/v2/video/generate"), Effect::Create)
             .unwrap_err();
         assert_eq!(t.sent.len(), 1);
         assert!(idempotency_key(&t.sent[0]).is_none());
-        assert!(matches!(err, Error::MaybeCreated(_)));
+        assert!(matches!(err, Error::MaybeCreated { .. }));
         assert!(err.to_string().starts_with("http_503: "));
         assert!(err.to_string().contains("may have created the video"));
     }
@@ -380,7 +434,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(t.sent.len(), 3);
         assert!(err.to_string().starts_with("http_504: "));
-        assert!(!matches!(err, Error::MaybeCreated(_)));
+        assert!(!matches!(err, Error::MaybeCreated { .. }));
     }
 
     #[test]

@@ -4,7 +4,10 @@
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::limits::{MAX_ID_CHARS, MAX_SCALE, MAX_URL_CHARS, MAX_VARIABLES_BYTES, MIN_SCALE};
+use crate::limits::{
+    MAX_ID_CHARS, MAX_IDEMPOTENCY_KEY_CHARS, MAX_SCALE, MAX_URL_CHARS, MAX_VARIABLES_BYTES,
+    MIN_SCALE,
+};
 
 /// Reads an optional whole-number argument from `min` to `max` (`default`
 /// when unset or null). Taken as JSON rather than as a Rust integer so that a
@@ -102,6 +105,22 @@ pub fn check_https_url(field: &str, value: &str) -> Result<String, Error> {
             bad("must name a host after https:// (and carry no user name or password)")
         }
         Some(_) => Ok(url.to_owned()),
+    }
+}
+
+/// Checks a caller's `idempotency_key`: 1 to 255 characters of `A-Z a-z
+/// 0-9 _ : . -`, as HeyGen's `Idempotency-Key` takes them.
+pub fn check_idempotency_key(value: &str) -> Result<String, Error> {
+    let fits = (1..=MAX_IDEMPOTENCY_KEY_CHARS).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_:.-".contains(&b));
+    if fits {
+        Ok(value.to_owned())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "idempotency_key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters of A-Z, a-z, 0-9, `_`, `:`, `.` and `-` (a job id or a UUID will do)"
+        )))
     }
 }
 

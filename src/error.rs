@@ -73,11 +73,24 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// A creating call failed in a way that leaves open whether HeyGen created
-    /// (and will bill) the video: the caller must check before creating again.
-    MaybeCreated(Box<Error>),
+    /// (and will bill) what it asked for: the caller must not simply create
+    /// it again. With the `Idempotency-Key` the call sent, a repeat is safe.
+    MaybeCreated {
+        /// What failed.
+        error: Box<Error>,
+        /// What may exist: `video`, `translation`, …
+        what: &'static str,
+        /// The `Idempotency-Key` the call sent (v3), which makes a repeat safe.
+        key: Option<String>,
+    },
     /// Like [`Error::MaybeCreated`], for a webhook endpoint: HeyGen may have
     /// registered it, and a second one would get every event twice.
-    MaybeRegistered(Box<Error>),
+    MaybeRegistered {
+        /// What failed.
+        error: Box<Error>,
+        /// The `Idempotency-Key` the call sent.
+        key: Option<String>,
+    },
 }
 
 impl Error {
@@ -95,7 +108,9 @@ impl Error {
             Error::Http { status, .. } => format!("http_{status}"),
             Error::Api { .. } => "api_error".into(),
             Error::BadResponse { .. } => "bad_response".into(),
-            Error::MaybeCreated(inner) | Error::MaybeRegistered(inner) => inner.prefix(),
+            Error::MaybeCreated { error, .. } | Error::MaybeRegistered { error, .. } => {
+                error.prefix()
+            }
         }
     }
 
@@ -109,7 +124,9 @@ impl Error {
             Error::Http { status: 401, .. } => 401,
             Error::InvalidConfig(_) => 500,
             Error::Timeout { .. } => 504,
-            Error::MaybeCreated(inner) | Error::MaybeRegistered(inner) => inner.http_status(),
+            Error::MaybeCreated { error, .. } | Error::MaybeRegistered { error, .. } => {
+                error.http_status()
+            }
             _ => 502,
         }
     }
@@ -118,7 +135,9 @@ impl Error {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Error::Http { retry_after, .. } => *retry_after,
-            Error::MaybeCreated(inner) | Error::MaybeRegistered(inner) => inner.retry_after(),
+            Error::MaybeCreated { error, .. } | Error::MaybeRegistered { error, .. } => {
+                error.retry_after()
+            }
             _ => None,
         }
     }
@@ -182,21 +201,37 @@ impl fmt::Display for Error {
                 write_request_id(f, request_id)?;
                 f.write_str(". Check HEYGEN_BASE_URL and HEYGEN_API_VERSION; if they are right, try again later")
             }
-            Error::MaybeCreated(inner) => {
-                let text = inner.to_string();
+            Error::MaybeCreated { error, what, key } => {
+                let text = error.to_string();
                 let rest = text.split_once(": ").map_or(text.as_str(), |(_, rest)| rest);
-                write!(
-                    f,
-                    "{rest}. HeyGen may have created the video anyway: before creating it again, look for it among your videos at app.heygen.com (or GET /v3/videos), so it is not rendered and billed twice"
-                )
+                write!(f, "{rest}. HeyGen may have created the {what} anyway: ")?;
+                match key {
+                    Some(key) => write!(
+                        f,
+                        "to retry safely, call again with the same arguments and `idempotency_key` `{key}` (HeyGen then answers with what this call created, if it did, and creates nothing new)"
+                    ),
+                    None if *what == "video" => f.write_str(
+                        "before creating it again, look for it among your videos at app.heygen.com (or GET /v3/videos), so it is not rendered and billed twice",
+                    ),
+                    None => write!(
+                        f,
+                        "before creating it again, look for the {what} at app.heygen.com, so it is not made and billed twice"
+                    ),
+                }
             }
-            Error::MaybeRegistered(inner) => {
-                let text = inner.to_string();
+            Error::MaybeRegistered { error, key } => {
+                let text = error.to_string();
                 let rest = text.split_once(": ").map_or(text.as_str(), |(_, rest)| rest);
-                write!(
-                    f,
-                    "{rest}. HeyGen may have created the endpoint anyway: before creating it again, look for it with list_webhook_endpoints (GET /v3/webhooks/endpoints), so events are not sent twice. Its secret is shown only on creation: if it is there, delete it and create it again"
-                )
+                write!(f, "{rest}. HeyGen may have created the endpoint anyway: ")?;
+                match key {
+                    Some(key) => write!(
+                        f,
+                        "to retry safely, call again with the same arguments and `idempotency_key` `{key}` (HeyGen then answers with the endpoint this call created, secret included, and registers nothing new)"
+                    ),
+                    None => f.write_str(
+                        "before creating it again, look for it with list_webhook_endpoints (GET /v3/webhooks/endpoints), so events are not sent twice. Its secret is shown only on creation: if it is there, delete it and create it again",
+                    ),
+                }
             }
         }
     }
@@ -327,17 +362,37 @@ mod tests {
     }
 
     #[test]
-    fn maybe_created_keeps_the_inner_prefix_and_says_how_to_check() {
-        let err = Error::MaybeCreated(Box::new(Error::Timeout {
-            detail: "no answer within 30 s".into(),
-        }));
+    fn maybe_created_keeps_the_inner_prefix_and_says_how_to_retry_safely() {
+        let timeout = || {
+            Box::new(Error::Timeout {
+                detail: "no answer within 30 s".into(),
+            })
+        };
+        let err = Error::MaybeCreated {
+            error: timeout(),
+            what: "video",
+            key: None,
+        };
         let text = err.to_string();
         assert!(
             text.starts_with("timeout: no answer within 30 s. "),
             "{text}"
         );
-        assert!(text.contains("may have created the video"));
+        assert!(
+            text.contains(
+                "may have created the video anyway: before creating it again, look for it"
+            )
+        );
         assert_eq!(err.http_status(), 504);
+        let err = Error::MaybeCreated {
+            error: timeout(),
+            what: "translation",
+            key: Some("job-42".into()),
+        };
+        assert_eq!(
+            err.to_string(),
+            "timeout: no answer within 30 s. HeyGen is slow or unreachable; try again in a minute. HeyGen may have created the translation anyway: to retry safely, call again with the same arguments and `idempotency_key` `job-42` (HeyGen then answers with what this call created, if it did, and creates nothing new)"
+        );
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub mod manifest;
 pub mod outbound;
 pub mod port;
 mod retry;
+mod wait;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasi;

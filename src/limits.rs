@@ -40,6 +40,27 @@ pub const VIDEOS_PAGE_SIZE: u32 = 100;
 pub const DEFAULT_VIDEO_LIST: u32 = 100;
 /// Largest `limit` of `list_videos` (so at most 10 pages are read).
 pub const MAX_VIDEO_LIST: u32 = 1_000;
+/// Longest Video Agent `prompt` or `message`, in characters (HeyGen
+/// publishes no limit; this keeps a runaway argument from being sent).
+pub const MAX_PROMPT_CHARS: usize = 10_000;
+/// Most reference files (URLs, and asset ids) one Video Agent call takes.
+pub const MAX_AGENT_FILES: usize = 20;
+/// Messages of a Video Agent session shown: the newest.
+pub const AGENT_MESSAGES_SHOWN: usize = 20;
+/// Video Agent styles asked for per page (HeyGen allows 1 to 100).
+pub const STYLES_PAGE_SIZE: u32 = 100;
+/// Most pages of Video Agent styles read.
+pub const MAX_STYLE_PAGES: usize = 20;
+/// Most output languages of one `translate_video` (each one a translation,
+/// billed on its own).
+pub const MAX_OUTPUT_LANGUAGES: usize = 20;
+/// Longest language name, in characters.
+pub const MAX_LANGUAGE_CHARS: usize = 64;
+/// Most speakers `translate_video` takes.
+pub const MAX_SPEAKERS: u32 = 10;
+/// Longest `idempotency_key` (HeyGen's `Idempotency-Key` takes 1 to 255
+/// characters).
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
 /// Longest `title` of a new video, and of the `title` filter of
 /// `list_videos`, in characters.
 pub const MAX_TITLE_CHARS: usize = 256;

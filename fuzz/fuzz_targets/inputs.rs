@@ -7,7 +7,8 @@
 #![no_main]
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use heygen_plugin::actions::{ALL, parse_body};
+use heygen_plugin::actions::ALL;
+use heygen_plugin::args::parse_arguments;
 use heygen_plugin::config::{API_KEY_VAR, BaseUrl};
 use heygen_plugin::key::ApiKey;
 use heygen_plugin::outbound::{HttpRequest, HttpResponse, encode_component};
@@ -21,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
 
     // The bytes as an action's arguments, on both generations.
-    if let Ok(args) = parse_body(data) {
+    if let Ok(args) = parse_arguments(data) {
         for entry in ALL {
             for generation in ["v3", "legacy"] {
                 let not_found = HttpResponse {

@@ -46,7 +46,7 @@ pub async fn run(plugin: &Plugin, out: &mut impl Write) -> Result<()> {
     let Demo { out, called } = demo;
     writeln!(
         out,
-        "Done: {} of {} actions on HeyGen v3 and the card's five on legacy, {} requests to the simulator, {} videos and webhook endpoints created, in {:.1} s.",
+        "Done: {} of {} actions on HeyGen v3 and the card's five on legacy, {} requests to the simulator, {} creating requests acted on, in {:.1} s.",
         called.len(),
         heygen_plugin::actions::ALL.len(),
         sim.requests().len(),
@@ -96,14 +96,22 @@ impl<W: Write> Demo<'_, W> {
         let endpoint_id = text(&endpoint["endpoint_id"], "the endpoint's id")?;
 
         self.note("A talking photo, tagged with a callback_id, waited on inside one call")?;
+        let photo_args = json!({
+            "talking_photo_id": look, "voice_id": voice, "caption": true, "talking_style": "expressive",
+            "input_text": "Hello! This video was made by a WebAssembly plugin.",
+            "title": "Plugin demo", "callback_id": "demo-job-1", "idempotency_key": "demo-photo-1",
+        });
         let created = self
-            .step(s, "create_talking_photo", json!({
-                "talking_photo_id": look, "voice_id": voice, "caption": true, "talking_style": "expressive",
-                "input_text": "Hello! This video was made by a WebAssembly plugin.",
-                "title": "Plugin demo", "callback_id": "demo-job-1",
-            }))
+            .step(s, "create_talking_photo", photo_args.clone())
             .await?;
         let video_id = text(&created["video_id"], "the new video's id")?;
+
+        self.note("The same create again with the same idempotency_key (as after a lost answer): the same video, nothing new made or billed")?;
+        let made = sim.created();
+        let again = self.step(s, "create_talking_photo", photo_args).await?;
+        if again["video_id"] != created["video_id"] || sim.created() != made {
+            bail!("a repeated create made something new: {again}");
+        }
         self.wait(s, &video_id).await?;
 
         self.note("HeyGen signed a delivery to the endpoint: check it, then a tampered copy")?;
@@ -125,6 +133,8 @@ impl<W: Write> Demo<'_, W> {
         if tampered["valid"] != json!(false) {
             bail!("a tampered delivery verified: {tampered}");
         }
+
+        self.jobs(s).await?;
 
         self.note("A template: read its variables, change one, render it, wait")?;
         let templates = self.step(s, "list_templates", json!({})).await?;
@@ -191,6 +201,78 @@ impl<W: Write> Demo<'_, W> {
             bail!("test mode on v3 was not refused");
         }
         writeln!(self.out)?;
+        Ok(())
+    }
+
+    /// HeyGen's agent jobs: a prompt becomes a video, which is translated
+    /// into two languages and lip-synced to new audio, each waited for.
+    async fn jobs(&mut self, s: &mut Session) -> Result<()> {
+        self.note("A prompt becomes a video: Video Agent writes, casts and renders it")?;
+        self.step(s, "list_video_agent_styles", json!({"tag": "business"}))
+            .await?;
+        let session = self
+            .step(s, "create_video_from_prompt", json!({
+                "prompt": "A 30-second welcome video for new customers of a bakery, warm and upbeat.",
+                "style_id": "style_warm", "orientation": "landscape", "idempotency_key": "demo-prompt-1",
+            }))
+            .await?;
+        let session_id = text(&session["session_id"], "the session's id")?;
+        let agent = self
+            .step(
+                s,
+                "wait_for_video_agent",
+                json!({"session_id": session_id, "timeout_seconds": 30}),
+            )
+            .await?;
+        if agent["status"] != json!("completed") {
+            bail!("the agent session did not complete: {agent}");
+        }
+        let video = self
+            .wait(s, &text(&agent["video_id"], "the agent's video")?)
+            .await?;
+        let video_url = text(&video["video_url"], "the video's link")?;
+
+        self.note("Translate it into two languages, and lip-sync it to a recorded voice-over, at once; then wait for each")?;
+        self.step(s, "list_translation_languages", json!({}))
+            .await?;
+        let translations = self
+            .step(s, "translate_video", json!({
+                "video_url": video_url, "output_languages": ["Spanish", "German"], "enable_caption": true,
+                "idempotency_key": "demo-translate-1",
+            }))
+            .await?;
+        let lipsync = self
+            .step(s, "create_lipsync", json!({
+                "video_url": video_url, "audio_asset_id": "asset_audio_0001", "title": "Voice-over",
+            }))
+            .await?;
+        for id in translations["video_translation_ids"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let done = self
+                .step(
+                    s,
+                    "wait_for_translation",
+                    json!({"video_translation_id": id, "timeout_seconds": 30}),
+                )
+                .await?;
+            if done["status"] != json!("completed") {
+                bail!("translation {id} did not complete: {done}");
+            }
+        }
+        let lipsync_id = text(&lipsync["lipsync_id"], "the lipsync's id")?;
+        let done = self
+            .step(
+                s,
+                "wait_for_lipsync",
+                json!({"lipsync_id": lipsync_id, "timeout_seconds": 30}),
+            )
+            .await?;
+        if done["status"] != json!("completed") {
+            bail!("lipsync {lipsync_id} did not complete: {done}");
+        }
         Ok(())
     }
 

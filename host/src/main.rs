@@ -65,11 +65,12 @@ enum Command {
     /// and other MCP clients).
     ///
     /// One tool per action, named as the action, described by its WIT doc,
-    /// with input and output JSON schemas; `create_*` tools spend HeyGen
-    /// credits. Each call runs in a fresh sandboxed instance of the plugin,
-    /// with the same outbound allow-list as `call`; at most 8 calls run at
-    /// once. `wait_for_video` sends progress notifications when the client asks
-    /// for them. Messages are JSON-RPC lines of at most 4 MiB. stdout carries
+    /// with input and output JSON schemas; a tool that starts paid work (a
+    /// render, an agent message, a translation, a lipsync) says that it spends
+    /// HeyGen credits. Each call runs in a fresh sandboxed instance of the
+    /// plugin, with the same outbound allow-list as `call`; at most 8 calls
+    /// run at once. Every `wait_for_*` sends progress notifications when the
+    /// client asks for them. Messages are JSON-RPC lines of at most 4 MiB. stdout carries
     /// only the protocol; logs go to stderr. The session ends when stdin closes.
     ///
     /// Configuration comes from the server's environment, never from tool
@@ -105,7 +106,11 @@ enum Command {
     /// the argument limits of HEYGEN_API_VERSION (v3 unless set).
     Tools,
     /// Run the fault and bad-input matrix and print its figures (about a minute).
-    Reliability,
+    Reliability {
+        /// Run only the cases of this action (snake_case); repeatable.
+        #[arg(long = "action", value_name = "ACTION")]
+        actions: Vec<String>,
+    },
     /// Measure size, start-up, instantiation, per-call cost (against a native
     /// baseline), the HTTP face under load and memory; print a table.
     Bench {
@@ -222,10 +227,20 @@ async fn run(command: Command) -> Result<ExitCode> {
             tokio::signal::ctrl_c().await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reliability => {
+        Command::Reliability { actions } => {
+            if let Some(unknown) = actions
+                .iter()
+                .find(|a| heygen_plugin::actions::find(a).is_none())
+            {
+                eprintln!(
+                    "unknown action `{unknown}`; the actions: {}",
+                    heygen_plugin::actions::names()
+                );
+                return Ok(ExitCode::from(2));
+            }
             let plugins = heygen_host::reliability::Plugins::load(&Runtime::new()?)?;
             let started = std::time::Instant::now();
-            let figures = heygen_host::reliability::run(&plugins).await?;
+            let figures = heygen_host::reliability::run_only(&plugins, &actions).await?;
             print!("{}", figures.table());
             println!("\n(ran in {:.0} s)", started.elapsed().as_secs_f64());
             for case in &figures.unexpected {
@@ -381,7 +396,6 @@ async fn call(
 
     let plugin = load_plugin(&Runtime::new()?, component.as_ref())?;
     let mut session = plugin.session(&settings).await?;
-    session.set_budget(heygen_host::runtime::call_budget(&settings, entry, &args));
     let output = match session.call(action, &args).await {
         Ok(output) => output,
         Err(CallError::Usage(msg)) => return refuse(PluginError::InvalidInput(msg)),

@@ -43,7 +43,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::runtime::{CallError, Plugin, Runtime, Settings, Watch, call_budget, pooling_config};
+use crate::runtime::{CallError, Plugin, Runtime, Settings, Watch, pooling_config};
 use crate::sim::Simulator;
 
 /// How many `tools/call`s run at once; later ones wait for a free slot (and
@@ -205,8 +205,8 @@ impl Server {
             .await
     }
 
-    /// Runs `entry` with checked `args` in a fresh instance; progress goes to
-    /// `progress` for `wait_for_video`.
+    /// Runs `entry` with checked `args` in a fresh instance; the statuses
+    /// HeyGen gives its polls go to `progress` as notifications.
     async fn run(
         &self,
         entry: &'static Entry,
@@ -214,10 +214,10 @@ impl Server {
         progress: Option<(Peer<RoleServer>, ProgressToken)>,
     ) -> CallToolResult {
         let mut settings = self.inner.settings.clone();
-        let (statuses, mut changes) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let (statuses, mut changes) = tokio::sync::mpsc::unbounded_channel::<Seen>();
         if progress.is_some() {
             let watch: Watch = Arc::new(move |body: &[u8]| {
-                if let Some(status) = status_in(body) {
+                if let Some(status) = seen_in(body) {
                     let _ = statuses.send(status);
                 }
             });
@@ -229,7 +229,6 @@ impl Server {
             let plugin = self.plugin().await.map_err(CallError::Host)?;
             let mut session = plugin.session(&settings).await.map_err(CallError::Host)?;
             drop(settings);
-            session.set_budget(call_budget(&self.inner.settings, entry, args));
             session.call(entry.name, args).await
             // The session, and with it the watch, is dropped here: `changes` ends.
         };
@@ -237,19 +236,14 @@ impl Server {
             let Some((peer, token)) = progress else {
                 return;
             };
-            let mut last: Option<String> = None;
-            let mut step = 0.0;
-            while let Some(status) = changes.recv().await {
-                if last.as_ref() == Some(&status) {
+            let mut reported = Reported::default();
+            while let Some(seen) = changes.recv().await {
+                let Some(note) = reported.next(&token, seen) else {
                     continue;
-                }
-                step += 1.0;
-                let note = ProgressNotificationParam::new(token.clone(), step)
-                    .with_message(format!("HeyGen status: {status}"));
+                };
                 if let Err(e) = peer.notify_progress(note).await {
                     eprintln!("heygen-host mcp: sending progress: {e}");
                 }
-                last = Some(status);
             }
         };
         let (outcome, ()) = tokio::join!(work, report);
@@ -269,10 +263,54 @@ impl Server {
     }
 }
 
-/// HeyGen's `data.status` in a video answer (v3 and legacy alike).
-fn status_in(body: &[u8]) -> Option<String> {
+/// What one of HeyGen's answers says about a job: its `data.status` (v3 and
+/// legacy alike) and `data.progress` (0–100) if it gives one.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    status: String,
+    progress: Option<f64>,
+}
+
+fn seen_in(body: &[u8]) -> Option<Seen> {
     let answer: Value = serde_json::from_slice(body).ok()?;
-    answer["data"]["status"].as_str().map(str::to_owned)
+    let data = &answer["data"];
+    Some(Seen {
+        status: data["status"].as_str()?.to_owned(),
+        progress: data["progress"]
+            .as_f64()
+            .filter(|p| (0.0..=100.0).contains(p)),
+    })
+}
+
+/// The progress reported so far in one call; MCP wants it to grow with every
+/// notification.
+#[derive(Default)]
+struct Reported {
+    status: Option<String>,
+    progress: f64,
+}
+
+impl Reported {
+    /// The notification for `seen`, if it says something new: another
+    /// status, or more of HeyGen's progress. Its progress is HeyGen's (out of
+    /// 100) when given and larger, else one more than the last.
+    fn next(&mut self, token: &ProgressToken, seen: Seen) -> Option<ProgressNotificationParam> {
+        let grew = seen.progress.is_some_and(|p| p > self.progress);
+        if self.status.as_ref() == Some(&seen.status) && !grew {
+            return None;
+        }
+        self.progress = match seen.progress {
+            Some(p) if grew => p,
+            _ => self.progress + 1.0,
+        };
+        let mut note = ProgressNotificationParam::new(token.clone(), self.progress)
+            .with_message(format!("HeyGen status: {}", seen.status));
+        if seen.progress.is_some() {
+            note = note.with_total(100.0);
+        }
+        self.status = Some(seen.status);
+        Some(note)
+    }
 }
 
 /// The card's JSON text as a value (a failure card if it is not JSON, which

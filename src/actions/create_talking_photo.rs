@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use super::{Action, Kind};
+use crate::api::start_create;
 use crate::api::CreatedVideo;
 use crate::api::{Tracking, legacy, v3};
 use crate::call::Call;
@@ -74,6 +75,8 @@ arguments! {
         pub callback_url: Option<String>,
         /// An id HeyGen echoes in that call and in webhook deliveries.
         pub callback_id: Option<String>,
+        /// The caller's `Idempotency-Key` for this create (v3 only).
+        pub idempotency_key: Option<String>,
     }
 }
 
@@ -95,17 +98,21 @@ impl Action for CreateTalkingPhoto {
     const KIND: Kind = Kind::Create;
     const EXAMPLE: &'static str =
         r#"{"talking_photo_id":"tp_anna_office","input_text":"Hello from the plugin.","voice_id":"5eed0000a1b2c3d4e5f6000000000000"}"#;
-    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"avatar","avatar_id","script","voice_id"}` + `caption:{"style":"default"}`, `expressiveness` (stable→`low`, expressive→`high`), `remove_background` (matting); an `Idempotency-Key` per call"#;
+    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"avatar","avatar_id","script","voice_id"}` + `caption:{"style":"default"}`, `expressiveness` (stable→`low`, expressive→`high`), `remove_background` (matting); `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry"#;
     const ON_LEGACY: &'static str = r#"`POST /v2/video/generate` with one talking-photo scene; every card option as given, unset ones left out; `status` is `null` (legacy answers carry none)"#;
     type Args = Args;
     type Output = CreatedVideo;
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        v3::create(call, v3_request(args)?)
+        let request = v3_request(args)?;
+        start_create(call, "video", args.idempotency_key.as_deref())?;
+        v3::create(call, request)
     }
 
     fn legacy(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        legacy::create(call, legacy_request(args)?)
+        let request = legacy_request(args)?;
+        start_create(call, "video", args.idempotency_key.as_deref())?;
+        legacy::create(call, request)
     }
 }
 

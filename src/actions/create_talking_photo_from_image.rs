@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::create_talking_photo::{TalkingStyle, add_v3_options};
 use super::{Action, Kind};
+use crate::api::start_create;
 use crate::api::CreatedVideo;
 use crate::api::{Tracking, v3};
 use crate::call::Call;
@@ -39,6 +40,8 @@ arguments! {
         pub callback_url: Option<String>,
         /// An id HeyGen echoes in that call and in webhook deliveries.
         pub callback_id: Option<String>,
+        /// The caller's `Idempotency-Key` for this create (v3 only).
+        pub idempotency_key: Option<String>,
     }
 }
 
@@ -49,13 +52,15 @@ impl Action for CreateTalkingPhotoFromImage {
     const NAME: &'static str = "create_talking_photo_from_image";
     const KIND: Kind = Kind::Create;
     const EXAMPLE: &'static str = r#"{"image_url":"https://images.example.com/portrait.jpg","input_text":"Hello from a photo.","voice_id":"5eed0000a1b2c3d4e5f6000000000000"}"#;
-    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"image","image":{"type":"url","url"} or {"type":"asset_id","asset_id"},"script","voice_id"}` + `caption`, `expressiveness`, `remove_background`, `motion_prompt`, `title`, `callback_url`, `callback_id` as given; an `Idempotency-Key` per call"#;
+    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"image","image":{"type":"url","url"} or {"type":"asset_id","asset_id"},"script","voice_id"}` + `caption`, `expressiveness`, `remove_background`, `motion_prompt`, `title`, `callback_url`, `callback_id` as given; `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry"#;
     const V3_ONLY: bool = true;
     type Args = Args;
     type Output = CreatedVideo;
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        v3::create(call, request(args)?)
+        let request = request(args)?;
+        start_create(call, "video", args.idempotency_key.as_deref())?;
+        v3::create(call, request)
     }
 }
 

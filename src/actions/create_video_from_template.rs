@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Action, Kind};
+use crate::api::start_create;
 use crate::api::CreatedVideo;
 use crate::api::{Tracking, legacy, v3, variables};
 use crate::call::Call;
@@ -29,6 +30,8 @@ arguments! {
         pub callback_url: Option<String>,
         /// An id HeyGen echoes in that call and in webhook deliveries.
         pub callback_id: Option<String>,
+        /// The caller's `Idempotency-Key` for this create (v3 only).
+        pub idempotency_key: Option<String>,
     }
 }
 
@@ -49,17 +52,21 @@ impl Action for CreateVideoFromTemplate {
     const NAME: &'static str = "create_video_from_template";
     const KIND: Kind = Kind::Create;
     const EXAMPLE: &'static str = r#"{"template_id":"tpl_welcome","variables":{"headline":{"name":"headline","type":"text","properties":{"content":"Hi"}}}}"#;
-    const ON_V3: &'static str = r#"`POST /v3/templates/{id}` `{"variables": …}`; legacy-shaped variables converted (`text`, `image`, `video`, `audio`, `character`, `voice`), v3-shaped ones passed through"#;
+    const ON_V3: &'static str = r#"`POST /v3/templates/{id}` `{"variables": …}`; legacy-shaped variables converted (`text`, `image`, `video`, `audio`, `character`, `voice`), v3-shaped ones passed through; `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry"#;
     const ON_LEGACY: &'static str = r#"`POST /v2/template/{id}/generate`, variables as given (a missing `name` filled from the key)"#;
     type Args = Args;
     type Output = CreatedVideo;
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        v3::create(call, v3_request(args)?)
+        let request = v3_request(args)?;
+        start_create(call, "video", args.idempotency_key.as_deref())?;
+        v3::create(call, request)
     }
 
     fn legacy(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
-        legacy::create(call, legacy_request(args)?)
+        let request = legacy_request(args)?;
+        start_create(call, "video", args.idempotency_key.as_deref())?;
+        legacy::create(call, request)
     }
 }
 

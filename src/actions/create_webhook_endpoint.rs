@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::list_webhook_endpoints::events;
 use super::{Action, Kind};
+use crate::api::{after_create, start_create};
 use crate::api::{bad_response, text, v3};
 use crate::call::Call;
 use crate::checks::{check_https_url, check_id};
@@ -23,6 +24,8 @@ arguments! {
         pub url: String,
         /// Event types; unset for every type.
         pub events: Option<Vec<String>>,
+        /// The caller's `Idempotency-Key` for this create (v3 only).
+        pub idempotency_key: Option<String>,
     }
 }
 
@@ -61,18 +64,19 @@ impl Action for CreateWebhookEndpoint {
     const KIND: Kind = Kind::Create;
     const EXAMPLE: &'static str =
         r#"{"url":"https://hooks.example.com/heygen","events":["avatar_video.success","avatar_video.fail"]}"#;
-    const ON_V3: &'static str = r#"`POST /v3/webhooks/endpoints` `{"url"[,"events"]}` (https only; no `events` = every type); an `Idempotency-Key` per call; the answer's `secret` is shown only here"#;
+    const ON_V3: &'static str = r#"`POST /v3/webhooks/endpoints` `{"url"[,"events"]}` (https only; no `events` = every type); `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry; the answer's `secret` is shown only here"#;
     const V3_ONLY: bool = true;
     const SPENDS_CREDITS: bool = false;
     type Args = Args;
     type Output = Output;
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
-        let resp = call.exchange(request(args)?, Effect::IdempotentCreate)?;
-        parse(&resp).map_err(|e| match e {
-            Error::MaybeCreated(inner) => Error::MaybeRegistered(inner),
-            other => other,
-        })
+        let request = request(args)?;
+        start_create(call, "webhook endpoint", args.idempotency_key.as_deref())?;
+        let resp = call
+            .exchange(request, Effect::IdempotentCreate)
+            .map_err(registered)?;
+        after_create(call, parse(&resp)).map_err(registered)
     }
 }
 
@@ -102,7 +106,7 @@ fn request(args: &Args) -> Result<HttpRequest, Error> {
 /// The new endpoint: `data.endpoint_id` (required), `url`, `events`, `status`,
 /// `secret`. An unreadable 2xx means HeyGen probably registered it.
 fn parse(resp: &HttpResponse) -> Result<Output, Error> {
-    let read = v3::data(resp).and_then(|data: Value| {
+    v3::data(resp).and_then(|data: Value| {
         let endpoint_id = text(&data, "endpoint_id")
             .ok_or_else(|| bad_response(resp, "no `endpoint_id` in `data`"))?;
         let events = events(&data)
@@ -114,11 +118,16 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
             status: text(&data, "status"),
             secret: text(&data, "secret"),
         })
-    });
-    read.map_err(|e| match e {
-        Error::BadResponse { .. } => Error::MaybeRegistered(Box::new(e)),
-        other => other,
     })
+}
+
+/// A create's "may exist" error, said of an endpoint (whose secret is shown
+/// only once).
+fn registered(e: Error) -> Error {
+    match e {
+        Error::MaybeCreated { error, key, .. } => Error::MaybeRegistered { error, key },
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -53,6 +53,19 @@ macro_rules! for_each_action {
             delete_webhook_endpoint: DeleteWebhookEndpoint(DeleteWebhookEndpointInput) -> DeleteWebhookEndpointOutput;
             verify_webhook: VerifyWebhook(VerifyWebhookInput) -> VerifyWebhookOutput;
             get_voice: GetVoice(GetVoiceInput) -> GetVoiceOutput;
+            create_video_from_prompt: CreateVideoFromPrompt(CreateVideoFromPromptInput) -> CreateVideoFromPromptOutput;
+            get_video_agent_session: GetVideoAgentSession(GetVideoAgentSessionInput) -> GetVideoAgentSessionOutput;
+            send_video_agent_message: SendVideoAgentMessage(SendVideoAgentMessageInput) -> SendVideoAgentMessageOutput;
+            stop_video_agent: StopVideoAgent(StopVideoAgentInput) -> StopVideoAgentOutput;
+            list_video_agent_styles: ListVideoAgentStyles(ListVideoAgentStylesInput) -> ListVideoAgentStylesOutput;
+            wait_for_video_agent: WaitForVideoAgent(WaitForVideoAgentInput) -> WaitForVideoAgentOutput;
+            translate_video: TranslateVideo(TranslateVideoInput) -> TranslateVideoOutput;
+            get_video_translation: GetVideoTranslation(GetVideoTranslationInput) -> GetVideoTranslationOutput;
+            list_translation_languages: ListTranslationLanguages() -> ListTranslationLanguagesOutput;
+            wait_for_translation: WaitForTranslation(WaitForTranslationInput) -> WaitForTranslationOutput;
+            create_lipsync: CreateLipsync(CreateLipsyncInput) -> CreateLipsyncOutput;
+            get_lipsync: GetLipsync(GetLipsyncInput) -> GetLipsyncOutput;
+            wait_for_lipsync: WaitForLipsync(WaitForLipsyncInput) -> WaitForLipsyncOutput;
         }
     };
 }

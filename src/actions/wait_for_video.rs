@@ -3,12 +3,8 @@
 //! status endpoint), repeated with a growing pause, within the call's own
 //! budget of `timeout_seconds` (not `HEYGEN_TIMEOUT_MS`).
 //!
-//! Pauses start at about 2 s and grow 1.5 times per poll up to 10 s, each
-//! with ±20 % jitter, and never run into the last second of the budget, which
-//! is kept for a final poll's answer. Each poll is retried like any read
-//! (rate limits, server and network errors, at most twice); a poll that still
-//! fails ends the call with its error (a 404 or 401 at once), except a poll
-//! that runs out of time after a status was seen, which ends it as timed out.
+//! How it polls, and which failures it waits out, is [`crate::wait`]'s, the
+//! same for every job.
 
 use serde::Serialize;
 
@@ -16,12 +12,8 @@ use super::retrieve_video_link::{self, RetrieveVideoLink};
 use super::{Action, Kind};
 use crate::api::VideoState;
 use crate::call::Call;
-use crate::checks::{check_id, whole_number};
+use crate::checks::check_id;
 use crate::error::Error;
-use crate::limits::{
-    DEFAULT_WAIT_SECONDS, FIRST_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS, MAX_WAIT_SECONDS,
-    MIN_WAIT_SECONDS, POLL_RESERVE_MS,
-};
 
 arguments! {
     /// Arguments of `wait_for_video`.
@@ -106,45 +98,14 @@ type Read = fn(&mut Call<'_>, &retrieve_video_link::Args) -> Result<VideoState, 
 /// Polls with `read` until the render ends or the budget runs out.
 fn wait(call: &mut Call<'_>, args: &Args, read: Read) -> Result<Output, Error> {
     let video_id = check_id("video_id", &args.video_id)?;
-    let seconds = whole_number(
-        "timeout_seconds",
+    let args_of_read = retrieve_video_link::Args { video_id };
+    let waited = crate::wait::wait(
+        call,
         args.timeout_seconds.as_ref(),
-        (MIN_WAIT_SECONDS, MAX_WAIT_SECONDS),
-        DEFAULT_WAIT_SECONDS,
+        &mut |call| read(call, &args_of_read),
+        |state| matches!(state.status.as_deref(), Some("completed" | "failed")),
     )?;
-    call.set_budget(u64::from(seconds) * 1_000, "timeout_seconds");
-    let args = retrieve_video_link::Args { video_id };
-    let mut interval = FIRST_POLL_INTERVAL_MS;
-    let mut last: Option<VideoState> = None;
-    loop {
-        let state = match (read(call, &args), last.take()) {
-            (Ok(state), _) => state,
-            (Err(Error::Timeout { .. }), Some(seen)) => return Ok(timed_out(seen)),
-            (Err(e), _) => return Err(e),
-        };
-        if matches!(state.status.as_deref(), Some("completed" | "failed")) {
-            return Ok(Output::new(state, false));
-        }
-        let room = call.remaining_ms().saturating_sub(POLL_RESERVE_MS);
-        if room == 0 {
-            return Ok(timed_out(state));
-        }
-        let pause = jittered(interval, call.random_u64()).min(room);
-        call.sleep_ms(pause);
-        interval = (interval * 3 / 2).min(MAX_POLL_INTERVAL_MS);
-        last = Some(state);
-    }
-}
-
-/// The output when the time ran out, with the last state seen.
-fn timed_out(state: VideoState) -> Output {
-    Output::new(state, true)
-}
-
-/// `interval` ± 20 %, from `random`.
-fn jittered(interval: u64, random: u64) -> u64 {
-    let spread = interval * 2 / 5;
-    interval - interval / 5 + random % (spread + 1)
+    Ok(Output::new(waited.state, waited.timed_out))
 }
 
 #[cfg(test)]
@@ -199,12 +160,12 @@ mod tests {
         assert_eq!(out["status"], json!("processing"));
         assert!(t.now_ns <= 30_000 * 1_000_000, "{} ns", t.now_ns);
         assert!(t.now_ns >= 29_000 * 1_000_000, "{} ns", t.now_ns);
-        assert!(t.slept_ms.iter().all(|ms| *ms <= MAX_POLL_INTERVAL_MS * 6 / 5));
+        assert!(t.slept_ms.iter().all(|ms| *ms <= crate::limits::MAX_POLL_INTERVAL_MS * 6 / 5));
     }
 
     #[test]
     fn a_poll_that_runs_out_of_time_after_a_status_is_a_time_out() {
-        let timeouts = (0..3).map(|_| Err(TransportError::TimedOut("no answer".into())));
+        let timeouts = (0..30).map(|_| Err(TransportError::TimedOut("no answer".into())));
         let mut t = Scripted::new(std::iter::once(status("waiting")).chain(timeouts));
         let (_, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1", "timeout_seconds": 5}));
         assert_eq!((&out["success"], &out["timed_out"], &out["status"]), (&json!(true), &json!(true), &json!("waiting")));
@@ -274,10 +235,31 @@ mod tests {
     }
 
     #[test]
-    fn jitter_stays_within_a_fifth() {
-        for random in [0, 1, 399, 400, 401, u64::MAX] {
-            let pause = jittered(2_000, random);
-            assert!((1_600..=2_400).contains(&pause), "{pause}");
-        }
+    fn transient_failures_never_end_it_early() {
+        let failures = [
+            answer(500, "", &[]),
+            answer(503, "", &[]),
+            answer(502, "", &[]),
+            answer(429, r#"{"error":{"code":"rate_limit_exceeded"}}"#, &[("retry-after", "4")]),
+            Err(TransportError::Broken("reset".into())),
+            answer(200, "<html>maintenance</html>", &[("content-type", "text/html")]),
+        ];
+        // Each failing poll is retried twice by the read itself: three
+        // attempts per poll, all failing, six polls in a row.
+        let failing = failures.into_iter().flat_map(|f| [f.clone(), f.clone(), f]);
+        let done = answer(200, r#"{"data":{"id":"v1","status":"completed"}}"#, &[]);
+        let mut t = Scripted::new(failing.chain([done]));
+        let (code, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1", "timeout_seconds": 120}));
+        assert_eq!((code, &out["status"], &out["timed_out"]), (200, &json!("completed"), &json!(false)), "{out}");
+        // The 429's Retry-After (4 s) is honoured: no pause after it is shorter.
+        assert!(t.slept_ms.contains(&4_000), "{:?}", t.slept_ms);
+    }
+
+    #[test]
+    fn with_no_status_ever_seen_the_time_out_is_the_last_failure() {
+        let mut t = Scripted::new((0..60).map(|_| answer(503, "", &[])));
+        let (_, out) = run_with(&mut t, WaitForVideo::NAME, &KEY, json!({"video_id": "v1", "timeout_seconds": 10}));
+        assert!(out["error"].as_str().unwrap().starts_with("http_503: "), "{out}");
+        assert!(t.now_ns <= 10_000 * 1_000_000);
     }
 }

@@ -54,7 +54,8 @@ pub(crate) fn open(resp: &HttpResponse) -> Result<Value, Error> {
 /// Sends a create once (legacy has no idempotency keys, so only what provably
 /// never left is retried) and reads the new video.
 pub(crate) fn create(call: &mut Call<'_>, request: HttpRequest) -> Result<CreatedVideo, Error> {
-    parse_created(&call.exchange(request, Effect::Create)?)
+    let resp = call.exchange(request, Effect::Create)?;
+    super::after_create(call, parse_created(&resp))
 }
 
 /// A created video: `data.video_id`. Legacy answers carry no status.

@@ -10,9 +10,11 @@ pub mod v3;
 pub mod variables;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::checks::{check_https_url, check_text};
+use crate::call::Call;
+use crate::checks::{check_https_url, check_id, check_idempotency_key, check_text};
+use crate::config::Generation;
 use crate::error::Error;
 use crate::limits::{MAX_CALLBACK_ID_CHARS, MAX_TITLE_CHARS};
 use crate::outbound::HttpResponse;
@@ -105,12 +107,13 @@ impl Tracking<'_> {
 
 /// A create's answer read by `parse`: the new video's id (`data.video_id`, or
 /// `data.id` on template answers) and status. An unreadable 2xx means HeyGen
-/// probably made the video, so it is reported as possibly created.
+/// probably made the video: the caller reports it as possibly created
+/// ([`after_create`]).
 pub(crate) fn created(
     resp: &HttpResponse,
     data: Result<Value, Error>,
 ) -> Result<CreatedVideo, Error> {
-    let read = data.and_then(|data| {
+    data.and_then(|data| {
         let video_id = text(&data, "video_id")
             .or_else(|| text(&data, "id"))
             .ok_or_else(|| bad_response(resp, "no video id in `data`"))?;
@@ -118,9 +121,79 @@ pub(crate) fn created(
             video_id: Some(video_id),
             status: text(&data, "status"),
         })
-    });
+    })
+}
+
+/// Readies `call` for a create of `what` (`video`, `translation`, …: its
+/// errors name it) with the caller's `idempotency_key`, checked and sent as
+/// HeyGen's `Idempotency-Key` (v3). The legacy API has no such header, so a
+/// key given there is refused before anything is sent.
+pub(crate) fn start_create(
+    call: &mut Call<'_>,
+    what: &'static str,
+    idempotency_key: Option<&str>,
+) -> Result<(), Error> {
+    let key = idempotency_key.map(check_idempotency_key).transpose()?;
+    if key.is_some() && call.config().generation == Generation::Legacy {
+        return Err(Error::Unsupported(
+            "idempotency_key does not exist on HeyGen's legacy API (it has no Idempotency-Key): leave it unset, or ask the host's operator to set HEYGEN_API_VERSION=v3".into(),
+        ));
+    }
+    call.creating(what, key);
+    Ok(())
+}
+
+/// A media input given as exactly one of an https URL (`url_field`) and an
+/// asset id (`id_field`), as v3 takes it: `{"type": "url", "url"}` or
+/// `{"type": "asset_id", "asset_id"}`.
+pub(crate) fn media(
+    (url_field, url): (&str, Option<&str>),
+    (id_field, asset_id): (&str, Option<&str>),
+) -> Result<Value, Error> {
+    match (url, asset_id) {
+        (Some(url), None) => Ok(json!({"type": "url", "url": check_https_url(url_field, url)?})),
+        (None, Some(id)) => Ok(json!({"type": "asset_id", "asset_id": check_id(id_field, id)?})),
+        (Some(_), Some(_)) => Err(Error::InvalidInput(format!(
+            "give either {url_field} or {id_field}, not both"
+        ))),
+        (None, None) => Err(Error::InvalidInput(format!(
+            "give one of {url_field} (an https URL) and {id_field} (an uploaded asset's id)"
+        ))),
+    }
+}
+
+/// Reference files given as https URLs and as asset ids, together at most
+/// [`MAX_AGENT_FILES`](crate::limits::MAX_AGENT_FILES) of each, as v3 takes
+/// them (`[{"type": "url", "url"}, {"type": "asset_id", "asset_id"}]`);
+/// `None` when neither is given.
+pub(crate) fn files(
+    urls: Option<&[String]>,
+    asset_ids: Option<&[String]>,
+) -> Result<Option<Value>, Error> {
+    use crate::limits::MAX_AGENT_FILES;
+    let mut files = Vec::new();
+    for (field, list) in [("file_urls", urls), ("file_asset_ids", asset_ids)] {
+        let Some(list) = list else { continue };
+        if list.is_empty() || list.len() > MAX_AGENT_FILES {
+            return Err(Error::InvalidInput(format!(
+                "{field} must list 1 to {MAX_AGENT_FILES} files (or be left out)"
+            )));
+        }
+        for item in list {
+            files.push(match field {
+                "file_urls" => json!({"type": "url", "url": check_https_url(field, item)?}),
+                _ => json!({"type": "asset_id", "asset_id": check_id(field, item)?}),
+            });
+        }
+    }
+    Ok((!files.is_empty()).then_some(Value::Array(files)))
+}
+
+/// `read` (a create's answer, read) with an unreadable answer marked as one
+/// after which HeyGen may have created it anyway: a 2xx means it probably did.
+pub(crate) fn after_create<T>(call: &Call<'_>, read: Result<T, Error>) -> Result<T, Error> {
     read.map_err(|e| match e {
-        Error::BadResponse { .. } => Error::MaybeCreated(Box::new(e)),
+        Error::BadResponse { .. } => call.maybe_created(e),
         other => other,
     })
 }

@@ -120,6 +120,182 @@ pub fn catalogue() -> Vec<BadInput> {
             "invalid_input",
         );
     }
+    // The jobs of HeyGen v3 (on legacy they are refused as unsupported).
+    let job_ids = [
+        ("session_id", "get_video_agent_session"),
+        ("session_id", "wait_for_video_agent"),
+        ("session_id", "stop_video_agent"),
+        ("video_translation_id", "get_video_translation"),
+        ("video_translation_id", "wait_for_translation"),
+        ("lipsync_id", "get_lipsync"),
+        ("lipsync_id", "wait_for_lipsync"),
+    ];
+    for (label, id) in &bad_ids {
+        for (field, action) in job_ids {
+            add(
+                format!("{action} {field} {label}"),
+                action,
+                Args::Json(json!({ field: id })),
+                &["v3"],
+                "invalid_input",
+            );
+        }
+        let mut message = valid_args("send_video_agent_message");
+        message["session_id"] = json!(id);
+        add(
+            format!("send_video_agent_message session_id {label}"),
+            "send_video_agent_message",
+            Args::Json(message),
+            &["v3"],
+            "invalid_input",
+        );
+    }
+    for (label, media) in [
+        (
+            "both a URL and an asset id",
+            json!({"video_url": "https://videos.example.com/a.mp4", "video_asset_id": "asset_1"}),
+        ),
+        ("neither a URL nor an asset id", json!({})),
+        (
+            "an http URL",
+            json!({"video_url": "http://videos.example.com/a.mp4"}),
+        ),
+        (
+            "a URL with spaces",
+            json!({"video_url": "https://videos.example.com/a b.mp4"}),
+        ),
+    ] {
+        let mut translate = json!({"output_languages": ["Spanish"]});
+        let mut lipsync = json!({"audio_url": "https://audio.example.com/a.mp3"});
+        for (k, v) in media.as_object().into_iter().flatten() {
+            translate[k] = v.clone();
+            lipsync[k] = v.clone();
+        }
+        add(
+            format!("translate_video video: {label}"),
+            "translate_video",
+            Args::Json(translate),
+            &["v3"],
+            "invalid_input",
+        );
+        add(
+            format!("create_lipsync video: {label}"),
+            "create_lipsync",
+            Args::Json(lipsync),
+            &["v3"],
+            "invalid_input",
+        );
+    }
+    for (label, audio) in [
+        (
+            "both a URL and an asset id",
+            json!({"audio_url": "https://audio.example.com/a.mp3", "audio_asset_id": "asset_1"}),
+        ),
+        ("neither a URL nor an asset id", json!({})),
+    ] {
+        let mut args = json!({"video_url": "https://videos.example.com/a.mp4"});
+        for (k, v) in audio.as_object().into_iter().flatten() {
+            args[k] = v.clone();
+        }
+        add(
+            format!("create_lipsync audio: {label}"),
+            "create_lipsync",
+            Args::Json(args),
+            &["v3"],
+            "invalid_input",
+        );
+    }
+    for (label, languages) in [
+        ("none", json!([])),
+        ("21 of them", json!(vec!["Spanish"; 21])),
+        ("a blank one", json!(["Spanish", " "])),
+        ("one of 65 characters", json!(["x".repeat(65)])),
+    ] {
+        let mut args = valid_args("translate_video");
+        args["output_languages"] = languages;
+        add(
+            format!("translate_video output_languages: {label}"),
+            "translate_video",
+            Args::Json(args),
+            &["v3"],
+            "invalid_input",
+        );
+    }
+    for speakers in [0, 11] {
+        let mut args = valid_args("translate_video");
+        args["speaker_num"] = json!(speakers);
+        add(
+            format!("translate_video speaker_num {speakers}"),
+            "translate_video",
+            Args::Json(args),
+            &["v3"],
+            "invalid_input",
+        );
+    }
+    for (label, prompt) in [
+        ("empty", String::new()),
+        ("blank", " \n ".into()),
+        ("10,001 characters", "x".repeat(10_001)),
+    ] {
+        add(
+            format!("create_video_from_prompt prompt {label}"),
+            "create_video_from_prompt",
+            Args::Json(json!({"prompt": prompt})),
+            &["v3"],
+            "invalid_input",
+        );
+    }
+    let mut args = valid_args("create_video_from_prompt");
+    args["file_urls"] = json!(vec!["https://files.example.com/a.pdf"; 21]);
+    add(
+        "create_video_from_prompt 21 file_urls".into(),
+        "create_video_from_prompt",
+        Args::Json(args),
+        &["v3"],
+        "invalid_input",
+    );
+    for (label, key) in [
+        ("empty", String::new()),
+        ("a space", "my key".into()),
+        ("a slash", "a/b".into()),
+        ("non-ASCII", "clé-1".into()),
+        ("256 characters", "k".repeat(256)),
+    ] {
+        for action in super::repeats::KEYED_CREATES {
+            let mut args = valid_args(action);
+            args["idempotency_key"] = json!(key);
+            let generations: &'static [&'static str] =
+                if action == "create_talking_photo" || action == "create_video_from_template" {
+                    BOTH
+                } else {
+                    &["v3"]
+                };
+            add(
+                format!("{action} idempotency_key {label}"),
+                action,
+                Args::Json(args),
+                generations,
+                "invalid_input",
+            );
+        }
+    }
+    for action in [
+        "wait_for_video_agent",
+        "wait_for_translation",
+        "wait_for_lipsync",
+    ] {
+        for seconds in [json!(0), json!(601), json!(1.5)] {
+            let mut args = valid_args(action);
+            args["timeout_seconds"] = seconds.clone();
+            add(
+                format!("{action} timeout_seconds {seconds} (JSON)"),
+                action,
+                Args::HttpBody(args.to_string().into_bytes()),
+                &["v3"],
+                "invalid_input",
+            );
+        }
+    }
     for seconds in [json!(0), json!(601), json!(-1), json!(1.5), json!("10")] {
         add(
             format!("timeout_seconds {seconds}"),

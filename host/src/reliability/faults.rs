@@ -32,29 +32,47 @@ pub(super) enum Source {
 /// What a fault case must end with, exactly, per action kind and generation.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Expect {
-    /// Fails with this prefix everywhere.
+    /// Fails with this prefix everywhere, except that a wait outlasts it
+    /// (see [`WAIT_ENDERS`]).
     Fails(&'static str),
+    /// Fails with this prefix everywhere, a wait included: nothing is left to
+    /// wait for (HeyGen asks for a pause longer than any budget).
+    Ends(&'static str),
     /// Fails with one prefix on v3 and another on legacy.
     FailsPer {
         v3: &'static str,
         legacy: &'static str,
     },
     /// The simulator acted, then its answer was lost: `None` (the call
-    /// succeeds) or the prefix, for an action kind on a generation. A create
-    /// that fails must also say the video may exist.
-    AfterProcessing(fn(Kind, &str) -> Option<&'static str>),
+    /// succeeds) or the prefix, for an action (its name and kind) on a
+    /// generation. A create that fails must also say the video may exist.
+    AfterProcessing(fn(&str, Kind, &str) -> Option<&'static str>),
 }
 
 impl Expect {
     /// The prefix the case must fail with (`None`: it must succeed).
-    fn prefix(self, kind: Kind, generation: &str) -> Option<&'static str> {
+    fn prefix(self, action: &str, kind: Kind, generation: &str) -> Option<&'static str> {
         match self {
-            Expect::Fails(prefix) => Some(prefix),
+            Expect::Fails(prefix) | Expect::Ends(prefix) => Some(prefix),
             Expect::FailsPer { v3, legacy } => Some(if generation == "v3" { v3 } else { legacy }),
-            Expect::AfterProcessing(decide) => decide(kind, generation),
+            Expect::AfterProcessing(decide) => decide(action, kind, generation),
         }
     }
 }
+
+/// The prefixes of the answers that end a wait at once (`crate::wait`'s
+/// rule, written out here on its own).
+const WAIT_ENDERS: [&str; 4] = ["http_400", "http_401", "http_403", "http_404"];
+
+/// The creates whose `Idempotency-Key` HeyGen documents as honoured
+/// (`/v3/videos`, template generate, webhook endpoints): on v3 only these may
+/// be retried after HeyGen may have acted. Every other create is sent once.
+const REPLAYED_CREATES: [&str; 4] = [
+    "create_talking_photo",
+    "create_talking_photo_from_image",
+    "create_video_from_template",
+    "create_webhook_endpoint",
+];
 
 /// One scripted fault and what it must end with.
 #[derive(Clone, Debug)]
@@ -294,7 +312,7 @@ pub fn catalogue() -> Vec<FaultSpec> {
     add(
         "429 with a huge Retry-After".into(),
         rate_limited(Some("99999999999999999999".into())),
-        Expect::Fails("http_429"),
+        Expect::Ends("http_429"),
     );
     // The simulator performs the request (a create makes the video), then the
     // answer is lost, delayed past the budget or garbled, on the first attempt
@@ -302,22 +320,24 @@ pub fn catalogue() -> Vec<FaultSpec> {
     add(
         "processed, then the connection closes mid-answer".into(),
         Source::SimOnce(FaultKind::ProcessThenClose),
-        Expect::AfterProcessing(|kind, generation| match (kind, generation) {
-            // v3 retries under the same Idempotency-Key and gets the replay;
-            // legacy has no key, so it must not retry a create.
-            (Kind::Create, "legacy") => Some("transport_error"),
+        Expect::AfterProcessing(|action, kind, generation| match (kind, generation) {
+            // v3 retries a create HeyGen replays under the same
+            // Idempotency-Key; any other create (and every legacy one: no
+            // key there) must not be retried.
+            (Kind::Create, "v3") if REPLAYED_CREATES.contains(&action) => None,
+            (Kind::Create, _) => Some("transport_error"),
             _ => None,
         }),
     );
     add(
         "processed, then the answer stalls past the budget".into(),
         Source::SimOnce(FaultKind::ProcessThenStall),
-        Expect::AfterProcessing(|_, _| Some("timeout")),
+        Expect::AfterProcessing(|_, _, _| Some("timeout")),
     );
     add(
         "processed, then a 200 with an HTML page".into(),
         Source::SimOnce(FaultKind::ProcessThenGarble),
-        Expect::AfterProcessing(|_, _| Some("bad_response")),
+        Expect::AfterProcessing(|_, _, _| Some("bad_response")),
     );
     specs
 }
@@ -358,9 +378,13 @@ pub(super) async fn fault_case(
     let started = Instant::now();
     let outcome = session.call(action, &valid_args(action)).await;
     let elapsed = started.elapsed();
-    figures.longest_failure = (elapsed, case.clone());
     // An action only v3 has is refused on legacy before anything is sent.
     let entry = heygen_plugin::actions::find(action);
+    if entry.is_some_and(|e| e.waits) {
+        figures.longest_wait = (elapsed, case.clone());
+    } else {
+        figures.longest_failure = (elapsed, case.clone());
+    }
     let kind = entry.map_or(Kind::Read, |e| e.kind);
     let pure = entry.is_some_and(|e| e.pure);
     let expect = if entry.is_some_and(|e| e.v3_only) && generation == "legacy" {
@@ -369,7 +393,16 @@ pub(super) async fn fault_case(
         // A pure action sends nothing, so no fault can reach it.
         None
     } else {
-        spec.expect.prefix(kind, generation)
+        let prefix = spec.expect.prefix(action, kind, generation);
+        // A wait outlasts what can improve: three failing answers in a row,
+        // a stalled body, an answer lost after HeyGen acted. Only a refusal
+        // that cannot improve ends it, and a host that never answers ends
+        // it when its time is up.
+        let waited_out = entry.is_some_and(|e| e.waits)
+            && !matches!(spec.source, Source::Refused | Source::Denied)
+            && !matches!(spec.expect, Expect::Ends(_))
+            && !prefix.is_some_and(|p| WAIT_ENDERS.contains(&p));
+        if waited_out { None } else { prefix }
     };
     judge(&mut figures, &case, &session, &outcome, expect);
     if pure && !sim.requests().is_empty() {

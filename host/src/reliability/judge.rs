@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{CANARY_FACE_TOKEN, CANARY_KEY};
-use crate::runtime::{CallError, Session, actions};
+use crate::runtime::{CallError, Session};
 
 /// What the matrix found.
 #[derive(Debug, Default)]
@@ -29,8 +29,14 @@ pub struct Figures {
     /// stalled or garbled its answer: the cases where a careless retry would
     /// bill twice, so the ones that give `double_creates` its meaning.
     pub processed_creates: usize,
-    /// The longest a failing call took, and which.
+    /// Creates called with a caller `idempotency_key`, their answer lost
+    /// after HeyGen acted, then called again (see `repeats`).
+    pub key_repeats: usize,
+    /// The longest a failing call took, and which (waits aside).
     pub longest_failure: (Duration, String),
+    /// The longest a wait took (its `timeout_seconds` is
+    /// [`super::WAIT_SECONDS`]), and which.
+    pub longest_wait: (Duration, String),
     /// Cases that did not end as expected, with what happened.
     pub unexpected: Vec<String>,
 }
@@ -44,8 +50,12 @@ impl Figures {
         self.key_leaks += other.key_leaks;
         self.double_creates += other.double_creates;
         self.processed_creates += other.processed_creates;
+        self.key_repeats += other.key_repeats;
         if other.longest_failure.0 > self.longest_failure.0 {
             self.longest_failure = other.longest_failure;
+        }
+        if other.longest_wait.0 > self.longest_wait.0 {
+            self.longest_wait = other.longest_wait;
         }
         self.unexpected.extend(other.unexpected);
     }
@@ -59,7 +69,7 @@ impl Figures {
             format!(
                 "{} x {} x 2 = {} cases",
                 self.faults,
-                actions().count(),
+                self.fault_cases / (self.faults * 2).max(1),
                 self.fault_cases
             ),
         );
@@ -83,11 +93,26 @@ impl Figures {
             ),
         );
         out += &row(
+            "creates repeated by the caller with the same idempotency_key after a lost answer",
+            format!(
+                "{} cases (v3: the first answer again, one create; legacy: refused, nothing sent)",
+                self.key_repeats
+            ),
+        );
+        out += &row(
             "longest failing call",
             format!(
                 "{:.2} s ({})",
                 self.longest_failure.0.as_secs_f64(),
                 self.longest_failure.1
+            ),
+        );
+        out += &row(
+            &format!("longest wait (`timeout_seconds`: {})", super::WAIT_SECONDS),
+            format!(
+                "{:.2} s ({})",
+                self.longest_wait.0.as_secs_f64(),
+                self.longest_wait.1
             ),
         );
         out += &row(

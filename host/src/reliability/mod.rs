@@ -10,6 +10,7 @@
 pub mod bad_inputs;
 pub mod faults;
 mod judge;
+pub mod repeats;
 
 use std::sync::Arc;
 
@@ -60,10 +61,22 @@ impl Plugins {
 }
 
 /// Valid arguments for `action` (its registry example), so that only the
-/// fault can make it fail.
+/// fault can make it fail; a wait gets [`WAIT_SECONDS`], time to outlast a
+/// fault.
 fn valid_args(action: &str) -> serde_json::Value {
-    heygen_plugin::actions::find(action).map_or(serde_json::Value::Null, |e| e.example_args())
+    let Some(entry) = heygen_plugin::actions::find(action) else {
+        return serde_json::Value::Null;
+    };
+    let mut args = entry.example_args();
+    if entry.waits {
+        args["timeout_seconds"] = serde_json::json!(WAIT_SECONDS);
+    }
+    args
 }
+
+/// `timeout_seconds` of every wait in the matrix: room for a poll that fails
+/// three times within [`BUDGET_MS`], a pause, and a poll that succeeds.
+pub const WAIT_SECONDS: u64 = 20;
 
 fn env(base_url: &str, generation: &str) -> Vec<(String, String)> {
     vec![
@@ -76,6 +89,13 @@ fn env(base_url: &str, generation: &str) -> Vec<(String, String)> {
 
 /// Runs the whole matrix (a minute or two on 2 cores; cases run concurrently).
 pub async fn run(plugins: &Plugins) -> Result<Figures> {
+    run_only(plugins, &[]).await
+}
+
+/// Runs the cases of the actions named in `only` (snake_case; every action
+/// when empty).
+pub async fn run_only(plugins: &Plugins, only: &[String]) -> Result<Figures> {
+    let chosen = |action: &str| only.is_empty() || only.iter().any(|a| a == action);
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
     let mut tasks = tokio::task::JoinSet::new();
     let specs = faults::catalogue();
@@ -84,7 +104,7 @@ pub async fn run(plugins: &Plugins) -> Result<Figures> {
         ..Figures::default()
     };
     for spec in specs {
-        for action in actions() {
+        for action in actions().filter(|a| chosen(a)) {
             for generation in ["v3", "legacy"] {
                 let (plugins, spec, limit) = (plugins.clone(), spec.clone(), limit.clone());
                 tasks.spawn(async move {
@@ -94,13 +114,28 @@ pub async fn run(plugins: &Plugins) -> Result<Figures> {
             }
         }
     }
-    for input in bad_inputs::catalogue().into_iter().map(Arc::new) {
+    for input in bad_inputs::catalogue()
+        .into_iter()
+        .filter(|i| chosen(i.action))
+        .map(Arc::new)
+    {
         for generation in input.generations {
             let (plugins, input, limit) = (plugins.clone(), input.clone(), limit.clone());
             tasks.spawn(async move {
                 let _permit = limit.acquire_owned().await?;
                 bad_inputs::bad_input_case(plugins, input, generation).await
             });
+        }
+    }
+    for action in repeats::KEYED_CREATES.into_iter().filter(|a| chosen(a)) {
+        for loss in repeats::losses() {
+            for generation in ["v3", "legacy"] {
+                let (plugins, limit, loss) = (plugins.clone(), limit.clone(), loss.clone());
+                tasks.spawn(async move {
+                    let _permit = limit.acquire_owned().await?;
+                    repeats::repeat_case(plugins, action, loss, generation).await
+                });
+            }
         }
     }
     while let Some(done) = tasks.join_next().await {

@@ -75,6 +75,9 @@ pub struct HostState {
     table: ResourceTable,
     hooks: Hooks,
     memory: MemoryWatch,
+    /// The settings' time budget (`HEYGEN_TIMEOUT_MS`).
+    settings_budget: Duration,
+    /// The time limit of the call under way (see [`call_budget`]).
     budget: Duration,
     refused_options: usize,
 }
@@ -264,6 +267,7 @@ impl Runtime {
                 watch: settings.watch.clone(),
             },
             memory: MemoryWatch::new(),
+            settings_budget: settings.budget(),
             budget: settings.budget(),
             refused_options: 0,
         };

@@ -6,10 +6,8 @@ use serde_json::Value;
 use wasmtime::Store;
 use wasmtime::component::{Component, ComponentExportIndex, Instance, InstancePre, Val};
 
-use std::time::Duration;
-
 use super::guards::{deadline_ticks, within_budget};
-use super::settings::Settings;
+use super::settings::{Settings, call_budget};
 use super::{ACTIONS_INTERFACE, HostFeatures, HostState, PLUGIN_WASM, Runtime, actions};
 use crate::wit_values;
 
@@ -93,8 +91,14 @@ pub struct Session {
 impl Session {
     /// Runs `action` (card name) with card-named JSON `args`, and returns the
     /// output record as the card's JSON.
+    /// Its time limit is [`call_budget`]'s: a wait gets its `timeout_seconds`.
     pub async fn call(&mut self, action: &str, args: &Value) -> Result<Value, CallError> {
         let params = self.params(action, args)?;
+        let state = self.store.data_mut();
+        state.budget = match heygen_plugin::actions::find(action) {
+            Some(entry) => call_budget(state.settings_budget, entry, args),
+            None => state.settings_budget,
+        };
         self.call_values(action, params)
             .await
             .map(|result| wit_values::to_json(&result))
@@ -143,12 +147,6 @@ impl Session {
         self.instance
             .get_func(&mut self.store, index)
             .ok_or_else(|| CallError::Host(anyhow!("`{action}` is not a function")))
-    }
-
-    /// Sets the host's time limit for this instance's next calls (see
-    /// [`call_budget`]).
-    pub fn set_budget(&mut self, budget: Duration) {
-        self.store.data_mut().budget = budget;
     }
 
     /// Everything the instance wrote to stdout and stderr.

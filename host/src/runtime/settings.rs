@@ -10,11 +10,11 @@ use serde_json::Value;
 use super::outbound::Watch;
 
 /// The host's time limit for one call of `entry` with card-named `args`: the
-/// settings' budget, except for an action that waits for a job
+/// settings' `budget`, except for an action that waits for a job
 /// ([`Entry::waits`]), whose budget is its own `timeout_seconds` (default
-/// [`DEFAULT_WAIT_SECONDS`]) when that is longer.
-pub fn call_budget(settings: &Settings, entry: &Entry, args: &Value) -> Duration {
-    let budget = settings.budget();
+/// [`DEFAULT_WAIT_SECONDS`]) when that is longer. [`super::Session::call`]
+/// applies it to every call.
+pub fn call_budget(budget: Duration, entry: &Entry, args: &Value) -> Duration {
     if !entry.waits {
         return budget;
     }

@@ -91,7 +91,14 @@ impl SimAnswer {
         }
     }
 
-    /// Adds a header.
+    /// Whether it carries the header `name`.
+    pub(crate) fn has_header(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
+    /// This answer with one more header.
     pub(crate) fn with_header(mut self, name: &str, value: &str) -> SimAnswer {
         self.headers.push((name.into(), value.into()));
         self

@@ -189,7 +189,8 @@ fn generate(state: &mut State, req: &Request<'_>) -> SimAnswer {
         );
     }
     let fails = photos.iter().any(|p| p == data::FAILING_TALKING_PHOTO);
-    let id = state.create_video(Video {
+    state.created += 1;
+    let id = state.insert_video(Video {
         callback_id,
         ..Video::new(title, chars, caption, fails, test)
     });
@@ -260,7 +261,8 @@ fn template_generate(state: &mut State, req: &Request<'_>) -> SimAnswer {
         Ok(v) => v,
         Err(problem) => return v2_invalid(problem),
     };
-    let id = state.create_video(Video {
+    state.created += 1;
+    let id = state.insert_video(Video {
         callback_id,
         ..Video::new(title, chars.max(40), caption, false, test)
     });

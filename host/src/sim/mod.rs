@@ -14,6 +14,7 @@ pub mod contract;
 pub mod data;
 mod deliveries;
 mod faults;
+pub mod jobs;
 mod legacy;
 mod request;
 mod routes;
@@ -85,6 +86,7 @@ impl Simulator {
         let mut videos = BTreeMap::new();
         let existing = data::existing_video();
         videos.insert(existing.id.clone(), existing);
+        let (sessions, translations, lipsyncs) = jobs::existing();
         let endpoint = data::existing_endpoint();
         let endpoints = BTreeMap::from([(endpoint.id.clone(), endpoint)]);
         let state = Arc::new(Mutex::new(State {
@@ -92,6 +94,12 @@ impl Simulator {
             voices: data::VOICE_COUNT,
             videos,
             endpoints,
+            sessions: sessions.into_iter().map(|s| (s.id.clone(), s)).collect(),
+            translations: translations
+                .into_iter()
+                .map(|j| (j.id.clone(), j))
+                .collect(),
+            lipsyncs: lipsyncs.into_iter().map(|j| (j.id.clone(), j)).collect(),
             ..State::default()
         }));
         let (shutdown, stopped) = tokio::sync::oneshot::channel();
@@ -167,9 +175,10 @@ impl Simulator {
         self.lock().quick_renders = quick;
     }
 
-    /// How many things were created: videos (each one a billed render unless
-    /// test mode) and webhook endpoints. The account's earlier video
-    /// ([`data::EXISTING_VIDEO_ID`]) is not counted.
+    /// How many requests made something new: a video (a billed render unless
+    /// test mode), a Video Agent session or message, a translation (however
+    /// many languages), a lipsync or a webhook endpoint. An `Idempotency-Key`
+    /// replay makes nothing; the account's seeded things are not counted.
     pub fn created(&self) -> usize {
         self.lock().created
     }

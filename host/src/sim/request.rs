@@ -35,6 +35,14 @@ impl Recorded {
         serde_json::from_slice(&self.body).unwrap_or(Value::Null)
     }
 
+    /// The first value of query parameter `name`, decoded.
+    pub fn query_value(&self, name: &str) -> Option<String> {
+        query(self)
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
     /// `path?query`.
     pub fn target(&self) -> String {
         match &self.query {

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::data::{self, Video};
 use super::deliveries;
 use super::faults::Fault;
+use super::jobs::{Job, Session};
 use super::request::Recorded;
 
 /// A replayable answer kept for an `Idempotency-Key`.
@@ -29,6 +30,7 @@ pub struct State {
     pub(crate) next_id: u64,
     pub(crate) next_request: u64,
     pub(crate) voices: usize,
+    /// How many requests made something new (a v3 replay makes nothing).
     pub(crate) created: usize,
     pub(crate) billing: data::Billing,
     pub(crate) endpoints: BTreeMap<String, data::Endpoint>,
@@ -39,11 +41,20 @@ pub struct State {
     /// Requests the plugin sent and answers the simulator gave that do not
     /// fit HeyGen's v3 contract (see [`super::contract`]).
     pub(crate) contract_violations: Vec<String>,
+    /// Video Agent sessions, by id.
+    pub(crate) sessions: BTreeMap<String, Session>,
+    /// Video translations, by id.
+    pub(crate) translations: BTreeMap<String, Job>,
+    /// Lipsyncs, by id.
+    pub(crate) lipsyncs: BTreeMap<String, Job>,
+    /// The last job number handed out.
+    pub(crate) next_job: u64,
 }
 
 impl State {
-    /// Records a new video and returns its id.
-    pub(crate) fn create_video(&mut self, mut video: Video) -> String {
+    /// Records a new video and returns its id. (What counts as a create is
+    /// the request that made it: see [`State::created`].)
+    pub(crate) fn insert_video(&mut self, mut video: Video) -> String {
         self.next_id += 1;
         video.id = format!(
             "{:032x}",
@@ -56,8 +67,13 @@ impl State {
         }
         let id = video.id.clone();
         self.videos.insert(id.clone(), video);
-        self.created += 1;
         id
+    }
+
+    /// A new job's id, `{prefix}{16 hex digits}`.
+    pub(crate) fn new_job_id(&mut self, prefix: &str) -> String {
+        self.next_job += 1;
+        format!("{prefix}{:016x}", 0x5eed_0000_0000_u64 + self.next_job)
     }
 
     /// The video `id`, one status step further along.

@@ -10,6 +10,7 @@ mod config;
 mod discovery;
 mod generations;
 mod guards;
+mod jobs;
 mod legacy;
 mod mcp;
 mod pool;

@@ -564,3 +564,42 @@ async fn the_newest_revision_lists_and_calls_without_initialize() {
     assert_eq!(card["status"], "completed", "{card}");
     session.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_agent_wait_reports_heygens_own_progress() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
+    let (session, mut progress) = connect_to(&sim).await;
+    let created = structured(
+        &call(
+            &session,
+            "create_video_from_prompt",
+            json!({"prompt": "A video about bread"}),
+        )
+        .await,
+    );
+    let id = created["session_id"].as_str().unwrap().to_owned();
+    let waited = structured(
+        &call(
+            &session,
+            "wait_for_video_agent",
+            json!({"session_id": id, "timeout_seconds": 30}),
+        )
+        .await,
+    );
+    assert_eq!(waited["status"], "completed", "{waited}");
+    let mut notes = Vec::new();
+    while let Ok(note) = progress.try_recv() {
+        notes.push((note.progress, note.total, note.message.unwrap_or_default()));
+    }
+    // The session's own progress (thinking 10, generating 60, completed 100),
+    // out of 100, one notification per poll that said something new.
+    assert_eq!(
+        notes,
+        [
+            (10.0, Some(100.0), "HeyGen status: thinking".to_owned()),
+            (60.0, Some(100.0), "HeyGen status: generating".to_owned()),
+            (100.0, Some(100.0), "HeyGen status: completed".to_owned()),
+        ]
+    );
+    session.cancel().await.unwrap();
+}

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use heygen_host::reliability::{Plugins, bad_inputs, faults, run};
+use heygen_host::reliability::{Plugins, WAIT_SECONDS, bad_inputs, faults, run};
 use heygen_host::runtime::Runtime;
 use heygen_plugin::actions::ALL;
 
@@ -25,6 +25,9 @@ async fn the_matrix_holds() {
         .map(|input| input.generations.len())
         .sum();
     assert_eq!(figures.bad_inputs, bad_inputs);
+    // The seven creates that take an idempotency_key, each repeated with it
+    // after each of three lost answers, on both generations.
+    assert_eq!(figures.key_repeats, 7 * 3 * 2);
     assert_eq!(figures.traps, 0);
     assert_eq!(figures.key_leaks, 0);
     assert_eq!(figures.double_creates, 0);
@@ -33,5 +36,11 @@ async fn the_matrix_holds() {
         figures.longest_failure.0 < Duration::from_secs(10),
         "{:?}",
         figures.longest_failure
+    );
+    // A wait never runs past its own timeout_seconds (and the host's grace).
+    assert!(
+        figures.longest_wait.0 < Duration::from_secs(WAIT_SECONDS + 2),
+        "{:?}",
+        figures.longest_wait
     );
 }

@@ -2,8 +2,11 @@
 //! `{"data": …}` answers, `{"error": {code, message, param}}` errors, strict
 //! bodies, and `Idempotency-Key` replays for every route that creates.
 
+mod agent;
 mod discovery;
 mod envelope;
+mod lipsyncs;
+mod translations;
 mod videos;
 mod webhooks;
 
@@ -17,7 +20,14 @@ use envelope::error;
 /// Every v3 endpoint the simulator answers: one table, its rows kept by
 /// area beside their handlers (so a new endpoint is one row and its handler,
 /// in one file).
-const ROUTES: [&[Route]; 3] = [videos::ROUTES, discovery::ROUTES, webhooks::ROUTES];
+const ROUTES: [&[Route]; 6] = [
+    videos::ROUTES,
+    discovery::ROUTES,
+    webhooks::ROUTES,
+    agent::ROUTES,
+    translations::ROUTES,
+    lipsyncs::ROUTES,
+];
 
 /// Answers a v3 request: an unknown route gets HeyGen's HTML 404, a request
 /// without an accepted key a 401, a create runs under its `Idempotency-Key`.
@@ -39,7 +49,13 @@ pub(crate) fn handle(state: &mut State, recorded: &super::request::Recorded) -> 
         return refused;
     }
     let answer = if route.creates {
-        idempotent(state, &req, route.handler)
+        let answer = idempotent(state, &req, route.handler);
+        // One create per request HeyGen acted on (a replay acts on nothing),
+        // however many things it made (a translation per language).
+        if (200..300).contains(&answer.status) && !answer.has_header("idempotent-replayed") {
+            state.created += 1;
+        }
+        answer
     } else {
         (route.handler)(state, &req)
     };

@@ -117,7 +117,7 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
         );
     }
     let fails = avatar.as_deref() == Some(data::FAILING_TALKING_PHOTO);
-    let id = state.create_video(Video {
+    let id = state.insert_video(Video {
         callback_id,
         ..Video::new(title, script.chars().count(), caption, fails, false)
     });
@@ -222,7 +222,7 @@ fn create_from_template(state: &mut State, req: &Request<'_>) -> SimAnswer {
         Ok(v) => v,
         Err(problem) => return invalid(problem),
     };
-    let id = state.create_video(Video {
+    let id = state.insert_video(Video {
         callback_id,
         ..Video::new(title.clone(), text.max(40), caption, false, false)
     });

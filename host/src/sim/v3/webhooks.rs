@@ -71,7 +71,6 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
     };
     let answer = SimAnswer::json(200, &json!({ "data": endpoint.to_json(true) }));
     state.endpoints.insert(endpoint.id.clone(), endpoint);
-    state.created += 1;
     answer
 }
 

@@ -1,0 +1,67 @@
+//! Lipsyncs on v3: `POST /v3/lipsyncs` and `GET /v3/lipsyncs/{id}`.
+
+use serde_json::{Map, Value, json};
+
+use super::envelope::error;
+use super::translations::fetch;
+use crate::sim::answer::SimAnswer;
+use crate::sim::jobs::Job;
+use crate::sim::request::json_body;
+use crate::sim::routes::{Request, Route};
+use crate::sim::state::{State, unix_now};
+
+/// The lipsync routes.
+pub(crate) const ROUTES: &[Route] = &[
+    Route::create("POST", "/v3/lipsyncs", create),
+    Route::new("GET", "/v3/lipsyncs/{lipsync_id}", get),
+];
+
+/// `POST /v3/lipsyncs`: a pending lipsync.
+fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
+    let body: Map<String, Value> = json_body(req)
+        .ok()
+        .and_then(|b| b.as_object().cloned())
+        .unwrap_or_default();
+    let fails = match (
+        fetch(&body["video"], "video"),
+        fetch(&body["audio"], "audio"),
+    ) {
+        (Ok(video), Ok(audio)) => video || audio,
+        (Err(refused), _) | (_, Err(refused)) => return refused,
+    };
+    let id = state.new_job_id("ls_");
+    let job = Job {
+        id: id.clone(),
+        polls: u32::from(state.quick_renders),
+        quick_since: state.quick_renders.then(std::time::Instant::now),
+        fails,
+        language: None,
+        title: body.get("title").and_then(Value::as_str).map(str::to_owned),
+        caption: body.get("enable_caption").and_then(Value::as_bool) == Some(true),
+        callback_id: body
+            .get("callback_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        created_at: unix_now(),
+    };
+    state.lipsyncs.insert(id.clone(), job);
+    SimAnswer::json(200, &json!({"data": {"lipsync_id": id}}))
+}
+
+/// `GET /v3/lipsyncs/{id}`: the lipsync, one step further along.
+fn get(state: &mut State, req: &Request<'_>) -> SimAnswer {
+    let id = req.param("lipsync_id");
+    match state.lipsyncs.get_mut(id) {
+        Some(job) => {
+            let snapshot = job.clone();
+            job.polls += 1;
+            SimAnswer::json(200, &json!({"data": snapshot.lipsync_json()}))
+        }
+        None => error(
+            404,
+            "not_found",
+            &format!("Lipsync {id} not found"),
+            Some("lipsync_id"),
+        ),
+    }
+}
