@@ -88,7 +88,7 @@ impl Figures {
         out += &row(
             "double creates",
             format!(
-                "{} (in {} create cases where the simulator made the video or endpoint, then lost, stalled or garbled the answer)",
+                "{} (in {} create cases where the simulator made the video, job or endpoint, then lost, stalled or garbled the answer)",
                 self.double_creates, self.processed_creates
             ),
         );
