@@ -8,8 +8,9 @@ profile, but with symbol names kept (`strip = false`, v0 mangling, so a
 generic like `run::<CreateLipsync>` carries the action's type), in
 `target/size-by-action`; then reads the main core module's code section and
 name section and adds up each function's body size under the action whose
-module (`create_lipsync`) or type (`CreateLipsync`) its name contains; the
-rest is shared code (the runner, JSON, the HTTP client, std).
+export (`#create-lipsync`, into which LTO inlines most of an action), module
+(`create_lipsync`) or type (`CreateLipsync`) its name contains; the rest is
+shared code (the runner, JSON, the HTTP client, std).
 
 Before `wasm-opt`, which the published plugin goes through (it takes about a
 sixth off): the figures are for comparing actions, not the shipped size.
@@ -137,7 +138,10 @@ def main():
     funcs = functions(main_module(path.read_bytes()))
     names = actions()
     # Longest names first, so `get_video_agent_session` is not taken for `get_video`.
-    patterns = sorted(((a, re.compile(rf"{len(a)}{a}|{len(camel(a))}{camel(a)}")) for a in names),
+    # The export (`…#create-lipsync`, into which LTO inlines most of the
+    # action), the module path and the type of its generic instances.
+    patterns = sorted(((a, re.compile(rf"#{a.replace('_', '-')}$|{a}(?![a-z_])|{camel(a)}(?![a-z])"))
+                       for a in names),
                       key=lambda p: -len(p[0]))
     by_action = Counter()
     for name, size in funcs.items():
