@@ -3,6 +3,7 @@
 //! pages.
 
 use crate::api::{Page, bad_response, error_from_status};
+use crate::checks::check_idempotency_key;
 use crate::config::{Config, Generation};
 use crate::error::Error;
 use crate::key::ApiKey;
@@ -52,13 +53,35 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Says what this call's create makes (`video`, `translation`, …, for
-    /// its errors) and the caller's `Idempotency-Key` for it, if any (checked
-    /// already: [`crate::checks::check_idempotency_key`]), which is then sent
-    /// in place of a fresh one.
-    pub fn creating(&mut self, what: &'static str, idempotency_key: Option<String>) {
+    /// Readies this call for a create of `what` (`video`, `translation`, …:
+    /// its errors name it) with the caller's `idempotency_key`, checked and
+    /// sent as HeyGen's `Idempotency-Key` (v3; without one a fresh key is
+    /// drawn). The legacy API has no such header, so a key given there is
+    /// refused before anything is sent.
+    pub fn start_create(
+        &mut self,
+        what: &'static str,
+        idempotency_key: Option<&str>,
+    ) -> Result<(), Error> {
+        let key = idempotency_key.map(check_idempotency_key).transpose()?;
+        if key.is_some() && self.config().generation == Generation::Legacy {
+            return Err(Error::Unsupported(
+                "idempotency_key does not exist on HeyGen's legacy API (it has no Idempotency-Key): leave it unset, or ask the host's operator to set HEYGEN_API_VERSION=v3".into(),
+            ));
+        }
         self.creates = what;
-        self.idempotency_key = idempotency_key;
+        self.idempotency_key = key;
+        Ok(())
+    }
+
+    /// `read` (this create's answer, read) with an unreadable answer marked
+    /// as one after which HeyGen may have created it anyway: a 2xx means it
+    /// probably did.
+    pub fn after_create<T>(&self, read: Result<T, Error>) -> Result<T, Error> {
+        read.map_err(|e| match e {
+            Error::BadResponse { .. } => self.maybe_created(e),
+            other => other,
+        })
     }
 
     /// `error` (of this call's create) marked as one after which HeyGen may

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::translate_video::RenderMode;
 use super::{Action, Kind};
-use crate::api::{Tracking, after_create, bad_response, media, start_create, text, v3};
+use crate::api::{Tracking, bad_response, media, text, v3};
 use crate::call::Call;
 use crate::error::Error;
 use crate::outbound::{HttpRequest, HttpResponse};
@@ -59,11 +59,11 @@ impl Action for CreateLipsync {
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
         let request = request(args)?;
-        start_create(call, "lipsync", args.idempotency_key.as_deref())?;
+        call.start_create("lipsync", args.idempotency_key.as_deref())?;
         // HeyGen does not document that it honours the key here: an attempt
         // that may have reached it is not repeated (`Effect::Create`).
         let resp = call.exchange(request, Effect::Create)?;
-        after_create(call, parse(&resp))
+        call.after_create(parse(&resp))
     }
 }
 

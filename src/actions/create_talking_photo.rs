@@ -5,7 +5,6 @@
 use serde_json::json;
 
 use super::{Action, Kind};
-use crate::api::start_create;
 use crate::api::CreatedVideo;
 use crate::api::{Tracking, legacy, v3};
 use crate::call::Call;
@@ -105,13 +104,13 @@ impl Action for CreateTalkingPhoto {
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
         let request = v3_request(args)?;
-        start_create(call, "video", args.idempotency_key.as_deref())?;
+        call.start_create("video", args.idempotency_key.as_deref())?;
         v3::create(call, request)
     }
 
     fn legacy(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
         let request = legacy_request(args)?;
-        start_create(call, "video", args.idempotency_key.as_deref())?;
+        call.start_create("video", args.idempotency_key.as_deref())?;
         legacy::create(call, request)
     }
 }

@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::create_talking_photo::{TalkingStyle, add_v3_options};
 use super::{Action, Kind};
-use crate::api::start_create;
 use crate::api::CreatedVideo;
 use crate::api::{Tracking, v3};
 use crate::call::Call;
@@ -59,7 +58,7 @@ impl Action for CreateTalkingPhotoFromImage {
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<CreatedVideo, Error> {
         let request = request(args)?;
-        start_create(call, "video", args.idempotency_key.as_deref())?;
+        call.start_create("video", args.idempotency_key.as_deref())?;
         v3::create(call, request)
     }
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Action, Kind};
-use crate::api::{Tracking, after_create, bad_response, files, start_create, text, v3};
+use crate::api::{Tracking, bad_response, files, text, v3};
 use crate::call::Call;
 use crate::checks::{check_id, check_text};
 use crate::error::Error;
@@ -86,11 +86,11 @@ impl Action for CreateVideoFromPrompt {
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
         let request = request(args)?;
-        start_create(call, "video", args.idempotency_key.as_deref())?;
+        call.start_create("video", args.idempotency_key.as_deref())?;
         // HeyGen does not document that it honours the key here: an attempt
         // that may have reached it is not repeated (`Effect::Create`).
         let resp = call.exchange(request, Effect::Create)?;
-        after_create(call, parse(&resp))
+        call.after_create(parse(&resp))
     }
 }
 

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use super::list_webhook_endpoints::events;
 use super::{Action, Kind};
-use crate::api::{after_create, start_create};
 use crate::api::{bad_response, text, v3};
 use crate::call::Call;
 use crate::checks::{check_https_url, check_id};
@@ -72,11 +71,11 @@ impl Action for CreateWebhookEndpoint {
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
         let request = request(args)?;
-        start_create(call, "webhook endpoint", args.idempotency_key.as_deref())?;
+        call.start_create("webhook endpoint", args.idempotency_key.as_deref())?;
         let resp = call
             .exchange(request, Effect::IdempotentCreate)
             .map_err(registered)?;
-        after_create(call, parse(&resp)).map_err(registered)
+        call.after_create(parse(&resp)).map_err(registered)
     }
 }
 

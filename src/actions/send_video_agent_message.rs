@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Action, Kind};
-use crate::api::{after_create, bad_response, files, text, v3};
+use crate::api::{bad_response, files, text, v3};
 use crate::call::Call;
 use crate::checks::{check_id, check_text};
 use crate::error::Error;
@@ -54,9 +54,9 @@ impl Action for SendVideoAgentMessage {
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
         let request = request(args)?;
-        call.creating("message", None);
+        call.start_create("message", None)?;
         let resp = call.exchange(request, Effect::Create)?;
-        after_create(call, parse(&resp))
+        call.after_create(parse(&resp))
     }
 }
 

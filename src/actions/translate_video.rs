@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Action, Kind};
-use crate::api::{Tracking, after_create, bad_response, media, start_create, v3};
+use crate::api::{Tracking, bad_response, media, v3};
 use crate::call::Call;
 use crate::checks::{check_text, whole_number};
 use crate::error::Error;
@@ -74,11 +74,11 @@ impl Action for TranslateVideo {
 
     fn v3(call: &mut Call<'_>, args: &Args) -> Result<Output, Error> {
         let request = request(args)?;
-        start_create(call, "translation", args.idempotency_key.as_deref())?;
+        call.start_create("translation", args.idempotency_key.as_deref())?;
         // HeyGen does not document that it honours the key here: an attempt
         // that may have reached it is not repeated (`Effect::Create`).
         let resp = call.exchange(request, Effect::Create)?;
-        after_create(call, parse(&resp, args.output_languages.len()))
+        call.after_create(parse(&resp, args.output_languages.len()))
     }
 }
 

@@ -55,7 +55,7 @@ pub(crate) fn open(resp: &HttpResponse) -> Result<Value, Error> {
 /// never left is retried) and reads the new video.
 pub(crate) fn create(call: &mut Call<'_>, request: HttpRequest) -> Result<CreatedVideo, Error> {
     let resp = call.exchange(request, Effect::Create)?;
-    super::after_create(call, parse_created(&resp))
+    call.after_create(parse_created(&resp))
 }
 
 /// A created video: `data.video_id`. Legacy answers carry no status.

@@ -12,9 +12,7 @@ pub mod variables;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::call::Call;
-use crate::checks::{check_https_url, check_id, check_idempotency_key, check_text};
-use crate::config::Generation;
+use crate::checks::{check_https_url, check_id, check_text};
 use crate::error::Error;
 use crate::limits::{MAX_CALLBACK_ID_CHARS, MAX_TITLE_CHARS};
 use crate::outbound::HttpResponse;
@@ -124,25 +122,6 @@ pub(crate) fn created(
     })
 }
 
-/// Readies `call` for a create of `what` (`video`, `translation`, …: its
-/// errors name it) with the caller's `idempotency_key`, checked and sent as
-/// HeyGen's `Idempotency-Key` (v3). The legacy API has no such header, so a
-/// key given there is refused before anything is sent.
-pub(crate) fn start_create(
-    call: &mut Call<'_>,
-    what: &'static str,
-    idempotency_key: Option<&str>,
-) -> Result<(), Error> {
-    let key = idempotency_key.map(check_idempotency_key).transpose()?;
-    if key.is_some() && call.config().generation == Generation::Legacy {
-        return Err(Error::Unsupported(
-            "idempotency_key does not exist on HeyGen's legacy API (it has no Idempotency-Key): leave it unset, or ask the host's operator to set HEYGEN_API_VERSION=v3".into(),
-        ));
-    }
-    call.creating(what, key);
-    Ok(())
-}
-
 /// A media input given as exactly one of an https URL (`url_field`) and an
 /// asset id (`id_field`), as v3 takes it: `{"type": "url", "url"}` or
 /// `{"type": "asset_id", "asset_id"}`.
@@ -187,15 +166,6 @@ pub(crate) fn files(
         }
     }
     Ok((!files.is_empty()).then_some(Value::Array(files)))
-}
-
-/// `read` (a create's answer, read) with an unreadable answer marked as one
-/// after which HeyGen may have created it anyway: a 2xx means it probably did.
-pub(crate) fn after_create<T>(call: &Call<'_>, read: Result<T, Error>) -> Result<T, Error> {
-    read.map_err(|e| match e {
-        Error::BadResponse { .. } => call.maybe_created(e),
-        other => other,
-    })
 }
 
 /// HeyGen's 2xx answer body as JSON, or why it cannot be read.

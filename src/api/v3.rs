@@ -50,7 +50,7 @@ pub(crate) fn data(resp: &HttpResponse) -> Result<Value, Error> {
 /// reads the new video.
 pub(crate) fn create(call: &mut Call<'_>, request: HttpRequest) -> Result<CreatedVideo, Error> {
     let resp = call.exchange(request, Effect::IdempotentCreate)?;
-    super::after_create(call, parse_created(&resp))
+    call.after_create(parse_created(&resp))
 }
 
 /// Deletes what `path` names (retried like a read: deleting twice is

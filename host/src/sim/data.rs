@@ -478,6 +478,13 @@ pub fn iso8601(secs: u64) -> String {
     )
 }
 
+/// Seconds since the Unix epoch, now.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -9,8 +9,8 @@ use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use serde_json::json;
 
+use super::data::unix_now;
 use super::data::{Delivery, Endpoint, Stage, Video};
-use super::state::unix_now;
 
 /// The deliveries of a render that just ended (`video` as its status answer
 /// reports it): one to each of `endpoints` that wants the event, numbered on

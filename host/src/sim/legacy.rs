@@ -10,7 +10,7 @@ use super::check::{
     opt_string, string,
 };
 use super::data::{self, Stage, Video};
-use super::request::{Recorded, authorized, json_body, query};
+use super::request::{Recorded, json_body, query};
 use super::routes::{self, Request, Route};
 use super::state::State;
 
@@ -35,7 +35,7 @@ pub(crate) fn handle(state: &mut State, recorded: &Recorded) -> SimAnswer {
     let Some((route, req)) = routes::find(ROUTES, recorded) else {
         return SimAnswer::html_404();
     };
-    let answer = if !authorized(state, &req) {
+    let answer = if !state.authorizes(&req) {
         if req.path.starts_with("/v1/") {
             v1_error(401, 400112, "Unauthorized")
         } else {

@@ -4,7 +4,6 @@
 use serde_json::Value;
 
 use super::check;
-use super::state::State;
 
 /// A request as the simulator received it.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,12 +49,6 @@ impl Recorded {
             None => self.path.clone(),
         }
     }
-}
-
-/// Whether the request carries an accepted `X-Api-Key`.
-pub(crate) fn authorized(state: &State, req: &Recorded) -> bool {
-    req.header("x-api-key")
-        .is_some_and(|key| state.keys.iter().any(|k| k == key))
 }
 
 /// Query parameters, percent-decoded.

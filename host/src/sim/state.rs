@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde_json::Value;
 
-use super::data::{self, Video};
+use super::data::{self, Video, unix_now};
 use super::deliveries;
 use super::faults::Fault;
 use super::jobs::{Job, Session};
@@ -52,6 +52,12 @@ pub struct State {
 }
 
 impl State {
+    /// Whether `req` carries an accepted `X-Api-Key`.
+    pub(crate) fn authorizes(&self, req: &Recorded) -> bool {
+        req.header("x-api-key")
+            .is_some_and(|key| self.keys.iter().any(|k| k == key))
+    }
+
     /// Records a new video and returns its id. (What counts as a create is
     /// the request that made it: see [`State::created`].)
     pub(crate) fn insert_video(&mut self, mut video: Video) -> String {
@@ -89,10 +95,4 @@ impl State {
         }
         Some(snapshot)
     }
-}
-
-pub(crate) fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }

@@ -9,10 +9,11 @@ use serde_json::{Map, Value, json};
 use super::envelope::{error, paged, refuse};
 use crate::sim::answer::SimAnswer;
 use crate::sim::data::Video;
+use crate::sim::data::unix_now;
 use crate::sim::jobs::{ASSETS, FAILING_PROMPT, STYLES, Session};
 use crate::sim::request::json_body;
 use crate::sim::routes::{Request, Route};
-use crate::sim::state::{State, unix_now};
+use crate::sim::state::State;
 
 /// The Video Agent routes.
 pub(crate) const ROUTES: &[Route] = &[

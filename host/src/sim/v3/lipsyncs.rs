@@ -5,10 +5,11 @@ use serde_json::{Map, Value, json};
 use super::envelope::error;
 use super::translations::fetch;
 use crate::sim::answer::SimAnswer;
+use crate::sim::data::unix_now;
 use crate::sim::jobs::Job;
 use crate::sim::request::json_body;
 use crate::sim::routes::{Request, Route};
-use crate::sim::state::{State, unix_now};
+use crate::sim::state::State;
 
 /// The lipsync routes.
 pub(crate) const ROUTES: &[Route] = &[

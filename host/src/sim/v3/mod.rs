@@ -12,7 +12,7 @@ mod webhooks;
 
 use super::answer::SimAnswer;
 use super::contract;
-use super::request::{authorized, json_body, query};
+use super::request::{json_body, query};
 use super::routes::{self, Handler, Request, Route};
 use super::state::{Replay, State};
 use envelope::error;
@@ -35,7 +35,7 @@ pub(crate) fn handle(state: &mut State, recorded: &super::request::Recorded) -> 
     let Some((route, req)) = routes::find(ROUTES.into_iter().flatten(), recorded) else {
         return SimAnswer::html_404();
     };
-    if !authorized(state, &req) {
+    if !state.authorizes(&req) {
         return error(
             401,
             "unauthorized",

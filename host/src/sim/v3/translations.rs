@@ -6,10 +6,11 @@ use serde_json::{Map, Value, json};
 
 use super::envelope::{error, no_query};
 use crate::sim::answer::SimAnswer;
+use crate::sim::data::unix_now;
 use crate::sim::jobs::{ASSETS, Job, SILENT_MEDIA, TRANSLATION_LANGUAGES};
 use crate::sim::request::json_body;
 use crate::sim::routes::{Request, Route};
-use crate::sim::state::{State, unix_now};
+use crate::sim::state::State;
 
 /// The video translation routes.
 pub(crate) const ROUTES: &[Route] = &[

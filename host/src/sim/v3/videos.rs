@@ -8,10 +8,11 @@ use crate::sim::answer::SimAnswer;
 use crate::sim::check::{
     self, Check, child, choice, object, only, opt_bool, opt_choice, opt_number, opt_string, string,
 };
+use crate::sim::data::unix_now;
 use crate::sim::data::{self, Stage, Video};
 use crate::sim::request::{json_body, query};
 use crate::sim::routes::{Request, Route};
-use crate::sim::state::{State, unix_now};
+use crate::sim::state::State;
 
 /// The video routes.
 pub(crate) const ROUTES: &[Route] = &[

@@ -7,11 +7,12 @@ use serde_json::{Value, json};
 use super::envelope::{error, invalid, paged, refuse};
 use crate::sim::answer::SimAnswer;
 use crate::sim::check::{self, Check, object, only, string};
+use crate::sim::data::unix_now;
 use crate::sim::data::{self, Endpoint};
 use crate::sim::deliveries::new_secret;
 use crate::sim::request::json_body;
 use crate::sim::routes::{Request, Route};
-use crate::sim::state::{State, unix_now};
+use crate::sim::state::State;
 
 /// The webhook endpoint routes.
 pub(crate) const ROUTES: &[Route] = &[
