@@ -62,14 +62,14 @@ async fn per_call(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let video_id = created["video_id"].as_str().unwrap_or_default().to_owned();
     for action in crate::runtime::actions() {
-        // A delete can run once per video or endpoint: timing it would need a
+        // A delete (or a stop) acts once per video, endpoint or session: timing it would need a
         // new one per call, which would time the create as well.
         if heygen_plugin::actions::find(action)
             .is_some_and(|e| e.kind == heygen_plugin::actions::Kind::Delete)
         {
             let _ = writeln!(
                 table.0,
-                "| `{action}` | not timed: each call deletes what it names | | | | | |"
+                "| `{action}` | not timed: each call deletes or stops what it names, once | | | | | |"
             );
             continue;
         }
