@@ -172,7 +172,7 @@ mkdir -p "$out/reference"
 while IFS=$'\t' read -r id gen action label status json; do
     code=0
     ref "$gen" "$action" "$json" >"$out/reference/$id.json" 2>"$work/ref.err" || code=$?
-    [ $code -le 1 ] || why reference "$id" "heygen-host call exited $code: $(tail -1 "$work/ref.err")"
+    [ $code -le 1 ] || why reference "$id" "heygen-host call exited $code: $(grep -v "^[[:space:]]*$" "$work/ref.err" | head -4 | tr -s " \n" " ")"
 done <"$out/cases.tsv"
 cp "$out/manifest.json" "$out/reference/manifest.json"
 host_row reference "\`heygen-host call\` (reference)" "$host_version"
@@ -190,7 +190,7 @@ while IFS=$'\t' read -r id gen action label status json; do
         --env HEYGEN_API_VERSION="$gen" --env HEYGEN_FACE_OPEN=1 --invoke "$call" "$plugin" \
         >"$work/wave.out" 2>"$work/wave.err" </dev/null || code=$?
     if [ $code -ne 0 ]; then
-        why wasmtime-run "$id" "wasmtime run exited $code: $(tail -1 "$work/wave.err")"
+        why wasmtime-run "$id" "wasmtime run exited $code: $(grep -v "^[[:space:]]*$" "$work/wave.err" | head -4 | tr -s " \n" " ")"
     elif ! $conform from-wave "$out/manifest.json" "$action" <"$work/wave.out" >"$out/wasmtime-run/$id.json" 2>"$work/wave.err"; then
         why wasmtime-run "$id" "unreadable WAVE output: $(head -c 200 "$work/wave.out")"
     fi

@@ -92,6 +92,9 @@ def wave_call(manifest, action, args):
             continue
         wave = wave_value(props[f], value)
         fields.append("%s: %s" % (f.replace("_", "-"), wave if f in required else "some(%s)" % wave))
+    if not fields:
+        # `{}` is WAVE's empty flags, not a record: name a field as `none`.
+        fields.append("%s: none" % next(iter(props)).replace("_", "-"))
     return "%s({%s})" % (name, ", ".join(fields))
 
 
