@@ -8,8 +8,8 @@ use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 
-use super::guards::within_budget;
-use super::settings::Settings;
+use super::guards::{deadline_ticks, within_budget};
+use super::settings::{Settings, call_budget};
 use super::{HTTP_FACE_WASM, HostFeatures, HostState, Runtime};
 
 /// The HTTP-face component, ready to serve requests in-process.
@@ -52,7 +52,22 @@ impl HttpFace {
         request: http::Request<Bytes>,
     ) -> Result<HttpAnswer> {
         let mut store = self.runtime.store(settings);
-        let budget = store.data().budget;
+        // A wait (`POST /actions/wait_for_…`) gets its own `timeout_seconds`,
+        // as `Session::call` gives it.
+        let budget = match request
+            .uri()
+            .path()
+            .strip_prefix("/actions/")
+            .and_then(heygen_plugin::actions::find)
+        {
+            Some(entry) => {
+                let args = serde_json::from_slice(request.body()).unwrap_or_default();
+                call_budget(settings.budget(), entry, &args)
+            }
+            None => settings.budget(),
+        };
+        store.data_mut().budget = budget;
+        store.set_epoch_deadline(deadline_ticks(budget));
         let (parts, body) = request.into_parts();
         let request = hyper::Request::from_parts(
             parts,

@@ -546,3 +546,52 @@ async fn a_bad_key_is_refused_before_sending() {
     }
     assert!(case.requests().is_empty());
 }
+
+/// The HTTP face under `heygen-host` gives a wait its own `timeout_seconds`,
+/// not `HEYGEN_TIMEOUT_MS` (1 s here, which the host would stop at 6.2 s with
+/// its grace): a wait that outlasts six 503s runs to the end.
+#[tokio::test]
+async fn the_http_face_lets_a_wait_run_for_its_timeout_seconds() {
+    use heygen_host::runtime::{GRACE, HttpFace, Runtime};
+    let mut case = quick_case();
+    case.set("HEYGEN_TIMEOUT_MS", Some("1000"));
+    case.set("HEYGEN_FACE_OPEN", Some("1"));
+    let created = case
+        .call(
+            "create_video_from_prompt",
+            json!({"prompt": "A slow video"}),
+        )
+        .await;
+    let id = created["session_id"].as_str().unwrap().to_owned();
+    case.sim.push_fault(Fault::times(
+        6,
+        FaultKind::Respond {
+            status: 503,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: br#"{"error":{"code":"service_unavailable","message":"busy"}}"#.to_vec(),
+        },
+    ));
+    let face = HttpFace::embedded(&Runtime::new().unwrap()).unwrap();
+    let started = std::time::Instant::now();
+    let request = http::Request::post("http://localhost/actions/wait_for_video_agent")
+        .body(bytes::Bytes::from(
+            json!({"session_id": id, "timeout_seconds": 40}).to_string(),
+        ))
+        .unwrap();
+    let answer = face
+        .request(&case.settings(), request)
+        .await
+        .expect("an answer");
+    let output: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(
+        (answer.status, output["status"].as_str()),
+        (200, Some("completed")),
+        "{output}"
+    );
+    // Long enough that the settings' budget and the grace would have ended it.
+    assert!(
+        started.elapsed() > Duration::from_secs(1) + GRACE,
+        "{:?}",
+        started.elapsed()
+    );
+}
