@@ -93,6 +93,11 @@ pub(crate) fn wait<S>(
     }
 }
 
+/// Whether a translation or a lipsync has ended (`completed` or `failed`).
+pub(crate) fn job_ended(status: Option<&str>) -> bool {
+    matches!(status, Some("completed" | "failed"))
+}
+
 /// Whether a poll's error cannot improve by waiting: the job or the key is
 /// unknown or refused, or the host or configuration refuses the call.
 pub(crate) fn ends_the_wait(error: &Error) -> bool {

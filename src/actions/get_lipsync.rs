@@ -3,9 +3,8 @@
 
 use serde::Serialize;
 
-use super::get_video_translation::failure;
 use super::{Action, Kind};
-use crate::api::{bad_response, number, text, v3};
+use crate::api::{bad_response, job_failure, number, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
 use crate::error::Error;
@@ -72,7 +71,7 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
     let id = text(&data, "id").ok_or_else(|| bad_response(resp, "no `id` in `data`"))?;
     let status = text(&data, "status");
     Ok(Output {
-        failure: failure("lipsync_failed", status.as_deref(), text(&data, "failure_message")),
+        failure: job_failure("lipsync_failed", status.as_deref(), text(&data, "failure_message")),
         lipsync_id: Some(id),
         status,
         video_url: text(&data, "video_url"),

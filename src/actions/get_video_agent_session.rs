@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Action, Kind};
-use crate::api::{bad_response, text, v3};
+use crate::api::{bad_response, job_failure, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
 use crate::error::Error;
@@ -95,17 +95,13 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
         })
         .collect();
     let status = text(&data, "status");
-    let failure = (status.as_deref() == Some("failed")).then(|| {
-        let reasons: Vec<&str> = all
-            .iter()
-            .filter(|m| m.r#type == "error")
-            .map(|m| m.content.as_str())
-            .collect();
-        match reasons.is_empty() {
-            true => "agent_failed: HeyGen gave no reason".to_owned(),
-            false => format!("agent_failed: {}", reasons.join(" ")),
-        }
-    });
+    let reasons: Vec<&str> = all
+        .iter()
+        .filter(|m| m.r#type == "error")
+        .map(|m| m.content.as_str())
+        .collect();
+    let reason = (!reasons.is_empty()).then(|| reasons.join(" "));
+    let failure = job_failure("agent_failed", status.as_deref(), reason);
     let skip = all.len().saturating_sub(AGENT_MESSAGES_SHOWN);
     Ok(Output {
         session_id: Some(session_id),

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Action, Kind};
-use crate::api::{bad_response, number, text, v3};
+use crate::api::{bad_response, job_failure, number, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
 use crate::error::Error;
@@ -76,7 +76,7 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
     let id = text(&data, "id").ok_or_else(|| bad_response(resp, "no `id` in `data`"))?;
     let status = text(&data, "status");
     Ok(Output {
-        failure: failure("translation_failed", status.as_deref(), text(&data, "failure_message")),
+        failure: job_failure("translation_failed", status.as_deref(), text(&data, "failure_message")),
         video_translation_id: Some(id),
         status,
         output_language: text(&data, "output_language"),
@@ -86,21 +86,6 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
         vtt_caption_url: text(&data, "vtt_caption_url"),
         duration: number(&data, "duration"),
     })
-}
-
-/// A failed job's `error`: `prefix:` and HeyGen's reason.
-pub(crate) fn failure(prefix: &str, status: Option<&str>, reason: Option<String>) -> Option<String> {
-    (status == Some("failed")).then(|| {
-        format!(
-            "{prefix}: {}",
-            reason.unwrap_or_else(|| "HeyGen gave no reason".into())
-        )
-    })
-}
-
-/// Whether a translation or a lipsync has ended.
-pub(crate) fn ended(status: Option<&str>) -> bool {
-    matches!(status, Some("completed" | "failed"))
 }
 
 #[cfg(test)]

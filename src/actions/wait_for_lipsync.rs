@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::get_lipsync;
-use super::get_video_translation::ended;
+use crate::wait::job_ended;
 use super::{Action, Kind};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -61,7 +61,7 @@ impl Action for WaitForLipsync {
             call,
             args.timeout_seconds.as_ref(),
             &mut |call| get_lipsync::read(call, &id),
-            |l| ended(l.status.as_deref()),
+            |l| job_ended(l.status.as_deref()),
         )?;
         let l = waited.state;
         Ok(Output {

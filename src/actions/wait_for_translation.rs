@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::get_video_translation::{self, ended};
+use super::get_video_translation;
+use crate::wait::job_ended;
 use super::{Action, Kind};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -65,7 +66,7 @@ impl Action for WaitForTranslation {
             call,
             args.timeout_seconds.as_ref(),
             &mut |call| get_video_translation::read(call, &id),
-            |t| ended(t.status.as_deref()),
+            |t| job_ended(t.status.as_deref()),
         )?;
         let t = waited.state;
         Ok(Output {

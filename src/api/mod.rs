@@ -303,6 +303,21 @@ pub(crate) fn video_state(
     }
 }
 
+/// A failed job's `error` (a translation, a lipsync, an agent session):
+/// `prefix:` and HeyGen's reason.
+pub(crate) fn job_failure(
+    prefix: &str,
+    status: Option<&str>,
+    reason: Option<String>,
+) -> Option<String> {
+    (status == Some("failed")).then(|| {
+        format!(
+            "{prefix}: {}",
+            reason.unwrap_or_else(|| "HeyGen gave no reason".into())
+        )
+    })
+}
+
 /// The `video_failed:` line for a failed render.
 pub(crate) fn failure_text(code: Option<String>, message: Option<String>) -> String {
     let reason = match (code, message) {

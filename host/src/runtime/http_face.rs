@@ -9,7 +9,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 
 use super::guards::{deadline_ticks, within_budget};
-use super::settings::{Settings, call_budget};
+use super::settings::{Settings, action_budget};
 use super::{HTTP_FACE_WASM, HostFeatures, HostState, Runtime};
 
 /// The HTTP-face component, ready to serve requests in-process.
@@ -54,15 +54,10 @@ impl HttpFace {
         let mut store = self.runtime.store(settings);
         // A wait (`POST /actions/wait_for_…`) gets its own `timeout_seconds`,
         // as `Session::call` gives it.
-        let budget = match request
-            .uri()
-            .path()
-            .strip_prefix("/actions/")
-            .and_then(heygen_plugin::actions::find)
-        {
-            Some(entry) => {
+        let budget = match request.uri().path().strip_prefix("/actions/") {
+            Some(action) => {
                 let args = serde_json::from_slice(request.body()).unwrap_or_default();
-                call_budget(settings.budget(), entry, &args)
+                action_budget(settings.budget(), action, &args)
             }
             None => settings.budget(),
         };

@@ -7,7 +7,7 @@ use wasmtime::Store;
 use wasmtime::component::{Component, ComponentExportIndex, Instance, InstancePre, Val};
 
 use super::guards::{deadline_ticks, within_budget};
-use super::settings::{Settings, call_budget};
+use super::settings::{Settings, action_budget};
 use super::{ACTIONS_INTERFACE, HostFeatures, HostState, PLUGIN_WASM, Runtime, actions};
 use crate::wit_values;
 
@@ -91,14 +91,11 @@ pub struct Session {
 impl Session {
     /// Runs `action` (card name) with card-named JSON `args`, and returns the
     /// output record as the card's JSON.
-    /// Its time limit is [`call_budget`]'s: a wait gets its `timeout_seconds`.
+    /// Its time limit is [`super::call_budget`]'s: a wait gets its `timeout_seconds`.
     pub async fn call(&mut self, action: &str, args: &Value) -> Result<Value, CallError> {
         let params = self.params(action, args)?;
         let state = self.store.data_mut();
-        state.budget = match heygen_plugin::actions::find(action) {
-            Some(entry) => call_budget(state.settings_budget, entry, args),
-            None => state.settings_budget,
-        };
+        state.budget = action_budget(state.settings_budget, action, args);
         self.call_values(action, params)
             .await
             .map(|result| wit_values::to_json(&result))

@@ -28,6 +28,12 @@ pub fn call_budget(budget: Duration, entry: &Entry, args: &Value) -> Duration {
     ))
 }
 
+/// [`call_budget`] for the action named `action` (the settings' `budget`
+/// for a name the registry does not know).
+pub fn action_budget(budget: Duration, action: &str, args: &Value) -> Duration {
+    heygen_plugin::actions::find(action).map_or(budget, |entry| call_budget(budget, entry, args))
+}
+
 /// Which outgoing requests the host lets through.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Allow {

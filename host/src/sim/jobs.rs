@@ -134,6 +134,31 @@ pub struct Job {
 pub const QUICK_STEP: std::time::Duration = std::time::Duration::from_millis(1_500);
 
 impl Job {
+    /// A new job `id` from a create's `body` (its `title`, `enable_caption`
+    /// and `callback_id`): pending, or already running with quick renders.
+    pub fn new(id: String, body: &serde_json::Map<String, Value>, fails: bool, quick: bool) -> Job {
+        let text = |field: &str| body.get(field).and_then(Value::as_str).map(str::to_owned);
+        Job {
+            id,
+            polls: u32::from(quick),
+            quick_since: quick.then(std::time::Instant::now),
+            fails,
+            language: None,
+            title: text("title"),
+            caption: body.get("enable_caption").and_then(Value::as_bool) == Some(true),
+            callback_id: text("callback_id"),
+            created_at: super::data::unix_now(),
+        }
+    }
+
+    /// The job as a status read sees it; the next read sees it one step
+    /// further along.
+    pub fn read(&mut self) -> Job {
+        let snapshot = self.clone();
+        self.polls += 1;
+        snapshot
+    }
+
     /// Its status now.
     pub fn status(&self) -> &'static str {
         let waited = self.quick_since.map_or(0, |since| {

@@ -5,7 +5,6 @@ use serde_json::{Map, Value, json};
 use super::envelope::error;
 use super::translations::fetch;
 use crate::sim::answer::SimAnswer;
-use crate::sim::data::unix_now;
 use crate::sim::jobs::Job;
 use crate::sim::request::json_body;
 use crate::sim::routes::{Request, Route};
@@ -31,20 +30,7 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
         (Err(refused), _) | (_, Err(refused)) => return refused,
     };
     let id = state.new_job_id("ls_");
-    let job = Job {
-        id: id.clone(),
-        polls: u32::from(state.quick_renders),
-        quick_since: state.quick_renders.then(std::time::Instant::now),
-        fails,
-        language: None,
-        title: body.get("title").and_then(Value::as_str).map(str::to_owned),
-        caption: body.get("enable_caption").and_then(Value::as_bool) == Some(true),
-        callback_id: body
-            .get("callback_id")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        created_at: unix_now(),
-    };
+    let job = Job::new(id.clone(), &body, fails, state.quick_renders);
     state.lipsyncs.insert(id.clone(), job);
     SimAnswer::json(200, &json!({"data": {"lipsync_id": id}}))
 }
@@ -53,11 +39,7 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
 fn get(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let id = req.param("lipsync_id");
     match state.lipsyncs.get_mut(id) {
-        Some(job) => {
-            let snapshot = job.clone();
-            job.polls += 1;
-            SimAnswer::json(200, &json!({"data": snapshot.lipsync_json()}))
-        }
+        Some(job) => SimAnswer::json(200, &json!({"data": job.read().lipsync_json()})),
         None => error(
             404,
             "not_found",

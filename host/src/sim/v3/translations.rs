@@ -6,7 +6,6 @@ use serde_json::{Map, Value, json};
 
 use super::envelope::{error, no_query};
 use crate::sim::answer::SimAnswer;
-use crate::sim::data::unix_now;
 use crate::sim::jobs::{ASSETS, Job, SILENT_MEDIA, TRANSLATION_LANGUAGES};
 use crate::sim::request::json_body;
 use crate::sim::routes::{Request, Route};
@@ -77,18 +76,8 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
     for language in languages {
         let id = state.new_job_id("vt_");
         let job = Job {
-            id: id.clone(),
-            polls: u32::from(state.quick_renders),
-            quick_since: state.quick_renders.then(std::time::Instant::now),
-            fails,
             language: Some(language),
-            title: body.get("title").and_then(Value::as_str).map(str::to_owned),
-            caption: body.get("enable_caption").and_then(Value::as_bool) == Some(true),
-            callback_id: body
-                .get("callback_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            created_at: unix_now(),
+            ..Job::new(id.clone(), &body, fails, state.quick_renders)
         };
         state.translations.insert(id.clone(), job);
         ids.push(id);
@@ -100,11 +89,7 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
 fn get(state: &mut State, req: &Request<'_>) -> SimAnswer {
     let id = req.param("video_translation_id");
     match state.translations.get_mut(id) {
-        Some(job) => {
-            let snapshot = job.clone();
-            job.polls += 1;
-            SimAnswer::json(200, &json!({"data": snapshot.translation_json()}))
-        }
+        Some(job) => SimAnswer::json(200, &json!({"data": job.read().translation_json()})),
         None => error(
             404,
             "not_found",
