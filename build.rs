@@ -141,7 +141,9 @@ fn input_schema(
 /// - `may also pass a whole number`: text, or (from JSON) a whole number;
 /// - a whole number: `A to B; default D`;
 /// - a number: `from A to B`;
-/// - a list of text: `A to B of them, each C to D characters`.
+/// - a list of text: `A to B of them, each C to D characters`;
+/// - text from a fixed set: ``Values: `a`, `b` or `c`.`` (the schema's
+///   `enum`; for values WIT cannot name as enum cases, such as `16:9`).
 ///
 /// A string, number or list argument whose doc states none of them fails the
 /// build, so no argument goes to an agent without its limits.
@@ -171,6 +173,9 @@ fn value_schema(
                 .number_range
                 .ok_or_else(|| missing("`from A to B`"))?;
             json!({"type": "number", "minimum": min, "maximum": max})
+        }
+        Type::String if !limits.choices.is_empty() => {
+            json!({"type": "string", "enum": limits.choices})
         }
         Type::String if limits.json_object => json!({"type": ["object", "string"]}),
         Type::String if limits.whole_number_too => json!({"type": ["string", "integer"]}),
@@ -234,6 +239,7 @@ struct Phrases {
     whole_range: Option<(u64, u64, u64)>,
     number_range: Option<(f64, f64)>,
     list: Option<(u64, u64, (u64, u64))>,
+    choices: Vec<String>,
 }
 
 impl Phrases {
@@ -251,6 +257,7 @@ impl Phrases {
         let number = |t: &str| t.replace(',', "").parse::<f64>().ok();
         let text = w.join(" ");
         let mut p = Phrases {
+            choices: one_of(doc),
             url: text.contains("https url"),
             json_object: text.contains("json object text"),
             whole_number_too: text.contains("may also pass a whole number"),
@@ -313,6 +320,25 @@ impl Phrases {
             (None, _) => self.max_chars,
         }
     }
+}
+
+/// The values of ``Values: `a`, `b` or `c`.`` in `doc`, in order (none
+/// without the phrase).
+fn one_of(doc: &str) -> Vec<String> {
+    let doc = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some(at) = doc.find("Values: `") else {
+        return Vec::new();
+    };
+    let mut choices = Vec::new();
+    let mut rest = &doc[at + "Values: ".len()..];
+    while let Some(after) = rest.strip_prefix('`') {
+        let Some(end) = after.find('`') else { break };
+        choices.push(after[..end].to_owned());
+        rest = after[end + 1..]
+            .trim_start_matches([',', ' '])
+            .trim_start_matches("or ");
+    }
+    choices
 }
 
 /// `doc` as the faces that take JSON show it: a WIT name in backticks

@@ -249,6 +249,40 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// Reads pages of a list until `limit` items or its end: `build` makes
+    /// the request for a page of `size` (at most `page_size`, and no more than
+    /// are still wanted) after `token`; `parse` reads a page. A page longer
+    /// than asked for is cut to `limit`.
+    pub fn pages_up_to<I>(
+        &mut self,
+        limit: usize,
+        page_size: usize,
+        build: &dyn Fn(usize, Option<&str>) -> HttpRequest,
+        parse: fn(&HttpResponse) -> Result<Page<I>, Error>,
+    ) -> Result<Vec<I>, Error> {
+        let mut items: Vec<I> = Vec::new();
+        let mut tokens: Vec<String> = Vec::new();
+        while items.len() < limit {
+            let size = (limit - items.len()).min(page_size);
+            let resp =
+                self.exchange(build(size, tokens.last().map(String::as_str)), Effect::Read)?;
+            let page = parse(&resp)?;
+            items.extend(page.items);
+            match page.next_token {
+                None => break,
+                Some(token) if tokens.contains(&token) => {
+                    return Err(bad_response(
+                        &resp,
+                        format!("a page token that repeats an earlier one ({token})"),
+                    ));
+                }
+                Some(token) => tokens.push(token),
+            }
+        }
+        items.truncate(limit);
+        Ok(items)
+    }
+
     /// Reads every page of a list: `build` makes the request for a page token
     /// (`None` for the first), `parse` reads a page. Gives up after `max_pages`
     /// or when HeyGen hands back a token it already gave.

@@ -124,6 +124,24 @@ pub fn check_idempotency_key(value: &str) -> Result<String, Error> {
     }
 }
 
+/// Checks a number argument: finite and from `min` to `max`, which `stated`
+/// spells out for the error (formatting floats would add kilobytes to the
+/// component).
+pub fn check_range(
+    field: &str,
+    value: f64,
+    (min, max): (f64, f64),
+    stated: &str,
+) -> Result<f64, Error> {
+    if value.is_finite() && (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::InvalidInput(format!(
+            "{field} must be a number from {stated}"
+        )))
+    }
+}
+
 /// Checks `scale`: a finite number from 0.0 to 2.0.
 pub fn check_scale(scale: f64) -> Result<f64, Error> {
     if scale.is_finite() && (MIN_SCALE..=MAX_SCALE).contains(&scale) {

@@ -210,6 +210,15 @@ impl fmt::Display for Error {
                         f,
                         "to retry safely, call again with the same arguments and `idempotency_key` `{key}` (HeyGen then answers with what this call created, if it did, and creates nothing new)"
                     ),
+                    None if *what == "asset" => f.write_str(
+                        "an upload was not repeated, so as not to store the file twice; uploading it again is safe but may leave a second copy",
+                    ),
+                    None if *what == "new secret" => f.write_str(
+                        "the endpoint's secret may have changed, and HeyGen shows a new one only once: call rotate_webhook_secret again to get a secret you can see",
+                    ),
+                    None if *what == "speech" => f.write_str(
+                        "it was not repeated, so as not to be billed twice; call again if you still need it",
+                    ),
                     None if *what == "video" => f.write_str(
                         "before creating it again, look for it among your videos at app.heygen.com (or GET /v3/videos), so it is not rendered and billed twice",
                     ),

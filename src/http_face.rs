@@ -21,7 +21,7 @@ use crate::args::parse_arguments;
 use crate::config::Config;
 use crate::config::{FACE_OPEN_VAR, FACE_TOKEN_VAR};
 use crate::error::Failure;
-use crate::limits::MAX_REQUEST_BYTES;
+use crate::limits::{MAX_FILE_REQUEST_BYTES, MAX_REQUEST_BYTES};
 use crate::manifest;
 use crate::port::Port;
 
@@ -135,13 +135,23 @@ pub fn refuse(route: &Route<'_>) -> Answer {
     }
 }
 
-/// The 413 answer for a body over [`MAX_REQUEST_BYTES`], in the action's shape.
+/// The largest request body `entry` takes: [`MAX_REQUEST_BYTES`], or
+/// [`MAX_FILE_REQUEST_BYTES`] for an action that takes a file as base64.
+pub fn body_limit(entry: &Entry) -> usize {
+    if entry.takes_files {
+        MAX_FILE_REQUEST_BYTES
+    } else {
+        MAX_REQUEST_BYTES
+    }
+}
+
+/// The 413 answer for a body over [`body_limit`], in the action's shape.
 pub fn too_large(entry: &Entry) -> Answer {
     entry
         .failure(&Failure {
             message: format!(
-                "invalid_input: the request body is larger than {} KiB; send only the action's arguments",
-                MAX_REQUEST_BYTES / 1024
+                "invalid_input: the request body is larger than {} KiB, this action's limit; send only the action's arguments (a larger file goes by https URL)",
+                body_limit(entry) / 1024
             ),
             http_status: 413,
             retry_after: None,

@@ -115,6 +115,30 @@ pub const MAX_TOLERANCE_SECONDS: u32 = 86_400;
 /// Standard Webhooks and most providers use.
 pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
 
+/// Largest file `upload_asset` sends, and largest photo given as base64, in
+/// bytes (HeyGen takes up to 32 MB; larger files go by https URL).
+pub const MAX_FILE_BYTES: usize = 4 << 20;
+/// [`MAX_FILE_BYTES`] as padded base64 text, in bytes.
+pub const MAX_FILE_BASE64_BYTES: usize = MAX_FILE_BYTES.div_ceil(3) * 4;
+/// Largest request body the HTTP face accepts for an action that takes a file
+/// ([`crate::actions::Entry::takes_files`]): a 4 MiB file as base64, escaped
+/// in JSON, with room for the other arguments.
+pub const MAX_FILE_REQUEST_BYTES: usize = 6 << 20;
+/// Longest `file_name` of `upload_asset`, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 255;
+/// Longest `name` of a new avatar, in characters.
+pub const MAX_AVATAR_NAME_CHARS: usize = 256;
+/// Most video ids `get_video_statuses` takes (HeyGen's limit).
+pub const MAX_STATUS_IDS: usize = 100;
+/// Longest speech `text` of `generate_speech`, in characters.
+pub const MAX_SPEECH_CHARS: usize = 5_000;
+/// Webhook events read per page (HeyGen allows 1 to 100).
+pub const WEBHOOK_EVENTS_PAGE_SIZE: u32 = 100;
+/// `limit` of `list_webhook_events` when unset.
+pub const DEFAULT_EVENT_LIST: u32 = 100;
+/// Largest `limit` of `list_webhook_events`.
+pub const MAX_EVENT_LIST: u32 = 1_000;
+
 /// Largest request body the HTTP face accepts, in bytes; a larger one gets
 /// 413 unread.
 pub const MAX_REQUEST_BYTES: usize = 512 * 1024;

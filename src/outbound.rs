@@ -36,6 +36,9 @@ pub enum Method {
     Post,
     /// A delete: safe to retry (deleting twice leaves the same state).
     Delete,
+    /// A partial update (a webhook endpoint's URL or events): repeating it
+    /// leaves the same state.
+    Patch,
 }
 
 impl Method {
@@ -45,6 +48,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
         }
     }
 }
@@ -62,8 +66,10 @@ pub struct HttpRequest {
     /// Extra headers (e.g. `Idempotency-Key`); the standard ones are added by
     /// [`HttpRequest::header_list`].
     pub headers: Vec<(String, String)>,
-    /// JSON body of a POST.
+    /// Body of a POST or PATCH.
     pub body: Option<Vec<u8>>,
+    /// The body's media type: `application/json` unless set.
+    pub content_type: Option<String>,
 }
 
 impl HttpRequest {
@@ -75,6 +81,7 @@ impl HttpRequest {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: None,
         }
     }
 
@@ -90,10 +97,26 @@ impl HttpRequest {
     pub fn post_json(path: impl Into<String>, body: &serde_json::Value) -> HttpRequest {
         HttpRequest {
             method: Method::Post,
-            path: path.into(),
-            query: Vec::new(),
-            headers: Vec::new(),
             body: Some(body.to_string().into_bytes()),
+            ..HttpRequest::get(path)
+        }
+    }
+
+    /// A PATCH of `body` as JSON to `path`.
+    pub fn patch_json(path: impl Into<String>, body: &serde_json::Value) -> HttpRequest {
+        HttpRequest {
+            method: Method::Patch,
+            ..HttpRequest::post_json(path, body)
+        }
+    }
+
+    /// A POST of `body`, of media type `content_type`, to `path`.
+    pub fn post_bytes(path: impl Into<String>, content_type: String, body: Vec<u8>) -> HttpRequest {
+        HttpRequest {
+            method: Method::Post,
+            body: Some(body),
+            content_type: Some(content_type),
+            ..HttpRequest::get(path)
         }
     }
 
@@ -124,7 +147,8 @@ impl HttpRequest {
             ("user-agent".to_owned(), USER_AGENT.as_bytes().to_vec()),
         ];
         if let Some(body) = &self.body {
-            headers.push(("content-type".into(), b"application/json".to_vec()));
+            let media_type = self.content_type.as_deref().unwrap_or("application/json");
+            headers.push(("content-type".into(), media_type.as_bytes().to_vec()));
             headers.push(("content-length".into(), body.len().to_string().into_bytes()));
         }
         for (name, value) in &self.headers {

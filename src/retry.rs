@@ -24,8 +24,14 @@ pub enum Effect {
     Read,
     /// A v3 create carrying an `Idempotency-Key`: a repeat replays the first answer.
     IdempotentCreate,
-    /// A legacy create: a repeat could create a second video.
+    /// A create without a documented `Idempotency-Key` (a legacy create; a
+    /// v3 create HeyGen documents no key for, which carries one anyway): a
+    /// repeat could create a second one.
     Create,
+    /// A POST that carries no `Idempotency-Key` at all (an upload, speech, a
+    /// secret rotation): retried, like [`Effect::Create`], only when it
+    /// cannot have been acted on.
+    Once,
     /// A delete: a repeat is safe, so it is retried like a read; a final
     /// answer after an attempt HeyGen may have acted on is marked as such
     /// (a 404 then means that attempt did the delete).
@@ -42,7 +48,7 @@ pub fn retryable(effect: Effect, outcome: &Outcome) -> bool {
         (Effect::Read | Effect::IdempotentCreate | Effect::Delete, Ok(resp)) => {
             (500..600).contains(&resp.status)
         }
-        (Effect::Create, Ok(_)) => false,
+        (Effect::Create | Effect::Once, Ok(_)) => false,
         (_, Err(TransportError::NotSent(_))) => true,
         (
             Effect::Read | Effect::IdempotentCreate | Effect::Delete,

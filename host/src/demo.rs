@@ -2,7 +2,9 @@
 //! whole story on HeyGen v3 (credits, an avatar look and a voice, a talking
 //! photo with a `callback_id` waited on to the end, a template filled from its
 //! own variables, a webhook endpoint and a signed delivery verified, a
-//! talking video straight from a photo, listing and deleting), then the
+//! talking video straight from a photo, an uploaded photo made a photo avatar
+//! that speaks, a voice heard first, three renders checked at once, a
+//! rotated webhook secret, listing and deleting), then the
 //! card's five actions on the legacy API. An action the story does not call
 //! yet runs with its registry example. Every call and answer is printed.
 
@@ -135,6 +137,8 @@ impl<W: Write> Demo<'_, W> {
         }
 
         self.jobs(s).await?;
+        self.media(s, sim, &voice, (&endpoint_id, &secret), &video_id)
+            .await?;
 
         self.note("A template: read its variables, change one, render it, wait")?;
         let templates = self.step(s, "list_templates", json!({})).await?;
@@ -276,6 +280,132 @@ impl<W: Write> Demo<'_, W> {
         Ok(())
     }
 
+    /// Uploads, photo avatars, speech, bulk statuses and the rest of a webhook
+    /// endpoint's life: a photo is uploaded, becomes a photo avatar that
+    /// speaks; a voice is heard before use; three renders are checked at
+    /// once; the endpoint's secret is rotated, and a delivery verifies with
+    /// the new secret and not with the old.
+    async fn media(
+        &mut self,
+        s: &mut Session,
+        sim: &Simulator,
+        voice: &str,
+        (endpoint_id, old_secret): (&str, &str),
+        first_video: &str,
+    ) -> Result<()> {
+        use base64::Engine;
+        let photo = base64::engine::general_purpose::STANDARD.encode(demo_png());
+
+        self.note("Hear the voice before spending a render on it")?;
+        self.step(s, "get_voice", json!({"voice_id": voice}))
+            .await?;
+        self.step(
+            s,
+            "generate_speech",
+            json!({"text": "Hi, this is how I sound.", "voice_id": voice}),
+        )
+        .await?;
+
+        self.note("Upload a photo, make a photo avatar of it, and wait until it is ready")?;
+        let asset = self
+            .step(
+                s,
+                "upload_asset",
+                json!({"file_name": "founder.png", "content_base64": photo}),
+            )
+            .await?;
+        let asset_id = text(&asset["asset_id"], "the asset's id")?;
+        let avatar = self
+            .step(s, "create_photo_avatar", json!({"name": "Founder", "image_asset_id": asset_id, "idempotency_key": "demo-avatar-1"}))
+            .await?;
+        let avatar_id = text(&avatar["avatar_id"], "the avatar's look id")?;
+        let ready = self
+            .step(
+                s,
+                "wait_for_avatar",
+                json!({"avatar_id": avatar_id, "timeout_seconds": 30}),
+            )
+            .await?;
+        if ready["status"] != json!("completed") {
+            bail!("the photo avatar did not complete: {ready}");
+        }
+        self.step(s, "get_avatar_look", json!({"avatar_id": avatar_id}))
+            .await?;
+
+        self.note(
+            "Change the endpoint to finished renders only, and rotate its secret (shown only now)",
+        )?;
+        self.step(
+            s,
+            "update_webhook_endpoint",
+            json!({"endpoint_id": endpoint_id, "events": ["avatar_video.success"]}),
+        )
+        .await?;
+        let rotated = self
+            .step(
+                s,
+                "rotate_webhook_secret",
+                json!({"endpoint_id": endpoint_id}),
+            )
+            .await?;
+        let new_secret = text(&rotated["secret"], "the new secret")?;
+
+        self.note("The photo avatar speaks (Avatar IV, 1080p); a second video straight from the same photo as base64")?;
+        let spoken = self
+            .step(s, "create_talking_photo", json!({
+                "talking_photo_id": avatar_id, "voice_id": voice, "engine": "avatar_iv", "resolution": "1080p",
+                "input_text": "I started this company with one photo.", "callback_id": "demo-avatar-video",
+            }))
+            .await?;
+        let spoken_id = text(&spoken["video_id"], "the new video's id")?;
+        let from_bytes = self
+            .step(
+                s,
+                "create_talking_photo_from_image",
+                json!({
+                    "image_base64": photo, "image_media_type": "png", "voice_id": voice,
+                    "input_text": "And this one needed no upload at all.", "aspect_ratio": "9:16",
+                }),
+            )
+            .await?;
+        let bytes_id = text(&from_bytes["video_id"], "the new video's id")?;
+
+        self.note("Check three renders at once, in one request")?;
+        let ids = [first_video, spoken_id.as_str(), bytes_id.as_str()];
+        let statuses = self
+            .step(s, "get_video_statuses", json!({"video_ids": ids}))
+            .await?;
+        if statuses["videos"].as_array().map(Vec::len) != Some(3) {
+            bail!("not three statuses: {statuses}");
+        }
+        self.wait(s, &spoken_id).await?;
+
+        self.note("The finished render's delivery is signed with the new secret: it verifies with it, and not with the old one")?;
+        let delivery = sim
+            .deliveries()
+            .into_iter()
+            .find(|d| d.endpoint_id == endpoint_id && d.body.contains(&spoken_id))
+            .context("the simulator made no delivery for the avatar's video")?;
+        for (secret, valid) in [(new_secret.as_str(), true), (old_secret, false)] {
+            let verified = self
+                .step(s, "verify_webhook", json!({"payload": delivery.body, "signature": delivery.signature, "secret": secret}))
+                .await?;
+            if verified["valid"] != json!(valid) {
+                bail!(
+                    "the delivery's check with the {} secret gave {verified}",
+                    if valid { "new" } else { "old" }
+                );
+            }
+        }
+        self.step(
+            s,
+            "list_webhook_events",
+            json!({"event_type": "avatar_video.success", "limit": 5}),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Every action the story did not call, with its registry example on v3
     /// (so a new action is in the demo before it has a place in the story).
     async fn the_rest(&mut self, plugin: &Plugin, sim: &Simulator) -> Result<()> {
@@ -411,6 +541,14 @@ fn settings(sim: &Simulator, generation: &str) -> Settings {
 }
 
 /// A string an answer must carry.
+/// A small PNG for the upload story: the PNG signature and an IHDR chunk,
+/// then filler (the simulator checks the signature, as HeyGen checks the file).
+fn demo_png() -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0".to_vec();
+    png.resize(256, 0);
+    png
+}
+
 fn text(value: &Value, what: &str) -> Result<String> {
     value
         .as_str()

@@ -10,13 +10,13 @@
 //!   conformance table without a line of its own).
 
 use anyhow::{Context, Result, bail};
-use heygen_plugin::actions::{ALL, Entry};
+use heygen_plugin::actions::{ALL, Entry, Kind, Toolset};
 use serde_json::{Value, json};
 
 /// The README's generated blocks: each sits between
 /// `<!-- generated: NAME (heygen-host docs readme --write) -->` and
 /// `<!-- end: NAME -->`.
-const BLOCKS: [&str; 2] = ["wit", "mapping"];
+const BLOCKS: [&str; 3] = ["wit", "mapping", "toolsets"];
 
 /// `readme` with every generated block rewritten from the registry.
 pub fn readme(readme: &str) -> Result<String> {
@@ -42,6 +42,7 @@ fn block(name: &str) -> Result<String> {
     Ok(match name {
         "wit" => wit_excerpt()?,
         "mapping" => mapping_table(),
+        "toolsets" => toolsets_table(),
         other => bail!("no generated block `{other}`"),
     })
 }
@@ -66,6 +67,31 @@ fn wit_excerpt() -> Result<String> {
     }
     out += "}\n```\n";
     Ok(out)
+}
+
+/// The table of the MCP toolsets: each one's tools (read-only ones marked),
+/// and whether `heygen-host mcp` offers it by default.
+fn toolsets_table() -> String {
+    let mut out = String::from(
+        "| toolset | default | tools (R: read-only, kept by `--read-only`) |\n|---|---|---|\n",
+    );
+    for toolset in Toolset::ALL {
+        let tools: Vec<String> = ALL
+            .iter()
+            .filter(|e| e.toolset == toolset)
+            .map(|e| match e.kind {
+                Kind::Read => format!("`{}` (R)", e.name),
+                _ => format!("`{}`", e.name),
+            })
+            .collect();
+        let default = if toolset.by_default() { "yes" } else { "no" };
+        out += &format!(
+            "| `{}` | {default} | {} |\n",
+            toolset.name(),
+            tools.join(", ")
+        );
+    }
+    out
 }
 
 /// The table of how each action maps to HeyGen on each generation.

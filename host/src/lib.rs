@@ -22,4 +22,5 @@ pub mod reliability;
 pub mod runtime;
 pub mod serve;
 pub mod sim;
+pub mod uploads;
 pub mod wit_values;

@@ -64,27 +64,43 @@ enum Command {
     /// Serve every action as an MCP tool over stdio (for Claude, Cursor, VS Code
     /// and other MCP clients).
     ///
-    /// One tool per action, named as the action, described by its WIT doc,
-    /// with input and output JSON schemas; a tool that starts paid work (a
-    /// render, an agent message, a translation, a lipsync) says that it spends
-    /// HeyGen credits. Each call runs in a fresh sandboxed instance of the
-    /// plugin, with the same outbound allow-list as `call`; at most 8 calls
-    /// run at once. Every `wait_for_*` sends progress notifications when the
-    /// client asks for them. Messages are JSON-RPC lines of at most 4 MiB. stdout carries
-    /// only the protocol; logs go to stderr. The session ends when stdin closes.
+    /// One tool per action of the toolsets chosen (`--toolsets`,
+    /// `--read-only`), named as the action, described by its WIT doc, with
+    /// input and output JSON schemas; a tool that starts paid work (a render,
+    /// an agent message, a translation, a lipsync, a photo avatar, a speech
+    /// sample) says that it spends HeyGen credits. Each call runs in a fresh
+    /// sandboxed instance of the plugin, with the same outbound allow-list as
+    /// `call`; at most 8 calls run at once. Every `wait_for_*` sends progress
+    /// notifications when the client asks for them. Messages are JSON-RPC
+    /// lines of at most 6 MiB (an upload's 4 MiB file as base64). stdout
+    /// carries only the protocol; logs go to stderr. The session ends when
+    /// stdin closes.
     ///
     /// Configuration comes from the server's environment, never from tool
     /// arguments: HEYGEN_API_KEY, HEYGEN_BASE_URL (default
     /// https://api.heygen.com), HEYGEN_API_VERSION (v3 or legacy) and
     /// HEYGEN_TIMEOUT_MS.
     #[command(
-        after_help = "Examples:\n  heygen-host mcp --simulator          # try it offline, against the built-in simulator\n  HEYGEN_API_KEY=... heygen-host mcp   # call HeyGen\n\nClient configuration (Claude Desktop, Claude Code, Cursor, VS Code): see README.md, \"MCP server\"."
+        after_help = "Examples:\n  heygen-host mcp --simulator          # try it offline, against the built-in simulator\n  heygen-host mcp --toolsets all --read-only   # every tool that changes nothing\n  heygen-host mcp --upload-dir ~/media  # upload_asset may read files in ~/media\n  HEYGEN_API_KEY=... heygen-host mcp   # call HeyGen\n\nClient configuration (Claude Desktop, Claude Code, Cursor, VS Code): see README.md, \"MCP server\"."
     )]
     Mcp {
         /// Start the built-in HeyGen simulator and call it instead of HeyGen
         /// (no key needed; nothing leaves the machine).
         #[arg(long)]
         simulator: bool,
+        /// The toolsets to offer, comma-separated, or `all`: videos,
+        /// discovery, agent, translation, lipsync, assets, avatars, audio,
+        /// webhooks, account. Default: all but lipsync and webhooks.
+        #[arg(long, value_name = "LIST")]
+        toolsets: Option<String>,
+        /// Offer only the tools that change nothing on the account (no
+        /// renders, uploads, webhook changes or deletes).
+        #[arg(long)]
+        read_only: bool,
+        /// Let `upload_asset` take a `path` to a file inside DIR (read by the
+        /// host; nothing outside DIR, and no symlink out of it, is read).
+        #[arg(long, value_name = "DIR")]
+        upload_dir: Option<std::path::PathBuf>,
     },
     /// Run the HeyGen simulator alone, until interrupted (also `mock`).
     #[command(visible_alias = "mock")]
@@ -212,8 +228,22 @@ async fn run(command: Command) -> Result<ExitCode> {
             component,
             allow_host,
         } => call(&action, json, live, component, allow_host).await,
-        Command::Mcp { simulator } => {
-            heygen_host::mcp::serve(heygen_host::mcp::Options { simulator }).await?;
+        Command::Mcp {
+            simulator,
+            toolsets,
+            read_only,
+            upload_dir,
+        } => {
+            let selection = heygen_host::mcp::Selection::parse(toolsets.as_deref(), read_only)?;
+            let upload_dir = upload_dir
+                .map(|dir| heygen_host::uploads::UploadDir::new(&dir))
+                .transpose()?;
+            heygen_host::mcp::serve(heygen_host::mcp::Options {
+                simulator,
+                selection,
+                upload_dir,
+            })
+            .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Simulator { port, key } => {

@@ -18,6 +18,12 @@
 //!   answers to the plugin's own polls (the host watches the bodies of the
 //!   call's GET answers) becomes a `notifications/progress`, when the client
 //!   sent a `progressToken`. No extra request is made for it.
+//! - The operator picks the tools: `--toolsets` (the registry's toolsets;
+//!   [`Selection`]) and `--read-only` (only tools that change nothing). The
+//!   tool list shows only those; a call to any other tool is refused like an
+//!   unknown one (`-32602`).
+//! - With `--upload-dir DIR`, a tool that takes `content_base64` also takes a
+//!   `path` inside DIR, which the host reads ([`crate::uploads`]).
 //! - Messages are lines of at most [`MAX_MESSAGE_BYTES`]; a longer line is
 //!   not read, and its request (when its `id` can be read from the line's
 //!   start) gets an error answer. stdout carries only the protocol; logs go to
@@ -27,7 +33,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use heygen_plugin::actions::{self, Entry, Kind};
+use heygen_plugin::actions::{self, Entry, Kind, Toolset};
 use heygen_plugin::config::Generation;
 use heygen_plugin::error::{Error as PluginError, Failure};
 use rmcp::model::{
@@ -45,6 +51,7 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::runtime::{CallError, Plugin, Runtime, Settings, Watch, pooling_config};
 use crate::sim::Simulator;
+use crate::uploads::UploadDir;
 
 /// How many `tools/call`s run at once; later ones wait for a free slot (and
 /// can be cancelled while they wait). Calls mostly wait on HeyGen, so this is
@@ -52,9 +59,9 @@ use crate::sim::Simulator;
 /// of linear memory).
 pub const MAX_CONCURRENT_CALLS: usize = 8;
 
-/// The longest JSON-RPC message (one line) the server reads: 4 MiB, far above
-/// any valid call (a script is at most 5,000 characters).
-pub const MAX_MESSAGE_BYTES: usize = 4 << 20;
+/// The longest JSON-RPC message (one line) the server reads: room for an
+/// upload's 4 MiB file as base64, the largest valid call.
+pub const MAX_MESSAGE_BYTES: usize = heygen_plugin::limits::MAX_FILE_REQUEST_BYTES;
 
 /// The method of the stand-in request that replaces an oversized message.
 const OVERSIZED_METHOD: &str = "heygen/oversized-message";
@@ -64,22 +71,97 @@ const OVERSIZED_METHOD: &str = "heygen/oversized-message";
 pub struct Options {
     /// Start the built-in simulator and call it instead of HeyGen.
     pub simulator: bool,
+    /// Which tools to offer.
+    pub selection: Selection,
+    /// Where `path` arguments may read files from (none: no file is read).
+    pub upload_dir: Option<UploadDir>,
+}
+
+/// The tools an MCP server offers: the actions of some toolsets, all of them
+/// or only those that change nothing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Selection {
+    /// The toolsets; `None` for the default ones ([`Toolset::by_default`]).
+    pub toolsets: Option<Vec<Toolset>>,
+    /// Only tools that change nothing on the account ([`Kind::Read`]).
+    pub read_only: bool,
+}
+
+impl Selection {
+    /// The selection `--toolsets LIST` (comma-separated names, or `all`)
+    /// and `--read-only` name.
+    pub fn parse(list: Option<&str>, read_only: bool) -> Result<Selection> {
+        let toolsets = match list.map(str::trim) {
+            None => None,
+            Some("all") => Some(Toolset::ALL.to_vec()),
+            Some(list) => Some(
+                list.split(',')
+                    .map(|name| {
+                        Toolset::named(name.trim()).with_context(|| {
+                            format!(
+                                "unknown toolset `{}`; the toolsets are {} (or `all`)",
+                                name.trim(),
+                                Toolset::ALL.map(Toolset::name).join(", ")
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        };
+        Ok(Selection {
+            toolsets,
+            read_only,
+        })
+    }
+
+    /// Whether `entry` is offered.
+    pub fn offers(&self, entry: &Entry) -> bool {
+        let in_set = match &self.toolsets {
+            None => entry.toolset.by_default(),
+            Some(sets) => sets.contains(&entry.toolset),
+        };
+        in_set && (!self.read_only || entry.kind == Kind::Read)
+    }
 }
 
 /// The MCP tool list: one tool per registry action, from the manifest for
 /// `generation` (its argument limits differ).
 pub fn tools(generation: Generation) -> Result<Vec<Tool>> {
+    offered_tools(
+        generation,
+        &Selection {
+            toolsets: Some(Toolset::ALL.to_vec()),
+            read_only: false,
+        },
+        false,
+    )
+}
+
+/// The tools `selection` offers; with `paths`, a tool that takes
+/// `content_base64` also takes a `path` ([`crate::uploads::with_path`]).
+pub fn offered_tools(
+    generation: Generation,
+    selection: &Selection,
+    paths: bool,
+) -> Result<Vec<Tool>> {
     let manifest: Value = serde_json::from_str(heygen_plugin::manifest::for_generation(generation))
         .context("the built-in manifest is not JSON")?;
     let described = manifest["actions"].as_array().cloned().unwrap_or_default();
     actions::ALL
         .iter()
+        .filter(|entry| selection.offers(entry))
         .map(|entry| {
             let action = described
                 .iter()
                 .find(|a| a["name"] == entry.name)
                 .with_context(|| format!("`{}` is not in the manifest", entry.name))?;
-            tool(entry, action)
+            let mut tool = tool(entry, action)?;
+            if paths {
+                let mut schema = (*tool.input_schema).clone();
+                crate::uploads::with_path(&mut schema);
+                tool.input_schema = Arc::new(schema);
+            }
+            Ok(tool)
         })
         .collect()
 }
@@ -107,6 +189,10 @@ fn tool(entry: &Entry, action: &Value) -> Result<Tool> {
             .destructive(false)
             .idempotent(false),
         Kind::Delete => ToolAnnotations::new()
+            .read_only(false)
+            .destructive(true)
+            .idempotent(true),
+        Kind::Update => ToolAnnotations::new()
             .read_only(false)
             .destructive(true)
             .idempotent(true),
@@ -159,6 +245,8 @@ pub struct Server {
 
 struct Inner {
     tools: Vec<Tool>,
+    selection: Selection,
+    upload_dir: Option<UploadDir>,
     instructions: String,
     runtime: Runtime,
     plugin: OnceCell<Plugin>,
@@ -169,13 +257,20 @@ struct Inner {
 impl Server {
     /// A server whose calls run with `settings` on `runtime`. It starts
     /// loading the plugin at once (from the on-disk cache when it can).
-    pub fn new(runtime: Runtime, settings: Settings) -> Result<Server> {
+    pub fn new(
+        runtime: Runtime,
+        settings: Settings,
+        selection: Selection,
+        upload_dir: Option<UploadDir>,
+    ) -> Result<Server> {
         let generation = generation(&settings.env);
         let manifest: Value =
             serde_json::from_str(heygen_plugin::manifest::for_generation(generation))?;
         let server = Server {
             inner: Arc::new(Inner {
-                tools: tools(generation)?,
+                tools: offered_tools(generation, &selection, upload_dir.is_some())?,
+                selection,
+                upload_dir,
                 instructions: manifest["description"]
                     .as_str()
                     .unwrap_or_default()
@@ -371,17 +466,35 @@ impl ServerHandler for Server {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let Some(entry) = actions::find(&request.name) else {
+        let offered = actions::find(&request.name).filter(|e| self.inner.selection.offers(e));
+        let Some(entry) = offered else {
+            let names: Vec<&str> = self.inner.tools.iter().map(|t| t.name.as_ref()).collect();
+            let hidden = actions::find(&request.name).is_some();
             return Err(McpError::invalid_params(
                 format!(
-                    "unknown tool `{}`; the tools are {}",
+                    "{} tool `{}`; this server's tools are {}{}",
+                    if hidden {
+                        "this server does not offer the"
+                    } else {
+                        "unknown"
+                    },
                     request.name,
-                    actions::names()
+                    names.join(", "),
+                    if hidden {
+                        " (the operator picks them with --toolsets and --read-only)"
+                    } else {
+                        ""
+                    },
                 ),
                 None,
             ));
         };
-        let args = without_nulls(request.arguments);
+        let mut args = without_nulls(request.arguments);
+        if let Some(map) = args.as_object_mut()
+            && let Err(problem) = crate::uploads::resolve(self.inner.upload_dir.as_ref(), map)
+        {
+            return Ok(refusal(entry, PluginError::InvalidInput(problem)).into());
+        }
         // The plugin's own argument reader, natively: refused arguments never
         // reach an instance, let alone HeyGen.
         if let Err(error) = entry.check(&args) {
@@ -516,7 +629,12 @@ pub async fn serve(options: Options) -> Result<()> {
     // Pool slots for four times the calls that may run: an instance may hold
     // more than one table, and a cancelled call's slot is freed as it drops.
     let runtime = Runtime::with_config(&pooling_config(MAX_CONCURRENT_CALLS as u32 * 4))?;
-    let server = Server::new(runtime, Settings::new(env))?;
+    let server = Server::new(
+        runtime,
+        Settings::new(env),
+        options.selection,
+        options.upload_dir,
+    )?;
 
     // stdin → line limit → the SDK's transport (its own cap set just above
     // ours). On pipes, the streams are non-blocking (no thread hand-off per

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::translate_video::RenderMode;
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{Tracking, bad_response, media, text, v3};
 use crate::call::Call;
 use crate::error::Error;
@@ -51,6 +51,7 @@ pub struct CreateLipsync;
 impl Action for CreateLipsync {
     const NAME: &'static str = "create_lipsync";
     const KIND: Kind = Kind::Create;
+    const TOOLSET: Toolset = Toolset::Lipsync;
     const EXAMPLE: &'static str = r#"{"video_url":"https://videos.example.com/launch.mp4","audio_url":"https://audio.example.com/launch-es.mp3"}"#;
     const ON_V3: &'static str = r#"`POST /v3/lipsyncs` `{"video":{"type":"url"|"asset_id",…},"audio":{…}[,"mode","title","enable_caption","callback_url","callback_id"]}`, with an `Idempotency-Key` (the caller's, else a fresh one); sent once"#;
     const V3_ONLY: bool = true;

@@ -4,7 +4,8 @@
 
 use serde_json::json;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
+use crate::api::render::{Render, choice};
 use crate::api::CreatedVideo;
 use crate::api::{Tracking, legacy, v3};
 use crate::call::Call;
@@ -76,10 +77,41 @@ arguments! {
         pub callback_id: Option<String>,
         /// The caller's `Idempotency-Key` for this create (v3 only).
         pub idempotency_key: Option<String>,
+        /// `720p`, `1080p` or `4k` (v3 only).
+        pub resolution: Option<String>,
+        /// `16:9`, `9:16`, `4:5`, `5:4`, `1:1` or `auto` (v3 only).
+        pub aspect_ratio: Option<String>,
+        /// `mp4` or `webm` (v3 only).
+        pub output_format: Option<String>,
+        /// A background colour, `#RRGGBB` (v3 only).
+        pub background_color: Option<String>,
+        /// A background image, https (v3 only).
+        pub background_image_url: Option<String>,
+        /// Voice speed, 0.5 to 1.5 (v3 only).
+        pub voice_speed: Option<f64>,
+        /// Voice pitch, -50 to 50 (v3 only).
+        pub voice_pitch: Option<f64>,
+        /// Voice accent, a locale (v3 only).
+        pub voice_locale: Option<String>,
+        /// The render engine: `avatar_iii`, `avatar_iv` or `avatar_v` (v3 only).
+        pub engine: Option<String>,
     }
 }
 
 impl Args {
+    fn render(&self) -> Render<'_> {
+        Render {
+            resolution: self.resolution.as_deref(),
+            aspect_ratio: self.aspect_ratio.as_deref(),
+            output_format: self.output_format.as_deref(),
+            background_color: self.background_color.as_deref(),
+            background_image_url: self.background_image_url.as_deref(),
+            voice_speed: self.voice_speed,
+            voice_pitch: self.voice_pitch,
+            voice_locale: self.voice_locale.as_deref(),
+        }
+    }
+
     fn tracking(&self) -> Tracking<'_> {
         Tracking {
             title: self.title.as_deref(),
@@ -95,10 +127,11 @@ pub struct CreateTalkingPhoto;
 impl Action for CreateTalkingPhoto {
     const NAME: &'static str = "create_talking_photo";
     const KIND: Kind = Kind::Create;
+    const TOOLSET: Toolset = Toolset::Videos;
     const EXAMPLE: &'static str =
         r#"{"talking_photo_id":"tp_anna_office","input_text":"Hello from the plugin.","voice_id":"5eed0000a1b2c3d4e5f6000000000000"}"#;
-    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"avatar","avatar_id","script","voice_id"}` + `caption:{"style":"default"}`, `expressiveness` (stable→`low`, expressive→`high`), `remove_background` (matting); `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry"#;
-    const ON_LEGACY: &'static str = r#"`POST /v2/video/generate` with one talking-photo scene; every card option as given, unset ones left out; `status` is `null` (legacy answers carry none)"#;
+    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"avatar","avatar_id","script","voice_id"}` + `caption:{"style":"default"}`, `expressiveness` (stable→`low`, expressive→`high`), `remove_background` (matting), and as given `resolution`, `aspect_ratio`, `output_format`, `background` (`background_color` or `background_image_url`), `engine:{"type"}`, `voice_settings` (`voice_speed`, `voice_pitch`, `voice_locale`); `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry"#;
+    const ON_LEGACY: &'static str = r#"`POST /v2/video/generate` with one talking-photo scene; every card option as given, unset ones left out (the v3 render options are refused); `status` is `null` (legacy answers carry none)"#;
     type Args = Args;
     type Output = CreatedVideo;
 
@@ -144,6 +177,10 @@ fn v3_request(args: &Args) -> Result<HttpRequest, Error> {
     });
     add_v3_options(&mut body, args.caption, args.talking_style, args.matting);
     args.tracking().add_v3(&mut body)?;
+    args.render().add_v3(&mut body)?;
+    if let Some(engine) = &args.engine {
+        body["engine"] = json!({"type": choice("engine", engine, &["avatar_iii", "avatar_iv", "avatar_v"])?});
+    }
     Ok(HttpRequest::post_json("/v3/videos", &body))
 }
 
@@ -173,6 +210,12 @@ pub(crate) fn add_v3_options(
 /// `POST /v2/video/generate` with one talking-photo scene; options the caller
 /// did not set are left out.
 fn legacy_request(args: &Args) -> Result<HttpRequest, Error> {
+    let v3_option = args.render().first_given().or(args.engine.as_ref().map(|_| "engine"));
+    if let Some(option) = v3_option {
+        return Err(Error::Unsupported(format!(
+            "{option} exists only on HeyGen v3: leave it unset, or ask the host's operator to set HEYGEN_API_VERSION=v3"
+        )));
+    }
     let id = check_id("talking_photo_id", &args.talking_photo_id)?;
     let script = check_text("input_text", &args.input_text, MAX_SCRIPT_CHARS_LEGACY)?;
     let voice_id = check_id("voice_id", &args.voice_id)?;
@@ -247,6 +290,23 @@ mod tests {
             body(&req),
             json!({"type":"avatar","avatar_id":"t","script":"Hi","voice_id":"v","expressiveness":"high","remove_background":false})
         );
+    }
+
+    #[test]
+    fn v3_sends_the_render_options_given_and_legacy_refuses_them() {
+        let req = v3_request(&args(
+            r#"{"talking_photo_id":"tp1","input_text":"Hi","voice_id":"v1","engine":"avatar_iv","aspect_ratio":"1:1","voice_locale":"en-US","output_format":"mp4"}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            body(&req),
+            json!({"type":"avatar","avatar_id":"tp1","script":"Hi","voice_id":"v1","engine":{"type":"avatar_iv"},
+                   "aspect_ratio":"1:1","output_format":"mp4","voice_settings":{"locale":"en-US"}})
+        );
+        let err = v3_request(&args(r#"{"talking_photo_id":"t","input_text":"Hi","voice_id":"v","engine":"avatar_x"}"#)).unwrap_err();
+        assert!(err.to_string().contains("engine must be one of avatar_iii, avatar_iv, avatar_v"), "{err}");
+        let err = legacy_request(&args(r#"{"talking_photo_id":"t","input_text":"Hi","voice_id":"v","resolution":"720p"}"#)).unwrap_err();
+        assert!(err.to_string().starts_with("unsupported: resolution exists only on HeyGen v3"), "{err}");
     }
 
     #[test]

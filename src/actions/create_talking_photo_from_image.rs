@@ -5,8 +5,10 @@
 use serde_json::json;
 
 use super::create_talking_photo::{TalkingStyle, add_v3_options};
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::CreatedVideo;
+use crate::api::render::Render;
+use crate::media::{ImageType, image};
 use crate::api::{Tracking, v3};
 use crate::call::Call;
 use crate::checks::{check_https_url, check_id, check_text};
@@ -21,10 +23,18 @@ arguments! {
         pub image_url: Option<String>,
         /// Id of an uploaded image asset (or `image_url`).
         pub image_asset_id: Option<String>,
-        /// Script to speak.
-        pub input_text: String,
-        /// Voice id.
-        pub voice_id: String,
+        /// The photo's bytes, base64.
+        pub image_base64: Option<String>,
+        /// The kind of image in `image_base64`.
+        pub image_media_type: Option<ImageType>,
+        /// Script to speak (or `audio_url`/`audio_asset_id`).
+        pub input_text: Option<String>,
+        /// Voice id (with `input_text`).
+        pub voice_id: Option<String>,
+        /// Audio to lip-sync, https (in place of a script and voice).
+        pub audio_url: Option<String>,
+        /// Id of an uploaded audio asset (in place of a script and voice).
+        pub audio_asset_id: Option<String>,
         /// Burn in captions.
         pub caption: Option<bool>,
         /// Motion style.
@@ -41,6 +51,22 @@ arguments! {
         pub callback_id: Option<String>,
         /// The caller's `Idempotency-Key` for this create (v3 only).
         pub idempotency_key: Option<String>,
+        /// `720p`, `1080p` or `4k` (v3 only).
+        pub resolution: Option<String>,
+        /// `16:9`, `9:16`, `4:5`, `5:4`, `1:1` or `auto` (v3 only).
+        pub aspect_ratio: Option<String>,
+        /// `mp4` or `webm` (v3 only).
+        pub output_format: Option<String>,
+        /// A background colour, `#RRGGBB` (v3 only).
+        pub background_color: Option<String>,
+        /// A background image, https (v3 only).
+        pub background_image_url: Option<String>,
+        /// Voice speed, 0.5 to 1.5 (v3 only).
+        pub voice_speed: Option<f64>,
+        /// Voice pitch, -50 to 50 (v3 only).
+        pub voice_pitch: Option<f64>,
+        /// Voice accent, a locale (v3 only).
+        pub voice_locale: Option<String>,
     }
 }
 
@@ -50,9 +76,11 @@ pub struct CreateTalkingPhotoFromImage;
 impl Action for CreateTalkingPhotoFromImage {
     const NAME: &'static str = "create_talking_photo_from_image";
     const KIND: Kind = Kind::Create;
+    const TOOLSET: Toolset = Toolset::Videos;
     const EXAMPLE: &'static str = r#"{"image_url":"https://images.example.com/portrait.jpg","input_text":"Hello from a photo.","voice_id":"5eed0000a1b2c3d4e5f6000000000000"}"#;
-    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"image","image":{"type":"url","url"} or {"type":"asset_id","asset_id"},"script","voice_id"}` + `caption`, `expressiveness`, `remove_background`, `motion_prompt`, `title`, `callback_url`, `callback_id` as given; `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry"#;
+    const ON_V3: &'static str = r#"`POST /v3/videos` `{"type":"image","image":{"type":"url","url"} or {"type":"asset_id","asset_id"} or {"type":"base64","media_type","data"},"script","voice_id"}` (or `audio_url`/`audio_asset_id` in place of the script and voice) + `caption`, `expressiveness`, `remove_background`, `motion_prompt`, `title`, `callback_url`, `callback_id`, `resolution`, `aspect_ratio`, `output_format`, `background`, `voice_settings` as given; `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry"#;
     const V3_ONLY: bool = true;
+    const TAKES_FILES: bool = true;
     type Args = Args;
     type Output = CreatedVideo;
 
@@ -66,31 +94,26 @@ impl Action for CreateTalkingPhotoFromImage {
 /// `POST /v3/videos`: `{"type": "image", "image": {url or asset_id}, "script",
 /// "voice_id", …}` with only the options given.
 fn request(args: &Args) -> Result<HttpRequest, Error> {
-    let image = match (&args.image_url, &args.image_asset_id) {
-        (Some(url), None) => json!({"type": "url", "url": check_https_url("image_url", url)?}),
-        (None, Some(id)) => {
-            json!({"type": "asset_id", "asset_id": check_id("image_asset_id", id)?})
+    let image = image(
+        args.image_url.as_deref(),
+        args.image_asset_id.as_deref(),
+        args.image_base64.as_deref(),
+        args.image_media_type,
+    )?;
+    let mut body = json!({"type": "image", "image": image});
+    match (&args.input_text, &args.voice_id, &args.audio_url, &args.audio_asset_id) {
+        (Some(script), Some(voice), None, None) => {
+            body["script"] = json!(check_text("input_text", script, MAX_SCRIPT_CHARS_V3)?);
+            body["voice_id"] = json!(check_id("voice_id", voice)?);
         }
-        (Some(_), Some(_)) => {
+        (None, None, Some(url), None) => body["audio_url"] = json!(check_https_url("audio_url", url)?),
+        (None, None, None, Some(id)) => body["audio_asset_id"] = json!(check_id("audio_asset_id", id)?),
+        _ => {
             return Err(Error::InvalidInput(
-                "give either image_url or image_asset_id, not both".into(),
+                "give input_text with voice_id, or else one of audio_url and audio_asset_id (the photo then lip-syncs that audio)".into(),
             ));
         }
-        (None, None) => {
-            return Err(Error::InvalidInput(
-                "image_url (a public https URL of the photo) or image_asset_id is required"
-                    .into(),
-            ));
-        }
-    };
-    let script = check_text("input_text", &args.input_text, MAX_SCRIPT_CHARS_V3)?;
-    let voice_id = check_id("voice_id", &args.voice_id)?;
-    let mut body = json!({
-        "type": "image",
-        "image": image,
-        "script": script,
-        "voice_id": voice_id,
-    });
+    }
     add_v3_options(&mut body, args.caption, args.talking_style, args.matting);
     if let Some(prompt) = &args.motion_prompt {
         body["motion_prompt"] =
@@ -102,6 +125,17 @@ fn request(args: &Args) -> Result<HttpRequest, Error> {
         callback_id: args.callback_id.as_deref(),
     };
     tracking.add_v3(&mut body)?;
+    let render = Render {
+        resolution: args.resolution.as_deref(),
+        aspect_ratio: args.aspect_ratio.as_deref(),
+        output_format: args.output_format.as_deref(),
+        background_color: args.background_color.as_deref(),
+        background_image_url: args.background_image_url.as_deref(),
+        voice_speed: args.voice_speed,
+        voice_pitch: args.voice_pitch,
+        voice_locale: args.voice_locale.as_deref(),
+    };
+    render.add_v3(&mut body)?;
     Ok(HttpRequest::post_json("/v3/videos", &body))
 }
 
@@ -142,13 +176,27 @@ mod tests {
     }
 
     #[test]
+    fn audio_in_place_of_a_script_and_the_render_options() {
+        assert_eq!(
+            body(json!({"image_asset_id": "a", "audio_asset_id": "au_1", "resolution": "4k", "background_image_url": "https://b.example/bg.png", "voice_speed": 1.1})),
+            Ok(json!({"type": "image", "image": {"type": "asset_id", "asset_id": "a"}, "audio_asset_id": "au_1",
+                      "resolution": "4k", "background": {"type": "image", "url": "https://b.example/bg.png"},
+                      "voice_settings": {"speed": 1.1}}))
+        );
+        let err = body(json!({"image_asset_id": "a", "audio_url": "https://a.example/a.mp3", "engine": "avatar_iv"})).unwrap_err();
+        assert!(err.contains("unknown field `engine`"), "{err}");
+    }
+
+    #[test]
     fn exactly_one_https_image_and_the_v3_limits() {
         for (args, needle) in [
             (json!({"input_text": "Hi", "voice_id": "v"}), "image_url (a public https URL"),
             (
                 json!({"image_url": "https://i.example/p.jpg", "image_asset_id": "a", "input_text": "Hi", "voice_id": "v"}),
-                "not both",
+                "exactly one of",
             ),
+            (json!({"image_asset_id": "a", "input_text": "Hi"}), "give input_text with voice_id"),
+            (json!({"image_asset_id": "a", "input_text": "Hi", "voice_id": "v", "audio_url": "https://a.example/a.mp3"}), "give input_text with voice_id"),
             (json!({"image_url": "http://i.example/p.jpg", "input_text": "Hi", "voice_id": "v"}), "image_url must be an https:// URL"),
             (json!({"image_asset_id": "a/b", "input_text": "Hi", "voice_id": "v"}), "image_asset_id must be a plain id"),
             (json!({"image_asset_id": "a", "input_text": "x".repeat(5_001), "voice_id": "v"}), "limit on this API generation is 5000"),

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{Tracking, bad_response, files, text, v3};
 use crate::call::Call;
 use crate::checks::{check_id, check_text};
@@ -78,6 +78,7 @@ pub struct CreateVideoFromPrompt;
 impl Action for CreateVideoFromPrompt {
     const NAME: &'static str = "create_video_from_prompt";
     const KIND: Kind = Kind::Create;
+    const TOOLSET: Toolset = Toolset::Agent;
     const EXAMPLE: &'static str = r#"{"prompt":"A 30-second welcome video for new customers of a bakery, warm and upbeat."}"#;
     const ON_V3: &'static str = r#"`POST /v3/video-agents` `{"prompt"[,"mode","avatar_id","voice_id","style_id","orientation","files":[{"type":"url"|"asset_id",…}],"callback_url","callback_id"]}`, with an `Idempotency-Key` (the caller's `idempotency_key`, else a fresh one); sent once"#;
     const V3_ONLY: bool = true;

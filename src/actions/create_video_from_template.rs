@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::CreatedVideo;
 use crate::api::{Tracking, legacy, v3, variables};
 use crate::call::Call;
@@ -50,6 +50,7 @@ pub struct CreateVideoFromTemplate;
 impl Action for CreateVideoFromTemplate {
     const NAME: &'static str = "create_video_from_template";
     const KIND: Kind = Kind::Create;
+    const TOOLSET: Toolset = Toolset::Videos;
     const EXAMPLE: &'static str = r#"{"template_id":"tpl_welcome","variables":{"headline":{"name":"headline","type":"text","properties":{"content":"Hi"}}}}"#;
     const ON_V3: &'static str = r#"`POST /v3/templates/{id}` `{"variables": …}`; legacy-shaped variables converted (`text`, `image`, `video`, `audio`, `character`, `voice`), v3-shaped ones passed through; `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry"#;
     const ON_LEGACY: &'static str = r#"`POST /v2/template/{id}/generate`, variables as given (a missing `name` filled from the key)"#;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::list_webhook_endpoints::events;
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, text, v3};
 use crate::call::Call;
 use crate::checks::{check_https_url, check_id};
@@ -61,6 +61,7 @@ pub struct CreateWebhookEndpoint;
 impl Action for CreateWebhookEndpoint {
     const NAME: &'static str = "create_webhook_endpoint";
     const KIND: Kind = Kind::Create;
+    const TOOLSET: Toolset = Toolset::Webhooks;
     const EXAMPLE: &'static str =
         r#"{"url":"https://hooks.example.com/heygen","events":["avatar_video.success","avatar_video.fail"]}"#;
     const ON_V3: &'static str = r#"`POST /v3/webhooks/endpoints` `{"url"[,"events"]}` (https only; no `events` = every type); `Idempotency-Key`: the caller's `idempotency_key`, else a fresh one, the same on every retry; the answer's `secret` is shown only here"#;
@@ -84,22 +85,28 @@ fn request(args: &Args) -> Result<HttpRequest, Error> {
     let url = check_https_url("url", &args.url)?;
     let mut body = json!({ "url": url });
     if let Some(events) = &args.events {
-        if events.is_empty() || events.len() > MAX_WEBHOOK_EVENTS {
-            return Err(Error::InvalidInput(format!(
-                "events must list 1 to {MAX_WEBHOOK_EVENTS} event types; leave it unset to receive every type"
-            )));
-        }
-        let mut checked: Vec<String> = Vec::with_capacity(events.len());
-        for event in events {
-            let event = check_id("events", event)?;
-            if checked.contains(&event) {
-                return Err(Error::InvalidInput(format!("events lists `{event}` twice")));
-            }
-            checked.push(event);
-        }
-        body["events"] = json!(checked);
+        body["events"] = json!(checked_events(events)?);
     }
     Ok(HttpRequest::post_json("/v3/webhooks/endpoints", &body))
+}
+
+/// Event types to subscribe to: 1 to [`MAX_WEBHOOK_EVENTS`], each a plain id,
+/// none twice.
+pub(crate) fn checked_events(events: &[String]) -> Result<Vec<String>, Error> {
+    if events.is_empty() || events.len() > MAX_WEBHOOK_EVENTS {
+        return Err(Error::InvalidInput(format!(
+            "events must list 1 to {MAX_WEBHOOK_EVENTS} event types; leave it unset to receive every type"
+        )));
+    }
+    let mut checked: Vec<String> = Vec::with_capacity(events.len());
+    for event in events {
+        let event = check_id("events", event)?;
+        if checked.contains(&event) {
+            return Err(Error::InvalidInput(format!("events lists `{event}` twice")));
+        }
+        checked.push(event);
+    }
+    Ok(checked)
 }
 
 /// The new endpoint: `data.endpoint_id` (required), `url`, `events`, `status`,

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::v3;
 use crate::call::Call;
 use crate::checks::check_id;
@@ -39,6 +39,7 @@ pub struct DeleteVideo;
 impl Action for DeleteVideo {
     const NAME: &'static str = "delete_video";
     const KIND: Kind = Kind::Delete;
+    const TOOLSET: Toolset = Toolset::Videos;
     const EXAMPLE: &'static str = r#"{"video_id":"0123456789abcdef0123456789abcdef"}"#;
     const ON_V3: &'static str = r#"`DELETE /v3/videos/{id}` → `{id, deleted}`; retried like a read; a 404 to a retry after an attempt that may have reached HeyGen (lost, cut or timed-out answer, or a 5xx) reads as `deleted: true`, a 404 to the first attempt is `http_404:`"#;
     const V3_ONLY: bool = true;

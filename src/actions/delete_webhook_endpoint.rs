@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::v3;
 use crate::call::Call;
 use crate::checks::check_id;
@@ -37,6 +37,7 @@ pub struct DeleteWebhookEndpoint;
 impl Action for DeleteWebhookEndpoint {
     const NAME: &'static str = "delete_webhook_endpoint";
     const KIND: Kind = Kind::Delete;
+    const TOOLSET: Toolset = Toolset::Webhooks;
     const EXAMPLE: &'static str = r#"{"endpoint_id":"we_0123456789abcdef"}"#;
     const ON_V3: &'static str = r#"`DELETE /v3/webhooks/endpoints/{id}` → `{endpoint_id, deleted}`; retried and read like `delete_video`"#;
     const V3_ONLY: bool = true;

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::card::{Card, Reply};
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::args::read_args;
 use crate::call::Call;
 use crate::config::{Config, Generation};
@@ -41,6 +41,10 @@ pub struct Entry {
     pub name: &'static str,
     /// What it does to the account.
     pub kind: Kind,
+    /// Its toolset.
+    pub toolset: Toolset,
+    /// Whether it takes a file as base64 (see [`Action::TAKES_FILES`]).
+    pub takes_files: bool,
     /// Example arguments (JSON text) the simulator accepts.
     pub example: &'static str,
     /// Whether only HeyGen v3 has it (on legacy it answers `unsupported:`).
@@ -67,6 +71,8 @@ impl Entry {
         Entry {
             name: A::NAME,
             kind: A::KIND,
+            toolset: A::TOOLSET,
+            takes_files: A::TAKES_FILES,
             example: A::EXAMPLE,
             v3_only: A::V3_ONLY,
             spends_credits: A::SPENDS_CREDITS,

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, job_failure, number, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -45,6 +45,7 @@ pub struct GetLipsync;
 impl Action for GetLipsync {
     const NAME: &'static str = "get_lipsync";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Lipsync;
     const EXAMPLE: &'static str = r#"{"lipsync_id":"ls_0123456789abcdef"}"#;
     const ON_V3: &'static str = "`GET /v3/lipsyncs/{id}`: `lipsync_id` from `id`; a `failed` one's `error` is `lipsync_failed:` with `failure_message`";
     const V3_ONLY: bool = true;

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::args::NoArgs;
 use crate::api::{bad_response, number, scalar_text, text, v3};
 use crate::call::Call;
@@ -32,6 +32,7 @@ pub struct GetRemainingCredits;
 impl Action for GetRemainingCredits {
     const NAME: &'static str = "get_remaining_credits";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Account;
     const EXAMPLE: &'static str = "{}";
     const ON_V3: &'static str = r#"`GET /v3/users/me`: wallet → `wallet.remaining_balance` in `wallet.currency`; subscription → `subscription.credits.premium_credits.remaining` and `.resets_at`, in credits; usage-based → `usage_based.remaining_credits`, in credits"#;
     const V3_ONLY: bool = true;

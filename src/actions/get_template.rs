@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -50,6 +50,7 @@ pub struct GetTemplate;
 impl Action for GetTemplate {
     const NAME: &'static str = "get_template";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Discovery;
     const EXAMPLE: &'static str = r#"{"template_id":"tpl_welcome"}"#;
     const ON_V3: &'static str = r#"`GET /v3/templates/{id}`: `variables` from the `variables` object (names, `type`) and the scenes' `variable_type`; `variables_json` is that object as JSON text, which `create_video_from_template` takes unchanged"#;
     const V3_ONLY: bool = true;

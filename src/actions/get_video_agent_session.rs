@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, job_failure, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -58,6 +58,7 @@ pub struct GetVideoAgentSession;
 impl Action for GetVideoAgentSession {
     const NAME: &'static str = "get_video_agent_session";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Agent;
     const EXAMPLE: &'static str = r#"{"session_id":"va_0123456789abcdef"}"#;
     const ON_V3: &'static str = "`GET /v3/video-agents/{session_id}`: `status`, `progress` (0–100), `title`, `video_id` and the newest 20 `messages`; a `failed` session's `error` is `agent_failed:` with the text of its `type: error` messages";
     const V3_ONLY: bool = true;

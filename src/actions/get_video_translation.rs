@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, job_failure, number, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -50,6 +50,7 @@ pub struct GetVideoTranslation;
 impl Action for GetVideoTranslation {
     const NAME: &'static str = "get_video_translation";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Translation;
     const EXAMPLE: &'static str = r#"{"video_translation_id":"vt_0123456789abcdef"}"#;
     const ON_V3: &'static str = "`GET /v3/video-translations/{id}`: `video_translation_id` from `id`; a `failed` one's `error` is `translation_failed:` with `failure_message`";
     const V3_ONLY: bool = true;

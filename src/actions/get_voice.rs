@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -41,6 +41,7 @@ pub struct GetVoice;
 impl Action for GetVoice {
     const NAME: &'static str = "get_voice";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Discovery;
     const EXAMPLE: &'static str = r#"{"voice_id":"5eed0000a1b2c3d4e5f6000000000000"}"#;
     const ON_V3: &'static str = "`GET /v3/voices/{voice_id}`: the voice's `name`, `language`, `gender`, `preview_audio_url` and (cloned voices) `status`";
     const V3_ONLY: bool = true;

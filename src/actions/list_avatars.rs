@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{Page, bad_response, text, v3};
 use crate::call::Call;
 use crate::error::Error;
@@ -74,6 +74,7 @@ pub struct ListAvatars;
 impl Action for ListAvatars {
     const NAME: &'static str = "list_avatars";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Discovery;
     const EXAMPLE: &'static str = r#"{"avatar_type":"photo_avatar"}"#;
     const ON_V3: &'static str = r#"`GET /v3/avatars/looks?[avatar_type&][ownership&]limit=50`, every page (at most 100); `avatar_id` from `id`"#;
     const V3_ONLY: bool = true;

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::args::NoArgs;
 use crate::api::{Page, bad_response, legacy, v3};
 use crate::call::Call;
@@ -25,6 +25,7 @@ pub struct ListCustomEventsOptions;
 impl Action for ListCustomEventsOptions {
     const NAME: &'static str = "list_custom_events_options";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Webhooks;
     const EXAMPLE: &'static str = "{}";
     const ON_V3: &'static str = r#"`GET /v3/webhooks/event-types`, every page"#;
     const ON_LEGACY: &'static str = r#"`GET /v1/webhook/webhook.list`"#;

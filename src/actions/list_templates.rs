@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::args::NoArgs;
 use crate::api::{Page, bad_response, text, v3};
 use crate::call::Call;
@@ -37,6 +37,7 @@ pub struct ListTemplates;
 impl Action for ListTemplates {
     const NAME: &'static str = "list_templates";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Discovery;
     const EXAMPLE: &'static str = "{}";
     const ON_V3: &'static str = r#"`GET /v3/templates?limit=100`, every page (at most 50); `template_id` from `id`"#;
     const V3_ONLY: bool = true;

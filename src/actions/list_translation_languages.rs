@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, v3};
 use crate::args::NoArgs;
 use crate::call::Call;
@@ -24,6 +24,7 @@ pub struct ListTranslationLanguages;
 impl Action for ListTranslationLanguages {
     const NAME: &'static str = "list_translation_languages";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Discovery;
     const EXAMPLE: &'static str = "{}";
     const ON_V3: &'static str = "`GET /v3/video-translations/languages` → `data.languages`";
     const V3_ONLY: bool = true;

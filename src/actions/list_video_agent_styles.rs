@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{Page, bad_response, text, v3};
 use crate::call::Call;
 use crate::checks::check_text;
@@ -49,6 +49,7 @@ pub struct ListVideoAgentStyles;
 impl Action for ListVideoAgentStyles {
     const NAME: &'static str = "list_video_agent_styles";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Discovery;
     const EXAMPLE: &'static str = "{}";
     const ON_V3: &'static str = "`GET /v3/video-agents/styles?[tag&]limit=100`, every page (at most 20); `tags` is `[]` when HeyGen gives none";
     const V3_ONLY: bool = true;

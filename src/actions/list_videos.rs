@@ -4,14 +4,13 @@
 
 use serde::Serialize;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{Page, bad_response, text, v3};
 use crate::call::Call;
 use crate::checks::{check_text, whole_number};
 use crate::error::Error;
 use crate::limits::{DEFAULT_VIDEO_LIST, MAX_TITLE_CHARS, MAX_VIDEO_LIST, VIDEOS_PAGE_SIZE};
 use crate::outbound::{HttpRequest, HttpResponse};
-use crate::retry::Effect;
 
 arguments! {
     /// Arguments of `list_videos`.
@@ -50,6 +49,7 @@ pub struct ListVideos;
 impl Action for ListVideos {
     const NAME: &'static str = "list_videos";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Videos;
     const EXAMPLE: &'static str = r#"{"limit":20}"#;
     const ON_V3: &'static str = r#"`GET /v3/videos?limit=…[&title=…]`, pages of up to 100 until `limit` (1–1000, default 100) videos or the end; newest first; `video_id` from `id`"#;
     const V3_ONLY: bool = true;
@@ -68,28 +68,8 @@ impl Action for ListVideos {
             .as_deref()
             .map(|t| check_text("title", t, MAX_TITLE_CHARS))
             .transpose()?;
-        let limit = limit as usize;
-        let mut videos: Vec<VideoInfo> = Vec::new();
-        let mut tokens: Vec<String> = Vec::new();
-        while videos.len() < limit {
-            let size = (limit - videos.len()).min(VIDEOS_PAGE_SIZE as usize);
-            let req = request(size, title.as_deref(), tokens.last().map(String::as_str));
-            let resp = call.exchange(req, Effect::Read)?;
-            let page = page(&resp)?;
-            videos.extend(page.items);
-            match page.next_token {
-                None => break,
-                Some(token) if tokens.contains(&token) => {
-                    return Err(bad_response(
-                        &resp,
-                        format!("a page token that repeats an earlier one ({token})"),
-                    ));
-                }
-                Some(token) => tokens.push(token),
-            }
-        }
-        // A page longer than asked for is cut to `limit`, as documented.
-        videos.truncate(limit);
+        let build = |size: usize, token: Option<&str>| request(size, title.as_deref(), token);
+        let videos = call.pages_up_to(limit as usize, VIDEOS_PAGE_SIZE as usize, &build, page)?;
         Ok(Output { videos })
     }
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::args::NoArgs;
 use crate::api::{Page, bad_response, legacy, text, v3};
 use crate::call::Call;
@@ -36,6 +36,7 @@ pub struct ListVoiceIdOptions;
 impl Action for ListVoiceIdOptions {
     const NAME: &'static str = "list_voice_id_options";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Discovery;
     const EXAMPLE: &'static str = "{}";
     const ON_V3: &'static str = r#"`GET /v3/voices?type=private&limit=100`, then `type=public`, every page of each (at most 50), each `voice_id` once, the account's own first"#;
     const ON_LEGACY: &'static str = r#"`GET /v2/voices`"#;

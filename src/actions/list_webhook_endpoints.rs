@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::args::NoArgs;
 use crate::api::{Page, bad_response, text, v3};
 use crate::call::Call;
@@ -39,6 +39,7 @@ pub struct ListWebhookEndpoints;
 impl Action for ListWebhookEndpoints {
     const NAME: &'static str = "list_webhook_endpoints";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Webhooks;
     const EXAMPLE: &'static str = "{}";
     const ON_V3: &'static str = r#"`GET /v3/webhooks/endpoints?limit=100`, every page (at most 20); secrets are never listed"#;
     const V3_ONLY: bool = true;

@@ -66,6 +66,15 @@ macro_rules! for_each_action {
             create_lipsync: CreateLipsync(CreateLipsyncInput) -> CreateLipsyncOutput;
             get_lipsync: GetLipsync(GetLipsyncInput) -> GetLipsyncOutput;
             wait_for_lipsync: WaitForLipsync(WaitForLipsyncInput) -> WaitForLipsyncOutput;
+            upload_asset: UploadAsset(UploadAssetInput) -> UploadAssetOutput;
+            create_photo_avatar: CreatePhotoAvatar(CreatePhotoAvatarInput) -> CreatePhotoAvatarOutput;
+            get_avatar_look: GetAvatarLook(GetAvatarLookInput) -> GetAvatarLookOutput;
+            wait_for_avatar: WaitForAvatar(WaitForAvatarInput) -> WaitForAvatarOutput;
+            generate_speech: GenerateSpeech(GenerateSpeechInput) -> GenerateSpeechOutput;
+            get_video_statuses: GetVideoStatuses(GetVideoStatusesInput) -> GetVideoStatusesOutput;
+            update_webhook_endpoint: UpdateWebhookEndpoint(UpdateWebhookEndpointInput) -> UpdateWebhookEndpointOutput;
+            rotate_webhook_secret: RotateWebhookSecret(RotateWebhookSecretInput) -> RotateWebhookSecretOutput;
+            list_webhook_events: ListWebhookEvents(ListWebhookEventsInput) -> ListWebhookEventsOutput;
         }
     };
 }
@@ -88,11 +97,86 @@ for_each_action!(registry);
 pub enum Kind {
     /// Only reads: safe to call at any time and to retry.
     Read,
-    /// Makes something new on the account (a render, which spends credits, or
-    /// a webhook endpoint). Never retried without HeyGen's `Idempotency-Key`.
+    /// Makes something new on the account (a render, which spends credits, a
+    /// webhook endpoint, an upload, a new webhook secret). Never retried
+    /// without HeyGen's `Idempotency-Key`.
     Create,
     /// Removes something from the account for good; safe to retry.
     Delete,
+    /// Sets fields of something the account already has (a webhook
+    /// endpoint's URL or events); setting them again leaves the same state,
+    /// so it is retried like a read. Spends nothing.
+    Update,
+}
+
+/// The groups of tools an MCP operator picks from (`heygen-host mcp
+/// --toolsets`): every action names its own ([`Action::TOOLSET`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Toolset {
+    /// Creating videos, waiting for them, their links, lists, deletes and statuses.
+    Videos,
+    /// Finding avatars, voices, templates, styles and languages.
+    Discovery,
+    /// HeyGen's Video Agent: a video from a prompt, in a session.
+    Agent,
+    /// Dubbing a video into other languages.
+    Translation,
+    /// Putting new audio on a video's lips.
+    Lipsync,
+    /// Uploading files.
+    Assets,
+    /// Making photo avatars.
+    Avatars,
+    /// Speech from a voice.
+    Audio,
+    /// Webhook endpoints, their secrets, deliveries and events.
+    Webhooks,
+    /// The account's credit.
+    Account,
+}
+
+impl Toolset {
+    /// Every toolset, in the order the docs list them.
+    pub const ALL: [Toolset; 10] = [
+        Toolset::Videos,
+        Toolset::Discovery,
+        Toolset::Agent,
+        Toolset::Translation,
+        Toolset::Lipsync,
+        Toolset::Assets,
+        Toolset::Avatars,
+        Toolset::Audio,
+        Toolset::Webhooks,
+        Toolset::Account,
+    ];
+
+    /// Its name, as `--toolsets` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Toolset::Videos => "videos",
+            Toolset::Discovery => "discovery",
+            Toolset::Agent => "agent",
+            Toolset::Translation => "translation",
+            Toolset::Lipsync => "lipsync",
+            Toolset::Assets => "assets",
+            Toolset::Avatars => "avatars",
+            Toolset::Audio => "audio",
+            Toolset::Webhooks => "webhooks",
+            Toolset::Account => "account",
+        }
+    }
+
+    /// Whether an MCP server offers it when the operator picks none: the
+    /// toolsets of an agent that makes videos (at most 30 tools in all;
+    /// lipsync and webhooks are asked for by name).
+    pub fn by_default(self) -> bool {
+        !matches!(self, Toolset::Lipsync | Toolset::Webhooks)
+    }
+
+    /// The toolset called `name`.
+    pub fn named(name: &str) -> Option<Toolset> {
+        Toolset::ALL.into_iter().find(|t| t.name() == name)
+    }
 }
 
 /// One action: its name, what it takes and gives, and how it runs.
@@ -101,6 +185,12 @@ pub trait Action {
     const NAME: &'static str;
     /// What it does to the account.
     const KIND: Kind;
+    /// The toolset it belongs to (required, so no action lacks one).
+    const TOOLSET: Toolset;
+    /// True when it takes a file as base64 (up to
+    /// [`MAX_FILE_BYTES`](crate::limits::MAX_FILE_BYTES)): faces let its
+    /// arguments be that large.
+    const TAKES_FILES: bool = false;
     /// Arguments that the built-in simulator accepts, as JSON text (bench,
     /// reliability matrix, docs).
     const EXAMPLE: &'static str;

@@ -2,7 +2,7 @@
 //! `GET /v3/videos/{id}`; legacy: `GET /v1/video_status.get?video_id=…`.
 
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{VideoState, legacy, v3};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -24,6 +24,7 @@ pub struct RetrieveVideoLink;
 impl Action for RetrieveVideoLink {
     const NAME: &'static str = "retrieve_video_link";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Videos;
     const EXAMPLE: &'static str = r#"{"video_id":"0123456789abcdef0123456789abcdef"}"#;
     const ON_V3: &'static str = r#"`GET /v3/videos/{id}`: `caption_url` from `subtitle_url`, else `captioned_video_url`"#;
     const ON_LEGACY: &'static str = r#"`GET /v1/video_status.get?video_id=…`: `video_id` from `data.id`; an empty `caption_url` reads as `null`"#;

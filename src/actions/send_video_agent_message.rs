@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, files, text, v3};
 use crate::call::Call;
 use crate::checks::{check_id, check_text};
@@ -46,6 +46,7 @@ pub struct SendVideoAgentMessage;
 impl Action for SendVideoAgentMessage {
     const NAME: &'static str = "send_video_agent_message";
     const KIND: Kind = Kind::Create;
+    const TOOLSET: Toolset = Toolset::Agent;
     const EXAMPLE: &'static str = r#"{"session_id":"va_chat_0123456789ab","message":"Make it 20 seconds, with a friendlier voice."}"#;
     const ON_V3: &'static str = r#"`POST /v3/video-agents/{session_id}` `{"message"[,"avatar_id","voice_id","files"]}`; sent once (HeyGen takes messages only for `mode: chat` sessions)"#;
     const V3_ONLY: bool = true;

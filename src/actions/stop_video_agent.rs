@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{bad_response, text, v3};
 use crate::call::Call;
 use crate::checks::check_id;
@@ -34,6 +34,7 @@ pub struct StopVideoAgent;
 impl Action for StopVideoAgent {
     const NAME: &'static str = "stop_video_agent";
     const KIND: Kind = Kind::Delete;
+    const TOOLSET: Toolset = Toolset::Agent;
     const EXAMPLE: &'static str = r#"{"session_id":"va_0123456789abcdef"}"#;
     const ON_V3: &'static str = "`POST /v3/video-agents/{session_id}/stop` `{}`; safe to repeat, retried like a read";
     const V3_ONLY: bool = true;

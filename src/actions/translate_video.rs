@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::{Tracking, bad_response, media, v3};
 use crate::call::Call;
 use crate::checks::{check_text, whole_number};
@@ -66,6 +66,7 @@ pub struct TranslateVideo;
 impl Action for TranslateVideo {
     const NAME: &'static str = "translate_video";
     const KIND: Kind = Kind::Create;
+    const TOOLSET: Toolset = Toolset::Translation;
     const EXAMPLE: &'static str = r#"{"video_url":"https://videos.example.com/launch.mp4","output_languages":["Spanish","German"]}"#;
     const ON_V3: &'static str = r#"`POST /v3/video-translations` `{"video":{"type":"url"|"asset_id",…},"output_languages"[,"input_language","mode","speaker_num","translate_audio_only","enable_caption","title","callback_url","callback_id"]}`, with an `Idempotency-Key` (the caller's, else a fresh one); sent once"#;
     const V3_ONLY: bool = true;

@@ -26,7 +26,7 @@ use serde_json::Value;
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
 
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::call::Call;
 use crate::checks::whole_number;
 use crate::error::Error;
@@ -107,6 +107,7 @@ pub struct VerifyWebhook;
 impl Action for VerifyWebhook {
     const NAME: &'static str = "verify_webhook";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Webhooks;
     // The hex scheme without a timestamp, so that the example stays valid at
     // any time. Signature: `openssl dgst -sha256 -hmac <secret>` of the payload.
     const EXAMPLE: &'static str = r#"{"payload":"{\"event_type\":\"avatar_video.success\",\"event_data\":{\"video_id\":\"0123456789abcdef0123456789abcdef\",\"url\":\"https://example.com/v.mp4\",\"callback_id\":\"order-42\"}}","signature":"1aefeaf65ddf71aaf42b72e9f818526012684b8f4a0c351ea22cdf4c0e4da2c6","secret":"whsec_dGVzdC1zZWNyZXQtZm9yLWV4YW1wbGVz"}"#;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::get_lipsync;
 use crate::wait::job_ended;
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::call::Call;
 use crate::checks::check_id;
 use crate::error::Error;
@@ -48,6 +48,7 @@ pub struct WaitForLipsync;
 impl Action for WaitForLipsync {
     const NAME: &'static str = "wait_for_lipsync";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Lipsync;
     const WAITS: bool = true;
     const EXAMPLE: &'static str = r#"{"lipsync_id":"ls_0123456789abcdef","timeout_seconds":2}"#;
     const ON_V3: &'static str = "`GET /v3/lipsyncs/{id}` (as `get_lipsync`), polled until `completed` or `failed`, within its own `timeout_seconds`; transient failures are waited out";

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::get_video_translation;
 use crate::wait::job_ended;
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::call::Call;
 use crate::checks::check_id;
 use crate::error::Error;
@@ -53,6 +53,7 @@ pub struct WaitForTranslation;
 impl Action for WaitForTranslation {
     const NAME: &'static str = "wait_for_translation";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Translation;
     const WAITS: bool = true;
     const EXAMPLE: &'static str = r#"{"video_translation_id":"vt_0123456789abcdef","timeout_seconds":2}"#;
     const ON_V3: &'static str = "`GET /v3/video-translations/{id}` (as `get_video_translation`), polled until `completed` or `failed`, within its own `timeout_seconds`; transient failures are waited out";

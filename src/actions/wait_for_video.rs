@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::retrieve_video_link::{self, RetrieveVideoLink};
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::api::VideoState;
 use crate::call::Call;
 use crate::checks::check_id;
@@ -71,6 +71,7 @@ pub struct WaitForVideo;
 impl Action for WaitForVideo {
     const NAME: &'static str = "wait_for_video";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Videos;
     const WAITS: bool = true;
     const EXAMPLE: &'static str =
         r#"{"video_id":"0123456789abcdef0123456789abcdef","timeout_seconds":2}"#;

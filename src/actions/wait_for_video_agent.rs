@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::get_video_agent_session::{self, AgentMessage};
-use super::{Action, Kind};
+use super::{Action, Kind, Toolset};
 use crate::call::Call;
 use crate::checks::check_id;
 use crate::error::Error;
@@ -49,6 +49,7 @@ pub struct WaitForVideoAgent;
 impl Action for WaitForVideoAgent {
     const NAME: &'static str = "wait_for_video_agent";
     const KIND: Kind = Kind::Read;
+    const TOOLSET: Toolset = Toolset::Agent;
     const WAITS: bool = true;
     const EXAMPLE: &'static str = r#"{"session_id":"va_0123456789abcdef","timeout_seconds":2}"#;
     const ON_V3: &'static str = "`GET /v3/video-agents/{session_id}` (as `get_video_agent_session`), polled until `completed`, `failed` or `waiting_for_input`, within its own `timeout_seconds`; transient failures are waited out";

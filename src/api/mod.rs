@@ -6,6 +6,7 @@
 //! through [`error_from_status`]. Nothing here does I/O.
 
 pub mod legacy;
+pub(crate) mod render;
 pub mod v3;
 pub mod variables;
 

@@ -112,6 +112,7 @@ fn outgoing_request(
         outbound::Method::Get => Method::Get,
         outbound::Method::Post => Method::Post,
         outbound::Method::Delete => Method::Delete,
+        outbound::Method::Patch => Method::Patch,
     };
     let scheme = match base.scheme {
         config::Scheme::Http => Scheme::Http,

@@ -12,7 +12,7 @@ use wasip2::io::streams::{OutputStream, StreamError};
 use super::port::WasiPort;
 use super::{wait, with_env};
 use crate::http_face::{self as http, Answer, Route};
-use crate::limits::{CLIENT_BODY_TIMEOUT_NS, MAX_REQUEST_BYTES};
+use crate::limits::CLIENT_BODY_TIMEOUT_NS;
 
 /// Answers one request: what `wasi:http/incoming-handler.handle` does.
 pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
@@ -45,7 +45,7 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
             // Refused before the body is read, and nothing is sent.
             match http::authorize(&lookup, credentials) {
                 Err(refused) => action.failure(&refused).into(),
-                Ok(()) => match read_body(request, declared) {
+                Ok(()) => match read_body(request, declared, http::body_limit(action)) {
                     Some(body) => with_env(key.as_deref(), |env| {
                         http::run(&mut WasiPort, action, &body, env)
                     }),
@@ -59,9 +59,9 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
 }
 
 /// The request body, or `None` when it is (or declares to be) larger than
-/// [`MAX_REQUEST_BYTES`]. A body that breaks off or stalls reads as what came.
-fn read_body(request: IncomingRequest, declared: Option<u64>) -> Option<Vec<u8>> {
-    if declared.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
+/// `limit` bytes. A body that breaks off or stalls reads as what came.
+fn read_body(request: IncomingRequest, declared: Option<u64>, limit: usize) -> Option<Vec<u8>> {
+    if declared.is_some_and(|n| n > limit as u64) {
         return None;
     }
     let mut bytes = Vec::new();
@@ -80,7 +80,7 @@ fn read_body(request: IncomingRequest, declared: Option<u64>) -> Option<Vec<u8>>
                 }
             }
             Ok(chunk) => {
-                if bytes.len() + chunk.len() > MAX_REQUEST_BYTES {
+                if bytes.len() + chunk.len() > limit {
                     return None;
                 }
                 bytes.extend_from_slice(&chunk);

@@ -11,6 +11,19 @@ use wasmtime::{Engine, ResourceLimiter, StoreLimits, StoreLimitsBuilder, Trap};
 /// 3.2 MiB the largest action needs (the legacy voice list of 2,000 voices)
 /// and the plugin's peak while it refuses an answer past its 4 MiB body cap.
 pub const MEMORY_LIMIT: usize = 16 << 20;
+/// The limit for an action that takes a file as base64
+/// ([`heygen_plugin::actions::Entry::takes_files`]): its 4 MiB file arrives as
+/// 5.6 MB of base64 text, held once or twice while it is read, then
+/// decoded into the 4 MiB body of the upload.
+pub const FILE_MEMORY_LIMIT: usize = 48 << 20;
+
+/// The memory limit for a call of `action` (by name).
+pub fn memory_limit(action: &str) -> usize {
+    match heygen_plugin::actions::find(action) {
+        Some(entry) if entry.takes_files => FILE_MEMORY_LIMIT,
+        _ => MEMORY_LIMIT,
+    }
+}
 /// Table elements one store may grow a table to.
 pub(super) const TABLE_LIMIT: usize = 100_000;
 /// How often the epoch advances: the resolution of the time limit.
@@ -26,6 +39,9 @@ pub const GRACE: Duration = Duration::from_secs(5);
 /// an allocation failure somewhere in the guest.
 pub(super) struct MemoryWatch {
     limits: StoreLimits,
+    /// This store's limit: [`MEMORY_LIMIT`], or [`memory_limit`] of the
+    /// action it runs.
+    pub(super) limit: usize,
     pub(super) peak: usize,
 }
 
@@ -33,9 +49,10 @@ impl MemoryWatch {
     pub(super) fn new() -> MemoryWatch {
         MemoryWatch {
             limits: StoreLimitsBuilder::new()
-                .memory_size(MEMORY_LIMIT)
+                .memory_size(FILE_MEMORY_LIMIT)
                 .table_elements(TABLE_LIMIT)
                 .build(),
+            limit: MEMORY_LIMIT,
             peak: 0,
         }
     }
@@ -46,6 +63,8 @@ impl MemoryWatch {
 pub struct MemoryLimitExceeded {
     /// The size it asked for, in bytes.
     pub desired: usize,
+    /// The limit, in bytes.
+    pub limit: usize,
 }
 
 impl std::fmt::Display for MemoryLimitExceeded {
@@ -54,7 +73,7 @@ impl std::fmt::Display for MemoryLimitExceeded {
             f,
             "the component tried to grow its memory to {:.1} MiB, past the host's limit of {} MiB, and was stopped",
             self.desired as f64 / (1 << 20) as f64,
-            MEMORY_LIMIT >> 20
+            self.limit >> 20
         )
     }
 }
@@ -68,8 +87,12 @@ impl ResourceLimiter for MemoryWatch {
         desired: usize,
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > MEMORY_LIMIT {
-            return Err(MemoryLimitExceeded { desired }.into());
+        if desired > self.limit {
+            return Err(MemoryLimitExceeded {
+                desired,
+                limit: self.limit,
+            }
+            .into());
         }
         let allowed = self.limits.memory_growing(current, desired, maximum)?;
         if allowed {

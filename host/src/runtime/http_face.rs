@@ -57,6 +57,7 @@ impl HttpFace {
         let budget = match request.uri().path().strip_prefix("/actions/") {
             Some(action) => {
                 let args = serde_json::from_slice(request.body()).unwrap_or_default();
+                store.data_mut().memory.limit = super::guards::memory_limit(action);
                 action_budget(settings.budget(), action, &args)
             }
             None => settings.budget(),

@@ -33,7 +33,9 @@ use crate::pool::{Sender, SenderKind};
 use guards::{MemoryWatch, Ticker, deadline_ticks};
 use outbound::Hooks;
 
-pub use guards::{EPOCH_TICK, GRACE, MEMORY_LIMIT, MemoryLimitExceeded};
+pub use guards::{
+    EPOCH_TICK, FILE_MEMORY_LIMIT, GRACE, MEMORY_LIMIT, MemoryLimitExceeded, memory_limit,
+};
 pub use http_face::{HttpAnswer, HttpFace};
 pub use outbound::{WATCH_LIMIT, Watch};
 pub use session::{CallError, Plugin, Session};

@@ -96,6 +96,7 @@ impl Session {
         let params = self.params(action, args)?;
         let state = self.store.data_mut();
         state.budget = action_budget(state.settings_budget, action, args);
+        state.memory.limit = super::guards::memory_limit(action);
         self.call_values(action, params)
             .await
             .map(|result| wit_values::to_json(&result))

@@ -320,6 +320,15 @@ pub fn user_v3(billing: Billing) -> Value {
 /// `type: image` video takes).
 pub const IMAGE_ASSET_ID: &str = "asset_portrait_0001";
 
+/// An uploaded file.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    /// Its MIME type, as uploaded.
+    pub mime_type: String,
+    /// Its size.
+    pub size_bytes: usize,
+}
+
 /// A registered webhook endpoint.
 #[derive(Clone, Debug)]
 pub struct Endpoint {

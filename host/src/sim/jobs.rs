@@ -180,6 +180,25 @@ impl Job {
         )
     }
 
+    /// A new photo avatar as `GET /v3/avatars/looks/{id}` answers it:
+    /// `processing` until it is `completed` (or `failed`, with HeyGen's
+    /// error).
+    pub fn look_json(&self) -> Value {
+        let status = match self.status() {
+            "pending" | "running" => "processing",
+            other => other,
+        };
+        json!({
+            "id": self.id, "name": self.title, "avatar_type": "photo_avatar",
+            "group_id": format!("group_{}", self.id), "status": status,
+            "preview_image_url": format!("https://files.sim.heygen.test/looks/{}.jpg", self.id),
+            "preview_video_url": null, "gender": null, "tags": [], "default_voice_id": null,
+            "supported_api_engines": if status == "completed" { json!(["avatar_iv", "avatar_v"]) } else { json!([]) },
+            "image_width": 1080, "image_height": 1350, "preferred_orientation": "portrait",
+            "error": if status == "failed" { json!({"code": "face_not_detected", "message": "No face was detected in the photo."}) } else { Value::Null },
+        })
+    }
+
     /// The translation as `GET /v3/video-translations/{id}` answers it.
     pub fn translation_json(&self) -> Value {
         let status = self.status();

@@ -16,6 +16,7 @@ mod deliveries;
 mod faults;
 pub mod jobs;
 mod legacy;
+mod multipart;
 mod request;
 mod routes;
 mod server;

@@ -49,6 +49,10 @@ pub struct State {
     pub(crate) lipsyncs: BTreeMap<String, Job>,
     /// The last job number handed out.
     pub(crate) next_job: u64,
+    /// Uploaded assets, by id.
+    pub(crate) assets: BTreeMap<String, data::Asset>,
+    /// Photo avatars made here, by look id.
+    pub(crate) looks: BTreeMap<String, Job>,
 }
 
 impl State {
@@ -80,6 +84,16 @@ impl State {
     pub(crate) fn new_job_id(&mut self, prefix: &str) -> String {
         self.next_job += 1;
         format!("{prefix}{:016x}", 0x5eed_0000_0000_u64 + self.next_job)
+    }
+
+    /// Whether `id` is an image asset: the catalogue's portrait, or an
+    /// uploaded PNG or JPEG.
+    pub(crate) fn is_image_asset(&self, id: &str) -> bool {
+        id == data::IMAGE_ASSET_ID
+            || self
+                .assets
+                .get(id)
+                .is_some_and(|a| a.mime_type.starts_with("image/"))
     }
 
     /// The video `id`, one status step further along.

@@ -198,7 +198,8 @@ impl Case {
     }
 }
 
-/// Asserts the headers every request carries, and a JSON body's headers.
+/// Asserts the headers every request carries, and a JSON body's headers
+/// (an upload's body is multipart: its own test reads it).
 pub fn assert_standard_headers(req: &Recorded) {
     assert_eq!(req.header("x-api-key"), Some(DEFAULT_KEY));
     assert_eq!(req.header("accept"), Some("application/json"));
@@ -206,7 +207,17 @@ pub fn assert_standard_headers(req: &Recorded) {
         req.header("user-agent")
             .is_some_and(|ua| ua.starts_with("heygen-plugin/"))
     );
-    if req.method == "POST" {
+    if req.path == "/v3/assets" {
+        assert!(
+            req.header("content-type")
+                .unwrap()
+                .starts_with("multipart/form-data; boundary=")
+        );
+        assert_eq!(
+            req.header("content-length"),
+            Some(req.body.len().to_string().as_str())
+        );
+    } else if req.method == "POST" || req.method == "PATCH" {
         assert_eq!(req.header("content-type"), Some("application/json"));
         assert_eq!(
             req.header("content-length"),

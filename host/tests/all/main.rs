@@ -13,6 +13,7 @@ mod guards;
 mod jobs;
 mod legacy;
 mod mcp;
+mod media;
 mod pool;
 mod reliability;
 mod retries;

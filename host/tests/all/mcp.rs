@@ -77,7 +77,12 @@ async fn connect(
 async fn connect_to(
     sim: &Simulator,
 ) -> (Session, mpsc::UnboundedReceiver<ProgressNotificationParam>) {
-    connect(&[], &settings_for(sim), ProtocolVersion::V_2025_11_25).await
+    connect(
+        &["--toolsets", "all"],
+        &settings_for(sim),
+        ProtocolVersion::V_2025_11_25,
+    )
+    .await
 }
 
 /// The settings that point a server at the simulator `sim`.
@@ -129,7 +134,12 @@ fn find<'a>(tools: &'a [Tool], name: &str) -> &'a Tool {
 
 #[tokio::test]
 async fn every_action_is_a_described_tool_and_answers_in_its_output_schema() {
-    let (session, _) = connect(&["--simulator"], &[], ProtocolVersion::V_2025_11_25).await;
+    let (session, _) = connect(
+        &["--simulator", "--toolsets", "all"],
+        &[],
+        ProtocolVersion::V_2025_11_25,
+    )
+    .await;
     let info = session.peer_info().expect("server info");
     assert_eq!(info.protocol_version, ProtocolVersion::V_2025_11_25);
     assert_eq!(info.server_info.clone().unwrap().name, "heygen-host");
@@ -141,7 +151,11 @@ async fn every_action_is_a_described_tool_and_answers_in_its_output_schema() {
     let wit_names: Vec<&str> = wit.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, wit_names);
 
-    for function in &wit {
+    // Deletes go last, so that the examples that read or change the same
+    // objects (the account's webhook endpoint) still find them.
+    let mut ordered: Vec<_> = wit.iter().collect();
+    ordered.sort_by_key(|f| actions::find(&f.name).is_some_and(|e| e.kind == Kind::Delete));
+    for function in ordered {
         let entry = actions::find(&function.name).expect("in the registry");
         let tool = find(&tools, entry.name);
         let description = tool.description.as_deref().unwrap();
@@ -203,6 +217,14 @@ async fn every_action_is_a_described_tool_and_answers_in_its_output_schema() {
                 );
             }
             Kind::Delete => assert_eq!(
+                (
+                    hints.read_only_hint,
+                    hints.destructive_hint,
+                    hints.idempotent_hint
+                ),
+                (Some(false), Some(true), Some(true))
+            ),
+            Kind::Update => assert_eq!(
                 (
                     hints.read_only_hint,
                     hints.destructive_hint,
@@ -316,7 +338,7 @@ struct Raw {
 
 impl Raw {
     async fn start(sim: &Simulator) -> Raw {
-        let mut child = server_command(&[], &settings_for(sim))
+        let mut child = server_command(&["--toolsets", "all"], &settings_for(sim))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -463,7 +485,7 @@ async fn bad_input_gets_a_clear_answer_and_the_server_keeps_serving() {
         (&json!(11), &json!(-32600)),
         "{big}"
     );
-    assert!(big["error"]["message"].as_str().unwrap().contains("4 MiB"));
+    assert!(big["error"]["message"].as_str().unwrap().contains("6 MiB"));
 
     assert!(sim.requests().is_empty(), "a refused call reached HeyGen");
 
@@ -550,7 +572,12 @@ fn the_readme_names_exactly_the_tools_that_cost_credits() {
 
 #[tokio::test]
 async fn the_newest_revision_lists_and_calls_without_initialize() {
-    let (session, _) = connect(&["--simulator"], &[], ProtocolVersion::LATEST).await;
+    let (session, _) = connect(
+        &["--simulator", "--toolsets=all"],
+        &[],
+        ProtocolVersion::LATEST,
+    )
+    .await;
     let tools = session.list_all_tools().await.expect("tools/list");
     assert_eq!(tools.len(), actions::ALL.len());
     let card = structured(
@@ -602,4 +629,154 @@ async fn an_agent_wait_reports_heygens_own_progress() {
         ]
     );
     session.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn toolsets_and_read_only_choose_the_tools_and_others_are_refused() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
+    // The default: every toolset but lipsync and webhooks, at most 30 tools.
+    let (session, _) = connect(&[], &settings_for(&sim), ProtocolVersion::V_2025_11_25).await;
+    let tools = session.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names.len(), 29, "{names:?}");
+    for hidden in [
+        "create_lipsync",
+        "wait_for_lipsync",
+        "verify_webhook",
+        "rotate_webhook_secret",
+    ] {
+        assert!(!names.contains(&hidden), "{hidden}");
+    }
+    for shown in [
+        "create_talking_photo",
+        "upload_asset",
+        "generate_speech",
+        "get_remaining_credits",
+    ] {
+        assert!(names.contains(&shown), "{shown}");
+    }
+    session.cancel().await.unwrap();
+
+    let (session, _) = connect(
+        &["--toolsets", "webhooks, account", "--read-only"],
+        &settings_for(&sim),
+        ProtocolVersion::V_2025_11_25,
+    )
+    .await;
+    let tools = session.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(
+        names,
+        [
+            "list_custom_events_options",
+            "get_remaining_credits",
+            "list_webhook_endpoints",
+            "verify_webhook",
+            "list_webhook_events"
+        ]
+    );
+    let mut params = arguments(json!({"url": "https://hooks.example.com/x"}));
+    params.name = "create_webhook_endpoint".into();
+    let refused = session
+        .call_tool(params)
+        .await
+        .expect_err("a tool outside the selection");
+    let text = refused.to_string();
+    assert!(
+        text.contains("-32602")
+            || text.contains("Invalid params")
+            || text.contains("does not offer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("does not offer the tool `create_webhook_endpoint`"),
+        "{text}"
+    );
+    let card = structured(&call(&session, "get_remaining_credits", json!({})).await);
+    assert_eq!(card["success"], true, "{card}");
+    session.cancel().await.unwrap();
+    assert!(
+        sim.requests()
+            .iter()
+            .all(|r| !r.path.contains("/webhooks/endpoints") || r.method == "GET"),
+        "nothing outside the selection reached HeyGen"
+    );
+
+    let out = server_command(&["--toolsets", "videos,bogus"], &[])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown toolset `bogus`") && stderr.contains("lipsync"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn upload_asset_reads_a_path_only_inside_the_upload_dir() {
+    let sim = Simulator::start(0, &[DEFAULT_KEY]).unwrap();
+    let base = std::env::temp_dir().join(format!("heygen-mcp-uploads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(base.join("media")).unwrap();
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-a-small-photo".to_vec();
+    std::fs::write(base.join("media/me.png"), &png).unwrap();
+    std::fs::write(base.join("private.png"), &png).unwrap();
+    let dir = base.join("media");
+    let mut args = vec![
+        "--toolsets",
+        "assets",
+        "--upload-dir",
+        dir.to_str().unwrap(),
+    ];
+    let (session, _) = connect(&args, &settings_for(&sim), ProtocolVersion::V_2025_11_25).await;
+    let tools = session.list_all_tools().await.expect("tools/list");
+    let input = schema(&find(&tools, "upload_asset").input_schema);
+    assert!(input["properties"]["path"].is_object(), "{input}");
+    assert!(
+        !input["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("content_base64"))
+    );
+    let card = structured(&call(&session, "upload_asset", json!({"path": "me.png"})).await);
+    assert_eq!(
+        (&card["success"], &card["media_type"], &card["size_bytes"]),
+        (&json!(true), &json!("image/png"), &json!(png.len())),
+        "{card}"
+    );
+    for path in [
+        "../private.png",
+        dir.join("me.png").to_str().unwrap(),
+        "missing.png",
+    ] {
+        let card = structured(&call(&session, "upload_asset", json!({"path": path})).await);
+        assert!(
+            card["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("invalid_input: path"),
+            "{path}: {card}"
+        );
+    }
+    session.cancel().await.unwrap();
+    args.truncate(2);
+    let (session, _) = connect(&args, &settings_for(&sim), ProtocolVersion::V_2025_11_25).await;
+    let card = structured(&call(&session, "upload_asset", json!({"path": "me.png"})).await);
+    assert!(
+        card["error"]
+            .as_str()
+            .unwrap()
+            .contains("without --upload-dir"),
+        "{card}"
+    );
+    session.cancel().await.unwrap();
+    let uploads = sim
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v3/assets")
+        .count();
+    assert_eq!(uploads, 1);
+    std::fs::remove_dir_all(base).unwrap();
 }

@@ -288,3 +288,103 @@ async fn create_talking_photo_from_image_sends_type_image() {
     }
     assert_eq!(case.requests().len(), 1, "only the unknown asset was sent");
 }
+
+/// The rest of an endpoint's life: its URL and events change (`PATCH`), its
+/// secret rotates (a delivery signed with the new one verifies, one signed
+/// with the old one does not), and its past events can be listed.
+#[tokio::test]
+async fn an_endpoint_is_updated_rotated_and_its_events_listed() {
+    let case = Case::new("v3");
+    let endpoint = register(&case, json!(["avatar_video.fail"])).await;
+    let id = endpoint["endpoint_id"].as_str().unwrap().to_owned();
+    let old_secret = endpoint["secret"].as_str().unwrap().to_owned();
+
+    case.sim.clear_requests();
+    let updated = case
+        .call(
+            "update_webhook_endpoint",
+            json!({"endpoint_id": id, "events": ["avatar_video.success"]}),
+        )
+        .await;
+    assert_eq!(
+        updated,
+        json!({"success": true, "error": null, "endpoint_id": id, "url": HOOK, "events": ["avatar_video.success"], "status": "enabled"})
+    );
+    let req = case.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.target()),
+        ("PATCH", format!("/v3/webhooks/endpoints/{id}"))
+    );
+    assert_eq!(req.json(), json!({"events": ["avatar_video.success"]}));
+    assert_standard_headers(&req);
+
+    case.sim.clear_requests();
+    let rotated = case
+        .call("rotate_webhook_secret", json!({"endpoint_id": id}))
+        .await;
+    let new_secret = rotated["secret"].as_str().unwrap().to_owned();
+    assert_eq!(
+        rotated,
+        json!({"success": true, "error": null, "endpoint_id": id, "secret": new_secret})
+    );
+    assert_ne!(new_secret, old_secret);
+    let req = case.only_request();
+    assert_eq!(
+        (req.method.as_str(), req.target(), req.body.len()),
+        (
+            "POST",
+            format!("/v3/webhooks/endpoints/{id}/rotate-secret"),
+            0
+        )
+    );
+    assert!(req.header("idempotency-key").is_none());
+
+    let created = case
+        .call("create_talking_photo", json!({"talking_photo_id": "tp_ben_studio", "input_text": "Hi", "voice_id": data::voice_id(2)}))
+        .await;
+    let video = created["video_id"].as_str().unwrap().to_owned();
+    for _ in 0..3 {
+        case.call("retrieve_video_link", json!({"video_id": video}))
+            .await;
+    }
+    let delivery = case.sim.deliveries().pop().expect("a delivery");
+    for (secret, valid) in [(&new_secret, true), (&old_secret, false)] {
+        let verified = case
+            .call(
+                "verify_webhook",
+                json!({"payload": delivery.body, "signature": delivery.signature, "secret": secret}),
+            )
+            .await;
+        assert_eq!(verified["valid"], valid, "{verified}");
+    }
+
+    case.sim.clear_requests();
+    let events = case
+        .call(
+            "list_webhook_events",
+            json!({"event_type": "avatar_video.success", "entity_id": video, "limit": 5}),
+        )
+        .await;
+    assert_eq!(
+        events["events"],
+        json!([{"event_id": delivery.event_id, "event_type": "avatar_video.success",
+                "created_at": data::iso8601(delivery.timestamp),
+                "event_data_json": serde_json::from_str::<Value>(&delivery.body).unwrap()["event_data"].to_string()}])
+    );
+    assert_eq!(
+        case.only_request().target(),
+        format!("/v3/webhooks/events?limit=5&event_type=avatar_video.success&entity_id={video}")
+    );
+
+    // Nothing to change, or an unknown endpoint.
+    case.sim.clear_requests();
+    let nothing = case
+        .call("update_webhook_endpoint", json!({"endpoint_id": id}))
+        .await;
+    assert_failed(&nothing, "invalid_input: ");
+    assert!(case.requests().is_empty());
+    let unknown = case
+        .call("rotate_webhook_secret", json!({"endpoint_id": "we_nope"}))
+        .await;
+    assert_failed(&unknown, "http_404: ");
+}

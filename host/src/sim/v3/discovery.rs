@@ -1,12 +1,13 @@
 //! Discovery and the account on v3: voices, webhook event types, avatar
-//! looks, templates, and `GET /v3/users/me`.
+//! looks, templates, speech from a voice, and `GET /v3/users/me`.
 
 use serde_json::{Value, json};
 
-use super::envelope::{error, no_query, paged, refuse};
+use super::envelope::{error, invalid, no_query, paged, refuse};
 use crate::sim::answer::SimAnswer;
+use crate::sim::check::{Check, object, only, opt_choice, opt_number, opt_string, string};
 use crate::sim::data;
-use crate::sim::request::query;
+use crate::sim::request::{json_body, query};
 use crate::sim::routes::{Request, Route};
 use crate::sim::state::State;
 
@@ -16,6 +17,7 @@ pub(crate) const ROUTES: &[Route] = &[
     Route::new("GET", "/v3/templates/{template_id}", template),
     Route::new("GET", "/v3/voices", voices),
     Route::new("GET", "/v3/voices/{voice_id}", voice),
+    Route::create("POST", "/v3/voices/speech", speech),
     Route::new("GET", "/v3/avatars/looks", looks),
     Route::new("GET", "/v3/users/me", user),
     Route::new("GET", "/v3/webhooks/event-types", event_types),
@@ -237,4 +239,53 @@ fn voice(state: &mut State, req: &Request<'_>) -> SimAnswer {
         "status": status, "created_at": null, "failure_message": null,
     });
     SimAnswer::json(200, &json!({ "data": voice }))
+}
+
+/// `POST /v3/voices/speech` `{text, voice_id, speed?, language?, locale?,
+/// input_type?}`: an audio link and its length (0.4 s a word); an unknown
+/// voice is 404 `voice_not_found`.
+fn speech(state: &mut State, req: &Request<'_>) -> SimAnswer {
+    let checked = (|| -> Check<(String, usize, f64)> {
+        let body = json_body(req)?;
+        let map = object(&body, "")?;
+        only(
+            map,
+            &[
+                "text",
+                "voice_id",
+                "speed",
+                "language",
+                "locale",
+                "input_type",
+            ],
+            "",
+        )?;
+        let text = string(map, "text", "")?;
+        let voice = string(map, "voice_id", "")?.to_owned();
+        let speed = opt_number(map, "speed", "", (0.5, 2.0))?.unwrap_or(1.0);
+        opt_string(map, "language", "")?;
+        opt_string(map, "locale", "")?;
+        opt_choice(map, "input_type", "", &["text", "ssml"])?;
+        Ok((voice, text.split_whitespace().count(), speed))
+    })();
+    let (voice, words, speed) = match checked {
+        Ok(v) => v,
+        Err(problem) => return invalid(problem),
+    };
+    let known = (0..state.voices).any(|i| data::voice_id(i) == voice)
+        || (0..data::PRIVATE_VOICE_COUNT).any(|i| data::private_voice_id(i) == voice);
+    if !known {
+        return error(
+            404,
+            "voice_not_found",
+            &format!("Voice {voice} not found"),
+            Some("voice_id"),
+        );
+    }
+    let id = state.new_job_id("speech_");
+    let duration = ((words.max(1) as f64) * 0.4 / speed * 100.0).round() / 100.0;
+    SimAnswer::json(
+        200,
+        &json!({"data": {"audio_url": format!("https://files.sim.heygen.test/speech/{id}.mp3"), "duration": duration, "request_id": id, "word_timestamps": null}}),
+    )
 }

@@ -3,6 +3,8 @@
 //! bodies, and `Idempotency-Key` replays for every route that creates.
 
 mod agent;
+mod assets;
+mod avatars;
 mod discovery;
 mod envelope;
 mod lipsyncs;
@@ -20,13 +22,15 @@ use envelope::error;
 /// Every v3 endpoint the simulator answers: one table, its rows kept by
 /// area beside their handlers (so a new endpoint is one row and its handler,
 /// in one file).
-const ROUTES: [&[Route]; 6] = [
+const ROUTES: [&[Route]; 8] = [
     videos::ROUTES,
     discovery::ROUTES,
     webhooks::ROUTES,
     agent::ROUTES,
     translations::ROUTES,
     lipsyncs::ROUTES,
+    assets::ROUTES,
+    avatars::ROUTES,
 ];
 
 /// Answers a v3 request: an unknown route gets HeyGen's HTML 404, a request

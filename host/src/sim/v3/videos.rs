@@ -1,6 +1,7 @@
 //! Videos on v3: `POST /v3/videos` (from an avatar or a photo), `POST
 //! /v3/templates/{id}`, and `GET`/`DELETE /v3/videos/{id}`, `GET /v3/videos`.
 
+use base64::Engine;
 use serde_json::{Map, Value, json};
 
 use super::envelope::{error, invalid, opt_https, paged, refuse};
@@ -10,6 +11,7 @@ use crate::sim::check::{
 };
 use crate::sim::data::unix_now;
 use crate::sim::data::{self, Stage, Video};
+use crate::sim::jobs;
 use crate::sim::request::{json_body, query};
 use crate::sim::routes::{Request, Route};
 use crate::sim::state::State;
@@ -19,6 +21,7 @@ pub(crate) const ROUTES: &[Route] = &[
     Route::create("POST", "/v3/videos", create),
     Route::new("GET", "/v3/videos", list),
     Route::new("GET", "/v3/videos/{video_id}", get),
+    Route::new("GET", "/v3/videos/statuses", statuses),
     Route::new("DELETE", "/v3/videos/{video_id}", delete),
     Route::create("POST", "/v3/templates/{template_id}", create_from_template),
 ];
@@ -34,44 +37,128 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
             "type",
             "script",
             "voice_id",
+            "audio_url",
+            "audio_asset_id",
             "title",
             "caption",
             "expressiveness",
             "remove_background",
             "resolution",
             "aspect_ratio",
+            "output_format",
+            "background",
+            "voice_settings",
             "callback_url",
             "callback_id",
         ];
-        let image_only = [
-            "image",
-            "motion_prompt",
-            "fit",
-            "output_format",
-            "background",
-        ];
+        let image_only = ["image", "motion_prompt", "fit"];
         let avatar = match choice(map, "type", "", &["avatar", "image"])? {
             "avatar" => {
-                only(map, &[&common[..], &["avatar_id"]].concat(), "")?;
+                only(map, &[&common[..], &["avatar_id", "engine"]].concat(), "")?;
+                if map.contains_key("engine") {
+                    let engine = child(map, "engine", "")?;
+                    only(engine, &["type"], "engine")?;
+                    choice(
+                        engine,
+                        "type",
+                        "engine",
+                        &["avatar_iii", "avatar_iv", "avatar_v"],
+                    )?;
+                }
                 Some(string(map, "avatar_id", "")?.to_owned())
             }
             _ => {
                 only(map, &[&common[..], &image_only[..]].concat(), "")?;
-                check_image(child(map, "image", "")?)?;
+                check_image(state, child(map, "image", "")?)?;
                 opt_string(map, "motion_prompt", "")?;
                 opt_choice(map, "fit", "", &["cover", "contain"])?;
-                opt_choice(map, "output_format", "", &["mp4", "webm"])?;
                 None
             }
         };
-        let script = string(map, "script", "")?.to_owned();
+        opt_choice(map, "output_format", "", &["mp4", "webm"])?;
+        if map.contains_key("background") {
+            let background = child(map, "background", "")?;
+            match choice(background, "type", "background", &["color", "image"])? {
+                "color" => {
+                    only(background, &["type", "value"], "background")?;
+                    let value = string(background, "value", "background")?;
+                    let hex = value
+                        .strip_prefix('#')
+                        .filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()));
+                    if hex.is_none() {
+                        return Err(check::problem("background.value", "Color must be #RRGGBB"));
+                    }
+                }
+                _ => {
+                    only(background, &["type", "url", "asset_id"], "background")?;
+                    if !string(background, "url", "background")?.starts_with("https://") {
+                        return Err(check::problem("background.url", "URL must use https"));
+                    }
+                }
+            }
+        }
+        if map.contains_key("voice_settings") {
+            let voice = child(map, "voice_settings", "")?;
+            only(
+                voice,
+                &["speed", "pitch", "locale", "volume"],
+                "voice_settings",
+            )?;
+            opt_number(voice, "speed", "voice_settings", (0.5, 1.5))?;
+            opt_number(voice, "pitch", "voice_settings", (-50.0, 50.0))?;
+            opt_string(voice, "locale", "voice_settings")?;
+        }
+        // A script with its voice, or audio in their place.
+        let audio = match (map.get("audio_url"), map.get("audio_asset_id")) {
+            (None, None) => false,
+            (Some(_), None) => {
+                opt_https(map, "audio_url")?;
+                true
+            }
+            (None, Some(_)) => {
+                let id = string(map, "audio_asset_id", "")?;
+                if !jobs::ASSETS.contains(&id)
+                    && !state
+                        .assets
+                        .get(id)
+                        .is_some_and(|a| a.mime_type.starts_with("audio/"))
+                {
+                    return Err(check::problem(
+                        "audio_asset_id",
+                        format!("Audio asset {id} not found"),
+                    ));
+                }
+                true
+            }
+            (Some(_), Some(_)) => {
+                return Err(check::problem(
+                    "audio_url",
+                    "Give audio_url or audio_asset_id, not both",
+                ));
+            }
+        };
+        if audio && (map.contains_key("script") || map.contains_key("voice_id")) {
+            return Err(check::problem(
+                "script",
+                "Give a script and voice, or audio, not both",
+            ));
+        }
+        let script = if audio {
+            String::new()
+        } else {
+            string(map, "script", "")?.to_owned()
+        };
         if script.chars().count() > 5_000 {
             return Err(check::problem(
                 "script",
                 "String should have at most 5000 characters",
             ));
         }
-        let voice = string(map, "voice_id", "")?.to_owned();
+        let voice = if audio {
+            String::new()
+        } else {
+            string(map, "voice_id", "")?.to_owned()
+        };
         let title = opt_string(map, "title", "")?.map(str::to_owned);
         let caption = match map.get("caption") {
             None => false,
@@ -89,7 +176,7 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
             map,
             "aspect_ratio",
             "",
-            &["16:9", "9:16", "1:1", "4:5", "5:4"],
+            &["16:9", "9:16", "1:1", "4:5", "5:4", "auto"],
         )?;
         opt_https(map, "callback_url")?;
         let callback_id = opt_string(map, "callback_id", "")?.map(str::to_owned);
@@ -100,7 +187,21 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
         Err(problem) => return invalid(problem),
     };
     if let Some(avatar) = &avatar
+        && state
+            .looks
+            .get(avatar.as_str())
+            .is_some_and(|look| look.status() != "completed")
+    {
+        return error(
+            400,
+            "avatar_not_usable",
+            &format!("Avatar {avatar} is not ready yet"),
+            Some("avatar_id"),
+        );
+    }
+    if let Some(avatar) = &avatar
         && !data::is_look(avatar)
+        && !state.looks.contains_key(avatar.as_str())
     {
         return error(
             404,
@@ -109,7 +210,7 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
             Some("avatar_id"),
         );
     }
-    if !data::is_voice(&voice, state.voices) {
+    if !voice.is_empty() && !data::is_voice(&voice, state.voices) {
         return error(
             404,
             "voice_not_found",
@@ -131,7 +232,7 @@ fn create(state: &mut State, req: &Request<'_>) -> SimAnswer {
 /// The `image` of a `type: image` video: `{type: url, url}` (https),
 /// `{type: asset_id, asset_id}` (an uploaded asset) or `{type: base64,
 /// media_type, data}`.
-fn check_image(image: &Map<String, Value>) -> Check<()> {
+fn check_image(state: &State, image: &Map<String, Value>) -> Check<()> {
     match choice(image, "type", "image", &["url", "asset_id", "base64"])? {
         "url" => {
             only(image, &["type", "url"], "image")?;
@@ -143,7 +244,7 @@ fn check_image(image: &Map<String, Value>) -> Check<()> {
         "asset_id" => {
             only(image, &["type", "asset_id"], "image")?;
             let id = string(image, "asset_id", "image")?;
-            if id != data::IMAGE_ASSET_ID {
+            if !state.is_image_asset(id) {
                 return Err(check::problem(
                     "image.asset_id",
                     format!("Asset {id} not found"),
@@ -152,13 +253,21 @@ fn check_image(image: &Map<String, Value>) -> Check<()> {
         }
         _ => {
             only(image, &["type", "media_type", "data"], "image")?;
-            choice(
+            let media = choice(
                 image,
                 "media_type",
                 "image",
                 &["image/png", "image/jpeg", "image/webp"],
             )?;
-            string(image, "data", "image")?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(string(image, "data", "image")?)
+                .map_err(|_| check::problem("image.data", "Invalid base64 data"))?;
+            if !crate::sim::multipart::looks_like(media, &bytes) {
+                return Err(check::problem(
+                    "image.data",
+                    format!("The data is not a valid {media} image"),
+                ));
+            }
         }
     }
     Ok(())
@@ -399,4 +508,56 @@ fn video_v3(video: &Video) -> Value {
         }
     }
     data
+}
+
+/// `GET /v3/videos/statuses?video_ids=a,b` (1 to 100 ids; no paging): each
+/// video's status, one step further along (`queued`, `processing`,
+/// `completed`, `failed` with its error), `not_found` for an unknown id;
+/// answered by id, not in the order asked, as nothing promises that order.
+fn statuses(state: &mut State, req: &Request<'_>) -> SimAnswer {
+    let mut ids: Vec<String> = Vec::new();
+    for (name, value) in query(req) {
+        match name.as_str() {
+            "video_ids" => ids = value.split(',').map(str::to_owned).collect(),
+            _ => {
+                return error(
+                    400,
+                    "invalid_parameter",
+                    "Extra inputs are not permitted",
+                    Some(&name),
+                );
+            }
+        }
+    }
+    if ids.is_empty() || ids.len() > 100 || ids.iter().any(|id| id.trim().is_empty()) {
+        return error(
+            400,
+            "invalid_parameter",
+            "video_ids must list 1 to 100 video ids",
+            Some("video_ids"),
+        );
+    }
+    ids.sort();
+    ids.dedup();
+    ids.reverse();
+    let items: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            let (status, error) = match state.poll_video(id).map(|v| v.stage()) {
+                None => ("not_found", Value::Null),
+                Some(Stage::Queued) => ("queued", Value::Null),
+                Some(Stage::Processing) => ("processing", Value::Null),
+                Some(Stage::Completed) => ("completed", Value::Null),
+                Some(Stage::Failed) => (
+                    "failed",
+                    json!({"code": "face_not_detected", "message": "No face was detected in the talking photo."}),
+                ),
+            };
+            json!({"video_id": id, "status": status, "error": error, "batch_id": null, "item_index": null})
+        })
+        .collect();
+    SimAnswer::json(
+        200,
+        &json!({"data": items, "has_more": false, "next_token": null}),
+    )
 }
