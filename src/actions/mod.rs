@@ -230,16 +230,23 @@ pub trait Action {
     /// Runs on the legacy v1/v2 API. An action that only v3 has keeps this
     /// default, the one place that says so.
     fn legacy(_call: &mut Call<'_>, _args: &Self::Args) -> Result<Self::Output, Error> {
-        Err(Error::Unsupported(format!(
-            "`{}` exists only on HeyGen v3, and this host is set to the legacy API (retired by HeyGen on 2026-11-01). Ask the host's operator to set HEYGEN_API_VERSION=v3",
-            Self::NAME
-        )))
+        Err(v3_only(Self::NAME))
     }
 
     /// The `error` of a call that succeeded (e.g. a render that failed).
     fn note(_output: &Self::Output) -> Option<String> {
         None
     }
+}
+
+/// The refusal of an action only v3 has, on the legacy API: one function for
+/// every such action (a `format!` in the generic default cost each of them
+/// its own copy).
+#[inline(never)]
+fn v3_only(name: &str) -> Error {
+    Error::Unsupported(format!(
+        "`{name}` exists only on HeyGen v3, and this host is set to the legacy API (retired by HeyGen on 2026-11-01). Ask the host's operator to set HEYGEN_API_VERSION=v3"
+    ))
 }
 
 /// The action named `name` (snake_case).

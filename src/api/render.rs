@@ -2,7 +2,9 @@
 //! `type: avatar` and `type: image`): resolution, aspect ratio, file format,
 //! background and voice settings, each checked and sent only when given.
 
-use serde_json::{Value, json};
+#[cfg(test)]
+use serde_json::json;
+use serde_json::{Map, Value};
 
 use crate::checks::{check_https_url, check_range, check_text};
 use crate::error::Error;
@@ -45,50 +47,55 @@ impl Render<'_> {
             ("output_format", self.output_format, &OUTPUT_FORMATS[..]),
         ] {
             if let Some(value) = value {
-                body[field] = json!(choice(field, value, allowed)?);
+                body[field] = Value::String(choice(field, value, allowed)?);
             }
         }
-        body["background"] = match (self.background_color, self.background_image_url) {
+        let mut background = Map::new();
+        match (self.background_color, self.background_image_url) {
             (Some(_), Some(_)) => {
                 return Err(Error::InvalidInput(
                     "give background_color or background_image_url, not both".into(),
                 ));
             }
-            (Some(color), None) => json!({"type": "color", "value": check_color(color)?}),
-            (None, Some(url)) => {
-                json!({"type": "image", "url": check_https_url("background_image_url", url)?})
+            (Some(color), None) => {
+                background.insert("type".into(), "color".into());
+                background.insert("value".into(), Value::String(check_color(color)?));
             }
-            (None, None) => Value::Null,
-        };
-        if body["background"].is_null() {
-            body.as_object_mut().map(|b| b.remove("background"));
+            (None, Some(url)) => {
+                background.insert("type".into(), "image".into());
+                let url = check_https_url("background_image_url", url)?;
+                background.insert("url".into(), Value::String(url));
+            }
+            (None, None) => {}
         }
-        let mut voice = json!({});
+        if !background.is_empty() {
+            body["background"] = Value::Object(background);
+        }
+        let mut voice = Map::new();
         if let Some(speed) = self.voice_speed {
-            voice["speed"] = json!(check_range(
+            let speed = check_range(
                 "voice_speed",
                 speed,
                 (0.5, 1.5),
-                "0.5 to 1.5 (1.0 is the default)"
-            )?);
+                "0.5 to 1.5 (1.0 is the default)",
+            )?;
+            voice.insert("speed".into(), speed.into());
         }
         if let Some(pitch) = self.voice_pitch {
-            voice["pitch"] = json!(check_range(
+            let pitch = check_range(
                 "voice_pitch",
                 pitch,
                 (-50.0, 50.0),
-                "-50 to 50 (0 is the default)"
-            )?);
+                "-50 to 50 (0 is the default)",
+            )?;
+            voice.insert("pitch".into(), pitch.into());
         }
         if let Some(locale) = self.voice_locale {
-            voice["locale"] = json!(check_text(
-                "voice_locale",
-                locale.trim(),
-                MAX_LANGUAGE_CHARS
-            )?);
+            let locale = check_text("voice_locale", locale.trim(), MAX_LANGUAGE_CHARS)?;
+            voice.insert("locale".into(), Value::String(locale));
         }
-        if voice != json!({}) {
-            body["voice_settings"] = voice;
+        if !voice.is_empty() {
+            body["voice_settings"] = Value::Object(voice);
         }
         Ok(())
     }

@@ -64,7 +64,11 @@ fn read_body(request: IncomingRequest, declared: Option<u64>, limit: usize) -> O
     if declared.is_some_and(|n| n > limit as u64) {
         return None;
     }
-    let mut bytes = Vec::new();
+    // Sized from `content-length` when it is given: growing by doubling
+    // would hold the old and the new buffer at once (a 5.6 MB upload body
+    // peaked at 8 MiB plus 4 MiB).
+    let expected = declared.map_or(0, |n| usize::try_from(n).unwrap_or(limit).min(limit));
+    let mut bytes = Vec::with_capacity(expected);
     let Ok(body) = request.consume() else {
         return Some(bytes);
     };

@@ -14,14 +14,14 @@ use crate::runtime::{Plugin, Runtime, Settings, pooling_config};
 use crate::sim::{Simulator, data};
 
 /// A `heygen-host mcp` child on pipes.
-struct Server {
+pub(super) struct Server {
     child: Child,
     stdin: ChildStdin,
     stdout: Lines<BufReader<ChildStdout>>,
 }
 
 impl Server {
-    fn start(env: &[(String, String)], args: &[&str]) -> Result<Server> {
+    pub(super) fn start(env: &[(String, String)], args: &[&str]) -> Result<Server> {
         let mut command = Command::new(std::env::current_exe()?);
         command.arg("mcp").args(args);
         for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("HEYGEN_")) {
@@ -44,7 +44,7 @@ impl Server {
         })
     }
 
-    async fn send(&mut self, message: &Value) -> Result<()> {
+    pub(super) async fn send(&mut self, message: &Value) -> Result<()> {
         let mut line = message.to_string();
         line.push('\n');
         self.stdin.write_all(line.as_bytes()).await?;
@@ -52,7 +52,7 @@ impl Server {
     }
 
     /// The answer to request `id` (skipping notifications).
-    async fn answer(&mut self, id: u64) -> Result<Value> {
+    pub(super) async fn answer(&mut self, id: u64) -> Result<Value> {
         loop {
             let line = tokio::time::timeout(Duration::from_secs(30), self.stdout.next_line())
                 .await
@@ -66,7 +66,7 @@ impl Server {
     }
 
     /// `initialize` and `notifications/initialized`, sent without waiting.
-    async fn open(&mut self) -> Result<()> {
+    pub(super) async fn open(&mut self) -> Result<()> {
         self.send(
             &json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
             "protocolVersion": "2025-11-25", "capabilities": {},
@@ -77,7 +77,12 @@ impl Server {
             .await
     }
 
-    async fn stop(mut self) -> Result<()> {
+    /// The child's process id.
+    pub(super) fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    pub(super) async fn stop(mut self) -> Result<()> {
         drop(self.stdin);
         tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await??;
         Ok(())

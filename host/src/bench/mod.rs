@@ -13,6 +13,7 @@ mod native;
 mod per_call;
 mod size;
 mod stats;
+mod upload;
 
 use anyhow::{Result, bail};
 use heygen_plugin::actions;
@@ -31,7 +32,7 @@ pub struct Options {
     pub quick: bool,
     /// Skip the `wasmtime serve` load test.
     pub no_serve: bool,
-    /// Run only these sections (1-8); all when empty.
+    /// Run only these sections (1-9); all when empty.
     pub sections: Vec<u8>,
 }
 
@@ -99,6 +100,9 @@ pub async fn run(options: Options) -> Result<String> {
     }
     if options.wants(8) {
         mcp::section(&mut table, &setup.sim, setup.scale).await?;
+    }
+    if options.wants(9) {
+        upload::run(&mut table, &setup).await?;
     }
     Ok(table.0)
 }

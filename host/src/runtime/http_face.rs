@@ -28,6 +28,8 @@ pub struct HttpAnswer {
     pub headers: http::HeaderMap,
     /// Body.
     pub body: Bytes,
+    /// The instance's peak linear memory, in bytes.
+    pub peak_memory: usize,
 }
 
 impl HttpFace {
@@ -84,7 +86,8 @@ impl HttpFace {
             proxy
                 .wasi_http_incoming_handler()
                 .call_handle(&mut store, req, out)
-                .await
+                .await?;
+            Ok::<_, wasmtime::Error>(store.data().memory.peak)
         }));
         let response = match receiver.await {
             Ok(Ok(response)) => response,
@@ -100,11 +103,12 @@ impl HttpFace {
             .await
             .map_err(|e| anyhow!("reading the answer: {e:?}"))?
             .to_bytes();
-        task.await?.context("the HTTP face trapped")?;
+        let peak_memory = task.await?.context("the HTTP face trapped")?;
         Ok(HttpAnswer {
             status: parts.status.as_u16(),
             headers: parts.headers,
             body,
+            peak_memory,
         })
     }
 }
