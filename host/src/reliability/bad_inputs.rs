@@ -254,6 +254,144 @@ pub fn catalogue() -> Vec<BadInput> {
         &["v3"],
         "invalid_input",
     );
+    // Files, photo avatars, speech, statuses, webhooks and render options.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    let mut huge = b"\x89PNG\r\n\x1a\n".to_vec();
+    huge.resize(heygen_plugin::limits::MAX_FILE_BYTES + 1, 0);
+    let huge = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, huge);
+    let mut oversized_photo = valid_args("create_photo_avatar");
+    oversized_photo
+        .as_object_mut()
+        .map(|a| a.remove("image_url"));
+    oversized_photo["image_base64"] = json!(huge);
+    oversized_photo["image_media_type"] = json!("png");
+    for (label, action, args) in [
+        (
+            "content not base64",
+            "upload_asset",
+            json!({"file_name": "a.png", "content_base64": "not base64!"}),
+        ),
+        (
+            "a data: URL",
+            "upload_asset",
+            json!({"file_name": "a.png", "content_base64": format!("data:image/png;base64,{png}")}),
+        ),
+        (
+            "PNG bytes named .jpg",
+            "upload_asset",
+            json!({"file_name": "a.jpg", "content_base64": png}),
+        ),
+        (
+            "no extension",
+            "upload_asset",
+            json!({"file_name": "photo", "content_base64": png}),
+        ),
+        (
+            "a path as file_name",
+            "upload_asset",
+            json!({"file_name": "../a.png", "content_base64": png}),
+        ),
+        (
+            "a quote in file_name",
+            "upload_asset",
+            json!({"file_name": "a\".png", "content_base64": png}),
+        ),
+        (
+            "4 MiB and one byte",
+            "upload_asset",
+            json!({"file_name": "a.png", "content_base64": huge}),
+        ),
+        ("no photo", "create_photo_avatar", json!({"name": "A"})),
+        (
+            "two photos",
+            "create_photo_avatar",
+            json!({"name": "A", "image_url": "https://i.example/a.png", "image_asset_id": "as_1"}),
+        ),
+        (
+            "base64 without its type",
+            "create_photo_avatar",
+            json!({"name": "A", "image_base64": png}),
+        ),
+        (
+            "a photo of 4 MiB and one byte",
+            "create_photo_avatar",
+            oversized_photo,
+        ),
+        (
+            "speed 1.6",
+            "generate_speech",
+            json!({"text": "Hi", "voice_id": "v1", "speed": 1.6}),
+        ),
+        (
+            "blank text",
+            "generate_speech",
+            json!({"text": " ", "voice_id": "v1"}),
+        ),
+        ("no ids", "get_video_statuses", json!({"video_ids": []})),
+        (
+            "101 ids",
+            "get_video_statuses",
+            json!({"video_ids": (0..101).map(|i| format!("v{i}")).collect::<Vec<_>>()}),
+        ),
+        (
+            "an id twice",
+            "get_video_statuses",
+            json!({"video_ids": ["a", "a"]}),
+        ),
+        (
+            "a comma in an id",
+            "get_video_statuses",
+            json!({"video_ids": ["a,b"]}),
+        ),
+        (
+            "nothing to change",
+            "update_webhook_endpoint",
+            json!({"endpoint_id": "we_1"}),
+        ),
+        (
+            "an http URL",
+            "update_webhook_endpoint",
+            json!({"endpoint_id": "we_1", "url": "http://h.example/x"}),
+        ),
+        ("limit 0", "list_webhook_events", json!({"limit": 0})),
+        ("limit 1001", "list_webhook_events", json!({"limit": 1001})),
+        (
+            "resolution 8k",
+            "create_talking_photo_from_image",
+            json!({"image_url": "https://i.example/a.png", "input_text": "Hi", "voice_id": "v1", "resolution": "8k"}),
+        ),
+        (
+            "a script and audio",
+            "create_talking_photo_from_image",
+            json!({"image_url": "https://i.example/a.png", "input_text": "Hi", "voice_id": "v1", "audio_url": "https://a.example/a.mp3"}),
+        ),
+    ] {
+        add(
+            format!("{action} {label}"),
+            action,
+            Args::Json(args),
+            &["v3"],
+            "invalid_input",
+        );
+    }
+    let mut args = valid_args("create_talking_photo");
+    args["engine"] = json!("avatar_x");
+    add(
+        "create_talking_photo engine avatar_x".into(),
+        "create_talking_photo",
+        Args::Json(args),
+        &["v3"],
+        "invalid_input",
+    );
+    let mut args = valid_args("create_talking_photo");
+    args["background_color"] = json!("red");
+    add(
+        "create_talking_photo background_color red".into(),
+        "create_talking_photo",
+        Args::Json(args),
+        &["v3"],
+        "invalid_input",
+    );
     for (label, key) in [
         ("empty", String::new()),
         ("a space", "my key".into()),
@@ -283,6 +421,7 @@ pub fn catalogue() -> Vec<BadInput> {
         "wait_for_video_agent",
         "wait_for_translation",
         "wait_for_lipsync",
+        "wait_for_avatar",
     ] {
         for seconds in [json!(0), json!(601), json!(1.5)] {
             let mut args = valid_args(action);

@@ -27,7 +27,7 @@ pub(super) fn losses() -> [(&'static str, FaultKind); 3] {
 
 /// The creates that take a caller's `idempotency_key` (every create but
 /// `send_video_agent_message`, whose repeat is a second message).
-pub const KEYED_CREATES: [&str; 7] = [
+pub const KEYED_CREATES: [&str; 8] = [
     "create_talking_photo",
     "create_talking_photo_from_image",
     "create_video_from_template",
@@ -35,6 +35,7 @@ pub const KEYED_CREATES: [&str; 7] = [
     "translate_video",
     "create_lipsync",
     "create_webhook_endpoint",
+    "create_photo_avatar",
 ];
 
 /// Runs one create with a caller key on `generation`, loses its first answer
