@@ -216,14 +216,16 @@ FRESH_ID = re.compile(r"^[0-9a-f]{32}$")
 def normalize(action, output):
     """What may legitimately differ between two runs of the same input: a
     create's `video_id` is compared by shape (32 hex digits, as the
-    simulator issues them), and a new webhook endpoint's `secret`, which is
+    simulator issues them), and a new or rotated webhook secret, which is
     random, by its `whsec_` form."""
-    if action.startswith("create_") and isinstance(output, dict) and output.get("success"):
+    if not (isinstance(output, dict) and output.get("success")):
+        return output
+    if action.startswith("create_"):
         vid = output.get("video_id")
         output = dict(output, video_id="<fresh id>" if isinstance(vid, str) and FRESH_ID.match(vid) else vid)
-        secret = output.get("secret")
-        if isinstance(secret, str) and secret.startswith("whsec_"):
-            output = dict(output, secret="<fresh secret>")
+    secret = output.get("secret")
+    if isinstance(secret, str) and secret.startswith("whsec_"):
+        output = dict(output, secret="<fresh secret>")
     return output
 
 
@@ -349,7 +351,7 @@ def report(out_dir, doc):
         "",
         "**What is compared.** The whole output JSON, field for field. Only two fields are "
         "normalized: `video_id` in a successful create is checked by shape (32 hex digits, as "
-        "the simulator issues ids), and a new webhook endpoint's `secret`, which is random, by "
+        "the simulator issues ids), and a new or rotated webhook `secret`, which is random, by "
         "its `whsec_` form; `success`, `error`, `status` and the rest must be equal. \"v3 "
         "`test` refused\" is an error path: `test: true` on v3 is refused with `unsupported:` "
         "before anything is sent, and the error text must match word for word. `GET /actions` "

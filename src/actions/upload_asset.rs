@@ -34,8 +34,9 @@ pub struct Output {
     pub url: Option<String>,
     /// Its MIME type, as HeyGen stored it.
     pub media_type: Option<String>,
-    /// Its size in bytes.
-    pub size_bytes: Option<u64>,
+    /// Its size in bytes (a `u32`: HeyGen takes 32 MB at most, and hosts in
+    /// JavaScript get a number, not a `BigInt`).
+    pub size_bytes: Option<u32>,
 }
 
 /// `upload_asset`.
@@ -95,7 +96,7 @@ fn parse(resp: &HttpResponse) -> Result<Output, Error> {
         asset_id: Some(asset_id),
         url: text(&data, "url"),
         media_type: text(&data, "mime_type"),
-        size_bytes: data["size_bytes"].as_u64(),
+        size_bytes: data["size_bytes"].as_u64().and_then(|n| u32::try_from(n).ok()),
     })
 }
 

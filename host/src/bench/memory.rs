@@ -16,7 +16,7 @@ pub(super) async fn run(table: &mut Table, setup: &Setup) -> Result<()> {
         sim.set_voice_count(voices);
         let mut session = setup
             .plugin
-            .session(&Settings::new(env_for(&setup.sim, generation)))
+            .session(&Settings::new(env_for(&sim, generation)))
             .await?;
         let output = session
             .call("list_voice_id_options", &json!({}))

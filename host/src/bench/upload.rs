@@ -71,9 +71,12 @@ pub(super) async fn run(table: &mut Table, setup: &Setup) -> Result<()> {
     let mut times = Vec::new();
     for _ in 0..rounds {
         let started = Instant::now();
-        let mut child = Command::new(std::env::current_exe()?)
+        let mut command = Command::new(std::env::current_exe()?);
+        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("HEYGEN_")) {
+            command.env_remove(k);
+        }
+        let mut child = command
             .args(["call", "upload_asset", "-"])
-            .env_clear()
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
