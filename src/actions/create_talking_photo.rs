@@ -148,6 +148,9 @@ impl Action for CreateTalkingPhoto {
     }
 }
 
+/// The render engines `engine` names.
+const ENGINES: &[&str] = &["avatar_iii", "avatar_iv", "avatar_v"];
+
 /// `POST /v3/videos`: an avatar video of a photo avatar look.
 fn v3_request(args: &Args) -> Result<HttpRequest, Error> {
     let avatar_id = check_id("talking_photo_id", &args.talking_photo_id)?;
@@ -179,7 +182,7 @@ fn v3_request(args: &Args) -> Result<HttpRequest, Error> {
     args.tracking().add_v3(&mut body)?;
     args.render().add_v3(&mut body)?;
     if let Some(engine) = &args.engine {
-        body["engine"] = json!({"type": choice("engine", engine, &["avatar_iii", "avatar_iv", "avatar_v"])?});
+        body["engine"] = json!({"type": choice("engine", engine, ENGINES)?});
     }
     Ok(HttpRequest::post_json("/v3/videos", &body))
 }
@@ -210,6 +213,11 @@ pub(crate) fn add_v3_options(
 /// `POST /v2/video/generate` with one talking-photo scene; options the caller
 /// did not set are left out.
 fn legacy_request(args: &Args) -> Result<HttpRequest, Error> {
+    // Checked as on v3 first (a wrong value is named as such), then refused.
+    args.render().add_v3(&mut json!({}))?;
+    if let Some(engine) = &args.engine {
+        choice("engine", engine, ENGINES)?;
+    }
     let v3_option = args.render().first_given().or(args.engine.as_ref().map(|_| "engine"));
     if let Some(option) = v3_option {
         return Err(Error::Unsupported(format!(

@@ -330,3 +330,55 @@ async fn get_video_statuses_asks_once_and_answers_in_the_order_asked() {
         )
     );
 }
+
+/// A photo as base64 with audio in place of a script, and the render
+/// options of both video types, exactly as `POST /v3/videos` takes them.
+#[tokio::test]
+async fn photos_as_base64_audio_and_render_options_reach_heygen_as_given() {
+    let case = Case::new("v3");
+    let photo = B64.encode(png(48));
+    let output = case
+        .call(
+            "create_talking_photo_from_image",
+            json!({"image_base64": photo, "image_media_type": "png", "audio_asset_id": "asset_audio_0001",
+                   "aspect_ratio": "9:16", "output_format": "webm", "background_color": "#112233"}),
+        )
+        .await;
+    assert_eq!(output["success"], true, "{output}");
+    assert_eq!(
+        case.only_request().json(),
+        json!({"type": "image", "image": {"type": "base64", "media_type": "image/png", "data": photo},
+               "audio_asset_id": "asset_audio_0001", "aspect_ratio": "9:16", "output_format": "webm",
+               "background": {"type": "color", "value": "#112233"}})
+    );
+    case.sim.clear_requests();
+    let output = case
+        .call(
+            "create_talking_photo",
+            json!({"talking_photo_id": data::TALKING_PHOTOS[0], "input_text": "Hi", "voice_id": data::voice_id(0),
+                   "engine": "avatar_v", "resolution": "4k", "background_image_url": "https://img.example/bg.jpg",
+                   "voice_speed": 1.2, "voice_pitch": -5.0, "voice_locale": "en-GB"}),
+        )
+        .await;
+    assert_eq!(output["success"], true, "{output}");
+    assert_eq!(
+        case.only_request().json(),
+        json!({"type": "avatar", "avatar_id": data::TALKING_PHOTOS[0], "script": "Hi", "voice_id": data::voice_id(0),
+               "engine": {"type": "avatar_v"}, "resolution": "4k",
+               "background": {"type": "image", "url": "https://img.example/bg.jpg"},
+               "voice_settings": {"speed": 1.2, "pitch": -5.0, "locale": "en-GB"}})
+    );
+    // A JPEG named PNG is refused before sending.
+    case.sim.clear_requests();
+    let output = case
+        .call(
+            "create_talking_photo_from_image",
+            json!({"image_base64": B64.encode(b"\xff\xd8\xff\xe0jpeg"), "image_media_type": "png", "input_text": "Hi", "voice_id": "v1"}),
+        )
+        .await;
+    assert_failed(
+        &output,
+        "invalid_input: image_base64 does not start like a png file",
+    );
+    assert!(case.requests().is_empty());
+}
