@@ -22,6 +22,17 @@ pub const FACE_TOKEN_VAR: &str = "HEYGEN_FACE_TOKEN";
 /// `1` lets any caller of the HTTP face use the operator's key without a
 /// token (local development only).
 pub const FACE_OPEN_VAR: &str = "HEYGEN_FACE_OPEN";
+/// Browser origins (comma-separated, e.g. `https://app.example.com`) whose
+/// requests the HTTP face's `POST /mcp` serves; a request with any other
+/// `Origin` header gets 403. Empty by default: only clients that send no
+/// `Origin` (every non-browser MCP client) are served.
+pub const FACE_ORIGINS_VAR: &str = "HEYGEN_FACE_ORIGINS";
+/// The toolsets the HTTP face's `POST /mcp` offers (comma-separated names,
+/// or `all`; unset: the default ones), as `heygen-host mcp --toolsets`.
+pub const FACE_TOOLSETS_VAR: &str = "HEYGEN_FACE_TOOLSETS";
+/// `1` makes the HTTP face's `POST /mcp` offer only the tools that change
+/// nothing, as `heygen-host mcp --read-only`.
+pub const FACE_READ_ONLY_VAR: &str = "HEYGEN_FACE_READ_ONLY";
 
 /// HeyGen's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.heygen.com";

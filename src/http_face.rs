@@ -34,19 +34,25 @@ pub enum Route<'a> {
     Run(&'static Entry),
     /// `POST /actions/{unknown}`.
     UnknownAction(&'a str),
+    /// `/mcp`, any method: MCP over Streamable HTTP ([`crate::mcp::http`]).
+    Mcp,
     /// A known path with the wrong method; the value is the `Allow` header.
     WrongMethod(&'static str),
     /// Any other path.
     NotFound,
 }
 
-/// Routes a request by method and path (a query string is ignored).
+/// Routes a request by method and path (a query string is ignored). `/mcp`
+/// goes to the MCP endpoint whatever the method: it answers the wrong ones.
 pub fn route<'a>(method: &str, path_with_query: &'a str) -> Route<'a> {
     let path = path_with_query.split(['?', '#']).next().unwrap_or("");
     let path = path
         .strip_suffix('/')
         .filter(|p| !p.is_empty())
         .unwrap_or(path);
+    if path == "/mcp" {
+        return Route::Mcp;
+    }
     match path.strip_prefix("/actions") {
         Some("") => match method {
             "GET" => Route::Manifest,
@@ -70,7 +76,8 @@ pub fn route<'a>(method: &str, path_with_query: &'a str) -> Route<'a> {
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
-    /// Extra headers (`Allow`, `Retry-After`); `Content-Type` is always JSON.
+    /// Extra headers (`Allow`, `Retry-After`); `Content-Type` is JSON unless
+    /// one of them sets it.
     pub headers: Vec<(&'static str, String)>,
     /// JSON body.
     pub body: String,
@@ -130,7 +137,7 @@ pub fn refuse(route: &Route<'_>) -> Answer {
         }
         _ => Answer::error(
             404,
-            "not_found: the routes are GET /actions and POST /actions/{action}".into(),
+            "not_found: the routes are GET /actions, POST /actions/{action} and POST /mcp (MCP over Streamable HTTP)".into(),
         ),
     }
 }
@@ -238,6 +245,7 @@ mod tests {
             Route::Run(entry) => format!("run {}", entry.name),
             Route::UnknownAction(name) => format!("unknown {name}"),
             Route::WrongMethod(allow) => format!("allow {allow}"),
+            Route::Mcp => "mcp".into(),
             Route::NotFound => "not found".into(),
         }
     }
@@ -253,6 +261,11 @@ mod tests {
         }
         assert_eq!(target(route("POST", "/actions/nope")), "unknown nope");
         assert_eq!(target(route("POST", "/actions")), "allow GET");
+        for method in ["POST", "GET", "DELETE"] {
+            assert_eq!(target(route(method, "/mcp")), "mcp");
+            assert_eq!(target(route(method, "/mcp/?x")), "mcp");
+        }
+        assert_eq!(target(route("POST", "/mcp/x")), "not found");
         for path in ["/", "/actionsx", "/actions/a/b", "/other", ""] {
             assert_eq!(target(route("GET", path)), "not found", "{path}");
         }

@@ -34,6 +34,7 @@ pub mod key;
 /// Every limit the plugin enforces, in one place (also stated in the tool manifest).
 pub mod limits;
 pub mod manifest;
+pub mod mcp;
 pub mod media;
 pub mod outbound;
 pub mod port;

@@ -235,7 +235,8 @@ async fn run(command: Command) -> Result<ExitCode> {
             read_only,
             upload_dir,
         } => {
-            let selection = heygen_host::mcp::Selection::parse(toolsets.as_deref(), read_only)?;
+            let selection = heygen_host::mcp::Selection::parse(toolsets.as_deref(), read_only)
+                .map_err(anyhow::Error::msg)?;
             let upload_dir = upload_dir
                 .map(|dir| heygen_host::uploads::UploadDir::new(&dir))
                 .transpose()?;

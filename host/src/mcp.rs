@@ -33,14 +33,15 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use heygen_plugin::actions::{self, Entry, Kind, Toolset};
+use heygen_plugin::actions::Entry;
 use heygen_plugin::config::Generation;
 use heygen_plugin::error::{Error as PluginError, Failure};
+use heygen_plugin::mcp::progress::{Reported, Seen};
+pub use heygen_plugin::mcp::tools::Selection;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CustomRequest, CustomResult,
-    ErrorCode, Implementation, JsonObject, ListToolsResult, PaginatedRequestParams,
-    ProgressNotificationParam, ProgressToken, ServerCapabilities, ServerConfig, Tool,
-    ToolAnnotations,
+    ErrorCode, Implementation, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
+    ProgressToken, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{Peer, RequestContext};
 use rmcp::transport::async_rw::AsyncRwTransport;
@@ -77,85 +78,26 @@ pub struct Options {
     pub upload_dir: Option<UploadDir>,
 }
 
-/// The tools an MCP server offers: the actions of some toolsets, all of them
-/// or only those that change nothing.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Selection {
-    /// The toolsets; `None` for the default ones ([`Toolset::by_default`]).
-    pub toolsets: Option<Vec<Toolset>>,
-    /// Only tools that change nothing on the account ([`Kind::Read`]).
-    pub read_only: bool,
-}
-
-impl Selection {
-    /// The selection `--toolsets LIST` (comma-separated names, or `all`)
-    /// and `--read-only` name.
-    pub fn parse(list: Option<&str>, read_only: bool) -> Result<Selection> {
-        let toolsets = match list.map(str::trim) {
-            None => None,
-            Some("all") => Some(Toolset::ALL.to_vec()),
-            Some(list) => Some(
-                list.split(',')
-                    .map(|name| {
-                        Toolset::named(name.trim()).with_context(|| {
-                            format!(
-                                "unknown toolset `{}`; the toolsets are {} (or `all`)",
-                                name.trim(),
-                                Toolset::ALL.map(Toolset::name).join(", ")
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?,
-            ),
-        };
-        Ok(Selection {
-            toolsets,
-            read_only,
-        })
-    }
-
-    /// Whether `entry` is offered.
-    pub fn offers(&self, entry: &Entry) -> bool {
-        let in_set = match &self.toolsets {
-            None => entry.toolset.by_default(),
-            Some(sets) => sets.contains(&entry.toolset),
-        };
-        in_set && (!self.read_only || entry.kind == Kind::Read)
-    }
-}
-
 /// The MCP tool list: one tool per registry action, from the manifest for
 /// `generation` (its argument limits differ).
 pub fn tools(generation: Generation) -> Result<Vec<Tool>> {
-    offered_tools(
-        generation,
-        &Selection {
-            toolsets: Some(Toolset::ALL.to_vec()),
-            read_only: false,
-        },
-        false,
-    )
+    offered_tools(generation, &Selection::all(), false)
 }
 
-/// The tools `selection` offers; with `paths`, a tool that takes
-/// `content_base64` also takes a `path` ([`crate::uploads::with_path`]).
+/// The tools `selection` offers, as the core defines them for every MCP
+/// server of the project ([`heygen_plugin::mcp::tools`]); with `paths`, a
+/// tool that takes `content_base64` also takes a `path`
+/// ([`crate::uploads::with_path`]).
 pub fn offered_tools(
     generation: Generation,
     selection: &Selection,
     paths: bool,
 ) -> Result<Vec<Tool>> {
-    let manifest: Value = serde_json::from_str(heygen_plugin::manifest::for_generation(generation))
-        .context("the built-in manifest is not JSON")?;
-    let described = manifest["actions"].as_array().cloned().unwrap_or_default();
-    actions::ALL
-        .iter()
-        .filter(|entry| selection.offers(entry))
-        .map(|entry| {
-            let action = described
-                .iter()
-                .find(|a| a["name"] == entry.name)
-                .with_context(|| format!("`{}` is not in the manifest", entry.name))?;
-            let mut tool = tool(entry, action)?;
+    heygen_plugin::mcp::tools::list(generation, selection)
+        .into_iter()
+        .map(|definition| {
+            let mut tool: Tool = serde_json::from_value(definition)
+                .context("the core's tool definition is not an MCP tool")?;
             if paths {
                 let mut schema = (*tool.input_schema).clone();
                 crate::uploads::with_path(&mut schema);
@@ -164,76 +106,6 @@ pub fn offered_tools(
             Ok(tool)
         })
         .collect()
-}
-
-/// The tool for `entry`, described by its manifest `action`.
-fn tool(entry: &Entry, action: &Value) -> Result<Tool> {
-    // The WIT doc as it is: a paid action says so there (a unit test holds
-    // the docs to the registry's `spends_credits`).
-    let description = action["description"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let object = |schema: &Value, what: &str| -> Result<JsonObject> {
-        schema
-            .as_object()
-            .cloned()
-            .with_context(|| format!("the {what} schema of `{}` is not an object", entry.name))
-    };
-    let input = object(&nullable_options(&action["input_schema"]), "input")?;
-    let output = object(&action["output_schema"], "output")?;
-    let annotations = match entry.kind {
-        Kind::Read => ToolAnnotations::new().read_only(true),
-        Kind::Create => ToolAnnotations::new()
-            .read_only(false)
-            .destructive(false)
-            .idempotent(false),
-        Kind::Delete => ToolAnnotations::new()
-            .read_only(false)
-            .destructive(true)
-            .idempotent(true),
-        Kind::Update => ToolAnnotations::new()
-            .read_only(false)
-            .destructive(true)
-            .idempotent(true),
-    };
-    Ok(Tool::new(entry.name, description, Arc::new(input))
-        .with_raw_output_schema(Arc::new(output))
-        .with_annotations(annotations.open_world(true)))
-}
-
-/// `schema` with every property that is not required also accepting `null`.
-fn nullable_options(schema: &Value) -> Value {
-    let mut schema = schema.clone();
-    let required: Vec<Value> = schema["required"].as_array().cloned().unwrap_or_default();
-    if let Some(properties) = schema["properties"].as_object_mut() {
-        for (name, property) in properties.iter_mut() {
-            if required.contains(&Value::String(name.clone())) {
-                continue;
-            }
-            match property.get_mut("type") {
-                Some(Value::String(ty)) => {
-                    let ty = std::mem::take(ty);
-                    property["type"] = json!([ty, "null"]);
-                }
-                Some(Value::Array(types)) if !types.contains(&json!("null")) => {
-                    types.push(json!("null"));
-                }
-                _ => {}
-            }
-            if let Some(cases) = property.get_mut("enum").and_then(Value::as_array_mut) {
-                cases.push(Value::Null);
-            }
-        }
-    }
-    schema
-}
-
-/// Arguments as the plugin reads them: a top-level `null` means "not given".
-fn without_nulls(arguments: Option<JsonObject>) -> Value {
-    let mut arguments = arguments.unwrap_or_default();
-    arguments.retain(|_, value| !value.is_null());
-    Value::Object(arguments)
 }
 
 /// The MCP server: the tool list, the plugin (loaded in the background at
@@ -264,17 +136,12 @@ impl Server {
         upload_dir: Option<UploadDir>,
     ) -> Result<Server> {
         let generation = generation(&settings.env);
-        let manifest: Value =
-            serde_json::from_str(heygen_plugin::manifest::for_generation(generation))?;
         let server = Server {
             inner: Arc::new(Inner {
                 tools: offered_tools(generation, &selection, upload_dir.is_some())?,
                 selection,
                 upload_dir,
-                instructions: manifest["description"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
+                instructions: heygen_plugin::mcp::tools::instructions(generation),
                 runtime,
                 plugin: OnceCell::new(),
                 settings,
@@ -312,7 +179,7 @@ impl Server {
         let (statuses, mut changes) = tokio::sync::mpsc::unbounded_channel::<Seen>();
         if progress.is_some() {
             let watch: Watch = Arc::new(move |body: &[u8]| {
-                if let Some(status) = seen_in(body) {
+                if let Some(status) = Seen::in_answer(body) {
                     let _ = statuses.send(status);
                 }
             });
@@ -332,8 +199,12 @@ impl Server {
                 return;
             };
             let mut reported = Reported::default();
+            let token = serde_json::to_value(&token).unwrap_or(Value::Null);
             while let Some(seen) = changes.recv().await {
-                let Some(note) = reported.next(&token, seen) else {
+                let Some(params) = reported.next(&token, seen) else {
+                    continue;
+                };
+                let Ok(note) = serde_json::from_value::<ProgressNotificationParam>(params) else {
                     continue;
                 };
                 if let Err(e) = peer.notify_progress(note).await {
@@ -355,56 +226,6 @@ impl Server {
                 answer(card(entry.failure(&failure).body.as_str()))
             }
         }
-    }
-}
-
-/// What one of HeyGen's answers says about a job: its `data.status` (v3 and
-/// legacy alike) and `data.progress` (0–100) if it gives one.
-#[derive(Debug, PartialEq)]
-struct Seen {
-    status: String,
-    progress: Option<f64>,
-}
-
-fn seen_in(body: &[u8]) -> Option<Seen> {
-    let answer: Value = serde_json::from_slice(body).ok()?;
-    let data = &answer["data"];
-    Some(Seen {
-        status: data["status"].as_str()?.to_owned(),
-        progress: data["progress"]
-            .as_f64()
-            .filter(|p| (0.0..=100.0).contains(p)),
-    })
-}
-
-/// The progress reported so far in one call; MCP wants it to grow with every
-/// notification.
-#[derive(Default)]
-struct Reported {
-    status: Option<String>,
-    progress: f64,
-}
-
-impl Reported {
-    /// The notification for `seen`, if it says something new: another
-    /// status, or more of HeyGen's progress. Its progress is HeyGen's (out of
-    /// 100) when given and larger, else one more than the last.
-    fn next(&mut self, token: &ProgressToken, seen: Seen) -> Option<ProgressNotificationParam> {
-        let grew = seen.progress.is_some_and(|p| p > self.progress);
-        if self.status.as_ref() == Some(&seen.status) && !grew {
-            return None;
-        }
-        self.progress = match seen.progress {
-            Some(p) if grew => p,
-            _ => self.progress + 1.0,
-        };
-        let mut note = ProgressNotificationParam::new(token.clone(), self.progress)
-            .with_message(format!("HeyGen status: {}", seen.status));
-        if seen.progress.is_some() {
-            note = note.with_total(100.0);
-        }
-        self.status = Some(seen.status);
-        Some(note)
     }
 }
 
@@ -466,30 +287,11 @@ impl ServerHandler for Server {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let offered = actions::find(&request.name).filter(|e| self.inner.selection.offers(e));
-        let Some(entry) = offered else {
-            let names: Vec<&str> = self.inner.tools.iter().map(|t| t.name.as_ref()).collect();
-            let hidden = actions::find(&request.name).is_some();
-            return Err(McpError::invalid_params(
-                format!(
-                    "{} tool `{}`; this server's tools are {}{}",
-                    if hidden {
-                        "this server does not offer the"
-                    } else {
-                        "unknown"
-                    },
-                    request.name,
-                    names.join(", "),
-                    if hidden {
-                        " (the operator picks them with --toolsets and --read-only)"
-                    } else {
-                        ""
-                    },
-                ),
-                None,
-            ));
+        let entry = match self.inner.selection.find(&request.name) {
+            Ok(entry) => entry,
+            Err(why) => return Err(McpError::invalid_params(why, None)),
         };
-        let mut args = without_nulls(request.arguments);
+        let mut args = heygen_plugin::mcp::tools::arguments(request.arguments);
         if let Some(map) = args.as_object_mut()
             && let Err(problem) = crate::uploads::resolve(self.inner.upload_dir.as_ref(), map)
         {

@@ -25,6 +25,7 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     };
     let path = request.path_with_query().unwrap_or_default();
     let reply = match http::route(&method, &path) {
+        Route::Mcp => return super::mcp::handle(request, response_out, &method),
         Route::Manifest => http::manifest(&|name: &str| std::env::var(name).ok()),
         Route::Run(action) => {
             let headers = request.headers();
@@ -60,7 +61,11 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
 
 /// The request body, or `None` when it is (or declares to be) larger than
 /// `limit` bytes. A body that breaks off or stalls reads as what came.
-fn read_body(request: IncomingRequest, declared: Option<u64>, limit: usize) -> Option<Vec<u8>> {
+pub(super) fn read_body(
+    request: IncomingRequest,
+    declared: Option<u64>,
+    limit: usize,
+) -> Option<Vec<u8>> {
     if declared.is_some_and(|n| n > limit as u64) {
         return None;
     }
@@ -98,32 +103,53 @@ fn read_body(request: IncomingRequest, declared: Option<u64>, limit: usize) -> O
 }
 
 /// Sends `reply`. Failures (a client that went away) end the exchange quietly.
-fn send(response_out: ResponseOutparam, reply: Answer) {
-    let headers = Fields::new();
+pub(super) fn send(response_out: ResponseOutparam, reply: Answer) {
     let length = reply.body.len().to_string();
-    let mut pairs: Vec<(&str, &[u8])> = vec![
-        ("content-type", b"application/json"),
-        ("content-length", length.as_bytes()),
-    ];
-    pairs.extend(reply.headers.iter().map(|(n, v)| (*n, v.as_bytes())));
-    for (name, value) in pairs {
-        let _ = headers.append(name, value);
-    }
-    let response = OutgoingResponse::new(headers);
-    let _ = response.set_status_code(reply.status);
-    let Ok(body) = response.body() else {
+    let Some((body, stream)) = start(response_out, reply.status, &reply.headers, Some(&length))
+    else {
         return;
     };
-    ResponseOutparam::set(response_out, Ok(response));
-    if let Ok(stream) = body.write() {
-        let _ = write_all(&stream, reply.body.as_bytes());
-    }
+    let _ = write_all(&stream, reply.body.as_bytes());
+    drop(stream);
     let _ = OutgoingBody::finish(body, None);
+}
+
+/// Sends the head of an answer (`status`, `headers`, a JSON `Content-Type`
+/// unless `headers` has one, and `length` if known) and opens its body; the
+/// caller writes the body, drops the stream and finishes the body. `None`
+/// when the client went away.
+pub(super) fn start(
+    response_out: ResponseOutparam,
+    status: u16,
+    headers: &[(&'static str, String)],
+    length: Option<&str>,
+) -> Option<(OutgoingBody, OutputStream)> {
+    let fields = Fields::new();
+    if !headers.iter().any(|(name, _)| *name == "content-type") {
+        let _ = fields.append("content-type", b"application/json");
+    }
+    if let Some(length) = length {
+        let _ = fields.append("content-length", length.as_bytes());
+    }
+    for (name, value) in headers {
+        let _ = fields.append(name, value.as_bytes());
+    }
+    let response = OutgoingResponse::new(fields);
+    let _ = response.set_status_code(status);
+    let body = response.body().ok()?;
+    ResponseOutparam::set(response_out, Ok(response));
+    match body.write() {
+        Ok(stream) => Some((body, stream)),
+        Err(()) => {
+            let _ = OutgoingBody::finish(body, None);
+            None
+        }
+    }
 }
 
 /// Writes `bytes`, giving up (quietly) on a client that stops reading for
 /// [`CLIENT_BODY_TIMEOUT_NS`].
-fn write_all(stream: &OutputStream, mut bytes: &[u8]) -> Result<(), StreamError> {
+pub(super) fn write_all(stream: &OutputStream, mut bytes: &[u8]) -> Result<(), StreamError> {
     let ready = || {
         let deadline = monotonic_clock::now().saturating_add(CLIENT_BODY_TIMEOUT_NS);
         wait(&stream.subscribe(), deadline)

@@ -16,6 +16,7 @@ mod mcp;
 mod media;
 mod pool;
 mod reliability;
+mod remote_mcp;
 mod retries;
 mod serve;
 mod sim;

@@ -21,9 +21,9 @@ use tokio::process::Command;
 use tokio::sync::mpsc;
 
 /// A client that passes on every progress notification it gets.
-struct Client {
-    config: ClientConfig,
-    progress: mpsc::UnboundedSender<ProgressNotificationParam>,
+pub(crate) struct Client {
+    pub(crate) config: ClientConfig,
+    pub(crate) progress: mpsc::UnboundedSender<ProgressNotificationParam>,
 }
 
 impl ClientHandler for Client {
@@ -40,7 +40,7 @@ impl ClientHandler for Client {
     }
 }
 
-type Session = RunningService<RoleClient, Client>;
+pub(crate) type Session = RunningService<RoleClient, Client>;
 
 /// `heygen-host mcp` with `args` and `env` (nothing else of `HEYGEN_*`).
 fn server_command(args: &[&str], env: &[(&str, &str)]) -> Command {
@@ -55,7 +55,7 @@ fn server_command(args: &[&str], env: &[(&str, &str)]) -> Command {
 
 /// A client session with a server started with `args` and `env`, on
 /// `version` of the protocol, and the progress notifications it receives.
-async fn connect(
+pub(crate) async fn connect(
     args: &[&str],
     env: &[(&str, &str)],
     version: ProtocolVersion,
@@ -86,21 +86,21 @@ async fn connect_to(
 }
 
 /// The settings that point a server at the simulator `sim`.
-fn settings_for(sim: &Simulator) -> [(&'static str, &str); 2] {
+pub(crate) fn settings_for(sim: &Simulator) -> [(&'static str, &str); 2] {
     [
         ("HEYGEN_BASE_URL", sim.url()),
         ("HEYGEN_API_KEY", DEFAULT_KEY),
     ]
 }
 
-fn arguments(args: Value) -> CallToolRequestParams {
+pub(crate) fn arguments(args: Value) -> CallToolRequestParams {
     let Value::Object(map) = args else {
         panic!("arguments must be an object: {args}")
     };
     CallToolRequestParams::new("").with_arguments(map)
 }
 
-async fn call(session: &Session, tool: &str, args: Value) -> CallToolResult {
+pub(crate) async fn call(session: &Session, tool: &str, args: Value) -> CallToolResult {
     let mut params = arguments(args);
     params.name = tool.to_owned().into();
     session
@@ -109,7 +109,7 @@ async fn call(session: &Session, tool: &str, args: Value) -> CallToolResult {
         .expect("a tools/call answer")
 }
 
-fn structured(result: &CallToolResult) -> Value {
+pub(crate) fn structured(result: &CallToolResult) -> Value {
     let card = result
         .structured_content
         .clone()
@@ -246,7 +246,7 @@ async fn every_action_is_a_described_tool_and_answers_in_its_output_schema() {
 }
 
 /// Creates a talking photo through the server and returns its video id.
-async fn create_video(session: &Session) -> String {
+pub(crate) async fn create_video(session: &Session) -> String {
     let created = structured(
         &call(
             session,

@@ -17,7 +17,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The `wasmtime` CLI (installed once into the per-user cache if missing)
 /// and the HTTP-face component on disk, shared by every test.
-fn tools() -> &'static (PathBuf, PathBuf) {
+pub(crate) fn tools() -> &'static (PathBuf, PathBuf) {
     static TOOLS: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
     TOOLS.get_or_init(|| {
         (
@@ -35,7 +35,7 @@ async fn setup(generation: &str, with_key: bool) -> (Simulator, Served) {
 }
 
 /// [`setup`] with `extra` variables instead of the opt-in.
-async fn setup_with(
+pub(crate) async fn setup_with(
     generation: &str,
     with_key: bool,
     extra: &[(&'static str, &'static str)],
@@ -58,20 +58,20 @@ async fn setup_with(
 }
 
 /// An answer: status, headers, body.
-struct Answer {
-    status: u16,
-    headers: http::HeaderMap,
-    body: Bytes,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: Bytes,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
     }
 }
 
-async fn send(
+pub(crate) async fn send(
     addr: SocketAddr,
     method: &str,
     path: &str,

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The HTTP face's `POST /mcp` (MCP over Streamable HTTP) under the real
+# `wasmtime serve`, driven by the official Python MCP SDK (the `mcp` package
+# of the Python package registry, pinned below) against the HeyGen simulator:
+# scripts/remote-mcp/client.py initializes, lists the tools, calls every tool,
+# gets a wait's progress over SSE, is refused bad input and a call without a
+# token, and goes on working. (The Rust SDK's client does the same in
+# `cargo test`: host/tests/all/remote_mcp.rs.)
+#
+#   cargo test --workspace     # builds what this script runs
+#   scripts/remote-mcp.sh
+#
+# The SDK goes into a virtualenv cached under ~/.cache/heygen-plugin.
+# Overridable: HEYGEN_HOST, HEYGEN_ARTIFACTS, WASMTIME, REMOTE_MCP_KEEP=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$PWD"
+. "$repo/scripts/lib/scratch.sh"
+
+sdk="mcp==2.3.0"
+host_bin="${HEYGEN_HOST:-$repo/target/debug/heygen-host}"
+face="${HEYGEN_ARTIFACTS:-$repo/target/wasm}/heygen_plugin_http.wasm"
+wasmtime="${WASMTIME:-$(scripts/install-wasmtime.sh)}"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/heygen-plugin"
+venv="$cache/python-${sdk/==/-}"
+for f in "$host_bin" "$face"; do
+    [ -e "$f" ] || { echo "missing $f: run 'cargo test --workspace' first" >&2; exit 2; }
+done
+for var in $(compgen -e | grep '^HEYGEN_' || true); do unset "$var"; done
+
+if ! "$venv/bin/python" -c 'import mcp' 2>/dev/null; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$sdk"
+fi
+echo "python MCP SDK: $("$venv/bin/pip" show mcp | grep '^Version')" >&2
+
+scratch_dir REMOTE_MCP_KEEP
+key=sim_test_key_0123456789abcdef
+token="remote-mcp-token-$RANDOM$RANDOM"
+start_simulator "$host_bin" "$key"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+timeout 900 "$wasmtime" serve -S cli --addr "127.0.0.1:$port" \
+    --env "HEYGEN_BASE_URL=$base" --env "HEYGEN_API_KEY=$key" \
+    --env "HEYGEN_FACE_TOKEN=$token" --env HEYGEN_FACE_TOOLSETS=all \
+    "$face" >"$work/serve.log" 2>&1 </dev/null &
+pids+=($!)
+for _ in $(seq 300); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/actions" && break
+    sleep 0.1
+done
+"$host_bin" docs cases >"$work/cases.json"
+"$venv/bin/python" scripts/remote-mcp/client.py "http://127.0.0.1:$port/mcp" "$token" "$work/cases.json"
