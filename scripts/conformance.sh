@@ -126,7 +126,7 @@ fi
 # makes the same calls in the same order, so the outputs match exactly.
 log "simulators"
 declare -A sim
-for host in reference wasmtime-run wasmtime-serve jco wash; do
+for host in reference wasmtime-run wasmtime-serve wasmtime-serve-mcp jco jco-http jco-http-mcp wash wash-mcp; do
     for gen in v3 legacy; do
         start_simulator "$host_bin" "$key" "$host-$gen"
         sim[$host-$gen]="$base"
@@ -136,28 +136,38 @@ cmd "# one simulator per host and API generation (BASE is its URL, GEN is v3 or 
 cmd "heygen-host simulator --port 0 --key $key"
 
 # --- servers that take a moment: start them now, use them later ---------------
+# Each HTTP-face host runs twice per generation: once for the REST routes
+# (HOST-GEN) and once, with every toolset, for MCP at /mcp (HOST-mcp-GEN),
+# each against a simulator of its own.
 declare -A serve_port serve_pid wash_port wash_pid
 for gen in v3 legacy; do
-    serve_port[$gen]="$(free_port)"
-    timeout 900 "$wasmtime" serve -S cli --addr "127.0.0.1:${serve_port[$gen]}" \
-        --env HEYGEN_API_KEY="$key" --env HEYGEN_BASE_URL="${sim[wasmtime-serve-$gen]}" \
-        --env HEYGEN_API_VERSION="$gen" --env HEYGEN_FACE_OPEN=1 --env HEYGEN_FACE_TOKEN="$face_token" "$face" \
-        >"$work/serve-$gen.log" 2>&1 </dev/null &
-    serve_pid[$gen]=$!
-    pids+=($!)
+    for face_of in "" -mcp; do
+        at="$face_of-$gen"
+        serve_port[$at]="$(free_port)"
+        timeout 900 "$wasmtime" serve -S cli --addr "127.0.0.1:${serve_port[$at]}" \
+            --env HEYGEN_API_KEY="$key" --env HEYGEN_BASE_URL="${sim[wasmtime-serve$at]}" \
+            --env HEYGEN_API_VERSION="$gen" --env HEYGEN_FACE_OPEN=1 --env HEYGEN_FACE_TOKEN="$face_token" \
+            --env HEYGEN_FACE_TOOLSETS=all "$face" \
+            >"$work/serve$at.log" 2>&1 </dev/null &
+        serve_pid[$at]=$!
+        pids+=($!)
+    done
 done
 if [ -n "$wash" ]; then
     : >"$work/wash-user.yaml"   # an empty user config: the caller's own wash settings stay out
     for gen in v3 legacy; do
-        wash_port[$gen]="$(free_port)"
-        project="$work/wash-$gen"
-        # deploy/wasmcloud/.wash/config.yaml itself, pointed at the simulator.
-        $conform wash-project deploy/wasmcloud/.wash/config.yaml "$project/.wash/config.yaml" \
-            "$gen" "${sim[wash-$gen]}" "${wash_port[$gen]}" "$face"
-        HEYGEN_API_KEY="$key" HEYGEN_FACE_TOKEN="$face_token" timeout 900 "$wash" --user-config "$work/wash-user.yaml" -C "$project" \
-            dev --non-interactive >"$work/wash-$gen.log" 2>&1 </dev/null &
-        wash_pid[$gen]=$!
-        pids+=($!)
+        for face_of in "" -mcp; do
+            at="$face_of-$gen"
+            wash_port[$at]="$(free_port)"
+            project="$work/wash$at"
+            # deploy/wasmcloud/.wash/config.yaml itself, pointed at the simulator.
+            $conform wash-project deploy/wasmcloud/.wash/config.yaml "$project/.wash/config.yaml" \
+                "$gen" "${sim[wash$at]}" "${wash_port[$at]}" "$face" "HEYGEN_FACE_TOOLSETS=all"
+            HEYGEN_API_KEY="$key" HEYGEN_FACE_TOKEN="$face_token" timeout 900 "$wash" --user-config "$work/wash-user.yaml" -C "$project" \
+                dev --non-interactive >"$work/wash$at.log" 2>&1 </dev/null &
+            wash_pid[$at]=$!
+            pids+=($!)
+        done
     done
 fi
 
@@ -219,18 +229,48 @@ post() {
     done < <(each_case "$gen")
 }
 
+# mcp_post HOST PORT GEN: every case of GEN as an MCP tools/call at /mcp
+# on PORT; the card is the result's structuredContent.
+mcp_post() {
+    local host=$1 port=$2 gen=$3 id action json
+    mkdir -p "$out/$host"
+    while IFS=$'\t' read -r id _ action _ _ json; do
+        $conform mcp-call "http://127.0.0.1:$port/mcp" "$face_token" "$action" "$json" "$out/$host/$id.json" \
+            2>"$work/mcp.err" </dev/null || why "$host" "$id" "tools/call failed: $(tail -1 "$work/mcp.err")"
+    done < <(each_case "$gen")
+}
+
+# serve_all HOST LOG PORT_VAR PID_VAR SECONDS NAME: the REST cases (as
+# HOST) and the MCP cases (as HOST-mcp) on the servers started above, whose
+# logs are $work/LOG-GEN.log and $work/LOG-mcp-GEN.log.
+serve_all() {
+    local host=$1 log=$2 wait=$5 name=$6 gen at target problem
+    local -n ports=$3 server_pids=$4
+    for gen in v3 legacy; do
+        for at in "-$gen" "-mcp-$gen"; do
+            target="$host"
+            [ "$at" = "-$gen" ] || target="$host-mcp"
+            if wait_ok "http://127.0.0.1:${ports[$at]}/actions" "$wait" "${server_pids[$at]}"; then
+                if [ "$target" = "$host" ]; then
+                    post "$host" "${ports[$at]}" "$gen"
+                else
+                    mcp_post "$target" "${ports[$at]}" "$gen"
+                fi
+            else
+                problem="$name ($gen${at%-$gen}) did not serve within $wait s: $(grep -m1 -E 'ERROR|Error' "$work/$log$at.log" || tail -1 "$work/$log$at.log")"
+                while IFS=$'\t' read -r id _; do why "$target" "$id" "$problem"; done < <(each_case "$gen")
+                [ "$gen" = legacy ] || [ "$target" != "$host" ] || why "$host" manifest "$problem"
+            fi
+        done
+    done
+}
+
 log "wasmtime serve"
-for gen in v3 legacy; do
-    if wait_ok "http://127.0.0.1:${serve_port[$gen]}/actions" 60 "${serve_pid[$gen]}"; then
-        post wasmtime-serve "${serve_port[$gen]}" "$gen"
-    else
-        problem="wasmtime serve ($gen) did not serve within 60 s: $(tail -1 "$work/serve-$gen.log")"
-        while IFS=$'\t' read -r id _; do why wasmtime-serve "$id" "$problem"; done < <(each_case "$gen")
-        [ "$gen" = legacy ] || why wasmtime-serve manifest "$problem"
-    fi
-done
+serve_all wasmtime-serve serve serve_port serve_pid 60 "wasmtime serve"
 host_row wasmtime-serve "\`wasmtime serve\` (HTTP face)" "$wasmtime_version"
 note wasmtime-serve "One \`wasmtime serve\` per generation; the HTTP status is checked too (200, or 400 for the refusal)."
+host_row wasmtime-serve-mcp "\`wasmtime serve\` (HTTP face, MCP at \`/mcp\`)" "$wasmtime_version"
+note wasmtime-serve-mcp "Another \`wasmtime serve\` per generation, with \`HEYGEN_FACE_TOOLSETS=all\`: each case is a JSON-RPC \`tools/call\` POSTed to \`/mcp\` (MCP's Streamable HTTP transport, protocol 2025-11-25), and its card is the result's \`structuredContent\` (an error result for the refusal)."
 cmd "wasmtime serve -S cli --addr 127.0.0.1:PORT --env HEYGEN_API_KEY=$key --env HEYGEN_BASE_URL=\$BASE --env HEYGEN_API_VERSION=\$GEN --env HEYGEN_FACE_OPEN=1 --env HEYGEN_FACE_TOKEN=$face_token target/wasm/heygen_plugin_http.wasm"
 cmd "curl -s -H 'Authorization: Bearer $face_token' 127.0.0.1:PORT/actions; curl -s -H 'Authorization: Bearer $face_token' -X POST -d 'JSON' 127.0.0.1:PORT/actions/ACTION"
 
@@ -238,6 +278,8 @@ cmd "curl -s -H 'Authorization: Bearer $face_token' 127.0.0.1:PORT/actions; curl
 log "Node.js / jco"
 if [ -n "$node_why" ]; then
     host_row jco "Node.js + jco (plugin)" "-" "$node_why"
+    host_row jco-http "Node.js + jco (HTTP face)" "-" "$node_why"
+    host_row jco-http-mcp "Node.js + jco (HTTP face, MCP at \`/mcp\`)" "-" "$node_why"
 else
     jco_version="Node $(node --version), jco-transpile $(node -p "require('$node_dir/node_modules/@bytecodealliance/jco-transpile/package.json').version"), preview2-shim $(node -p "require('$node_dir/node_modules/@bytecodealliance/preview2-shim/package.json').version")"
     # Transpiled once per plugin build (cached by its sha256).
@@ -281,6 +323,33 @@ while True: held.append(s.accept()[0])' >"$work/silent.port" &
         failure "Node.js + jco" "timeout bound" "$error"
     fi
     host_row jco "Node.js + jco (plugin)" "$jco_version"
+
+    # The HTTP face under the shim's HTTP server (what `jco serve` runs),
+    # once for the REST routes and once for MCP, each generation apart.
+    face_js="$node_dir/face-$(sha256sum "$face" | cut -c1-16)"
+    if [ ! -f "$face_js/face.js" ]; then
+        rm -rf "$face_js"
+        timeout 120 node "$node_dir/run.mjs" transpile "$face" "$face_js" face </dev/null 2>"$work/jco.err" ||
+            log "jco transpile of the HTTP face failed: $(tail -1 "$work/jco.err")"
+    fi
+    declare -A jco_port jco_pid
+    for gen in v3 legacy; do
+        for at in "-$gen" "-mcp-$gen"; do
+            jco_port[$at]="$(free_port)"
+            HEYGEN_API_KEY="$key" HEYGEN_BASE_URL="${sim[jco-http${at%-$gen}-$gen]}" HEYGEN_API_VERSION="$gen" \
+                HEYGEN_FACE_OPEN=1 HEYGEN_FACE_TOKEN="$face_token" HEYGEN_FACE_TOOLSETS=all \
+                timeout 900 node "$node_dir/run.mjs" serve "$face_js" "${jco_port[$at]}" \
+                >"$work/jco-http$at.log" 2>&1 </dev/null &
+            jco_pid[$at]=$!
+            pids+=($!)
+        done
+    done
+    serve_all jco-http jco-http jco_port jco_pid 60 "jco HTTP server"
+    host_row jco-http "Node.js + jco (HTTP face)" "$jco_version"
+    host_row jco-http-mcp "Node.js + jco (HTTP face, MCP at \`/mcp\`)" "$jco_version"
+    note jco-http "The HTTP face transpiled by jco and served by the preview2-shim's \`HTTPServer\` (what \`jco serve\` runs), one server per generation; \`HEYGEN_*\` come from the process environment."
+    cmd "node \$NODE_DIR/run.mjs transpile target/wasm/heygen_plugin_http.wasm FACE_OUT face"
+    cmd "HEYGEN_API_KEY=$key HEYGEN_BASE_URL=\$BASE HEYGEN_API_VERSION=\$GEN HEYGEN_FACE_OPEN=1 HEYGEN_FACE_TOOLSETS=all node \$NODE_DIR/run.mjs serve FACE_OUT PORT"
     note jco "jco transpiles the component to an ES module; the preview2-shim provides WASI in Node. The shim's outgoing HTTP has **no allow-list** (any host the plugin names is reached) and a **600 s** default timeout per request; \`HEYGEN_*\` come from the process environment."
     cmd "# NODE_DIR: scripts/conformance/node/{package.json,package-lock.json,run.mjs} copied into the tool cache"
     cmd "(cd \$NODE_DIR && npm ci --ignore-scripts)   # @bytecodealliance/jco-transpile 0.15.0 (jco 1.35's transpiler), @bytecodealliance/preview2-shim 0.26.1"
@@ -292,17 +361,12 @@ fi
 log "wasmCloud wash dev"
 if [ -n "$wash_why" ]; then
     host_row wash "wasmCloud \`wash dev\` (HTTP face)" "-" "$wash_why"
+    host_row wash-mcp "wasmCloud \`wash dev\` (HTTP face, MCP at \`/mcp\`)" "-" "$wash_why"
 else
-    for gen in v3 legacy; do
-        if wait_ok "http://127.0.0.1:${wash_port[$gen]}/actions" 90 "${wash_pid[$gen]}"; then
-            post wash "${wash_port[$gen]}" "$gen"
-        else
-            problem="wash dev ($gen) did not serve within 90 s: $(grep -m1 -E 'ERROR|Error' "$work/wash-$gen.log" || tail -1 "$work/wash-$gen.log")"
-            while IFS=$'\t' read -r id _; do why wash "$id" "$problem"; done < <(each_case "$gen")
-            [ "$gen" = legacy ] || why wash manifest "$problem"
-        fi
-    done
+    serve_all wash wash wash_port wash_pid 90 "wash dev"
     host_row wash "wasmCloud \`wash dev\` (HTTP face)" "$("$wash" --version)"
+    host_row wash-mcp "wasmCloud \`wash dev\` (HTTP face, MCP at \`/mcp\`)" "$("$wash" --version)"
+    note wash-mcp "The same deploy file with \`HEYGEN_FACE_TOOLSETS: \"all\"\` added to the component's environment; each case is a \`tools/call\` at \`/mcp\`, as for \`wasmtime serve\`."
     note wash "Runs deploy/wasmcloud/.wash/config.yaml itself, with four loopback swaps (component path, listen port, \`HEYGEN_BASE_URL\` and \`HEYGEN_FACE_OPEN=1\` added, the simulator as the allowed host). The file's top-level \`workload:\` block has the shape of a WorkloadDeployment's \`localResources\`: \`environment.configFrom\` (a top-level \`configs:\` entry) and \`environment.secretFrom\` (a top-level \`secrets:\` entry, \`fromEnv: [HEYGEN_API_KEY, HEYGEN_FACE_TOKEN]\`) become the component's environment, and \`allowedHosts\` is the outbound HTTP grant (\`host\`, \`host:port\` or \`scheme://host:port\`; an unlisted host is refused and the plugin answers \`request_denied:\`; leaving the field out allows every host). \`dev.environment\` is the wash process's own environment and does not reach the component."
     cmd "HEYGEN_API_KEY=$key HEYGEN_FACE_TOKEN=$face_token wash --user-config EMPTY -C PROJECT dev --non-interactive   # PROJECT/.wash/config.yaml: deploy/wasmcloud/.wash/config.yaml with the loopback swaps"
 fi

@@ -9,9 +9,14 @@
                                    the WAVE call for `wasmtime run --invoke`
   conform.py from-wave MANIFEST ACTION
                                    WAVE output on stdin -> card JSON on stdout
-  conform.py wash-project SRC DST GEN BASE_URL PORT FACE
+  conform.py wash-project SRC DST GEN BASE_URL PORT FACE [EXTRA_ENV]
                                    deploy/wasmcloud/.wash/config.yaml made
-                                   to run against the simulator
+                                   to run against the simulator (EXTRA_ENV:
+                                   NAME=VALUE,… added to the component's)
+  conform.py mcp-call URL TOKEN ACTION JSON OUT
+                                   the action as an MCP `tools/call` POSTed to
+                                   URL (the HTTP face's /mcp); its card, the
+                                   result's structuredContent, goes to OUT
   conform.py report OUT_DIR DOC    compare every host's outputs with the
                                    reference, write the Markdown table DOC,
                                    exit 1 if a host that ran failed a comparison
@@ -322,7 +327,7 @@ def report(out_dir, doc):
             if not ok:
                 failed.append((name, "GET /actions", note))
         else:
-            manifest_row.append("n/a (no HTTP face)")
+            manifest_row.append("n/a")
     rows.append(manifest_row)
 
     lines = [
@@ -355,7 +360,9 @@ def report(out_dir, doc):
         "its `whsec_` form; `success`, `error`, `status` and the rest must be equal. \"v3 "
         "`test` refused\" is an error path: `test: true` on v3 is refused with `unsupported:` "
         "before anything is sent, and the error text must match word for word. `GET /actions` "
-        "is compared with `heygen-host tools`.",
+        "is compared with `heygen-host tools`. In the MCP columns each case is a `tools/call` at "
+        "`/mcp` and the output compared is the result's `structuredContent`; the HTTP faces serve "
+        "REST and MCP from one artifact, each route from a server and simulator of its own.",
         "",
         "The tools artifact (`heygen_tools.wasm`, for hosts that turn exports into MCP tools) is run "
         "under wassette by the opt-in `scripts/wassette.sh`, which writes [wassette.md](wassette.md).",
@@ -374,7 +381,7 @@ def report(out_dir, doc):
     return 1 if failed else 0
 
 
-def wash_project(src, dst, gen, base, port, face):
+def wash_project(src, dst, gen, base, port, face, extra_env=""):
     """The deploy file with loopback values: each swap must apply exactly once,
     so an edit to the deploy file cannot silently leave the run testing
     something else."""
@@ -385,7 +392,8 @@ def wash_project(src, dst, gen, base, port, face):
         (r"address: 127\.0\.0\.1:8000", "address: 127.0.0.1:%s" % port),
         (r'allowedHosts: \["api\.heygen\.com"\]', 'allowedHosts: ["%s"]' % hostport),
         (r"( *)HEYGEN_API_VERSION: v3",
-         '\\1HEYGEN_API_VERSION: %s\n\\1HEYGEN_BASE_URL: %s\n\\1HEYGEN_FACE_OPEN: "1"' % (gen, base)),
+         '\\1HEYGEN_API_VERSION: %s\n\\1HEYGEN_BASE_URL: %s\n\\1HEYGEN_FACE_OPEN: "1"' % (gen, base)
+         + "".join('\n\\1%s: "%s"' % tuple(pair.split("=", 1)) for pair in extra_env.split(",") if pair)),
     ]
     for pattern, replacement in swaps:
         text, n = re.subn(pattern, replacement, text)
@@ -393,6 +401,35 @@ def wash_project(src, dst, gen, base, port, face):
             raise SystemExit("%s: expected one `%s`, found %d" % (src, pattern, n))
     Path(dst).parent.mkdir(parents=True, exist_ok=True)
     Path(dst).write_text(text)
+
+
+def mcp_call(url, token, action, arguments, out):
+    """One `tools/call` through MCP's Streamable HTTP transport, as a client
+    that takes JSON or an event stream; the card (`structuredContent`) is
+    written to OUT. Exits 1, saying why, if the answer is not a result."""
+    import urllib.error
+    import urllib.request
+
+    message = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+               "params": {"name": action, "arguments": json.loads(arguments)}}
+    request = urllib.request.Request(url, data=json.dumps(message).encode(), method="POST", headers={
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2025-11-25",
+        "Authorization": "Bearer " + token,
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            kind, body = answer.headers.get("content-type", ""), answer.read().decode()
+    except urllib.error.HTTPError as e:
+        raise SystemExit("HTTP %d: %s" % (e.code, e.read()[:200]))
+    if kind.startswith("text/event-stream"):
+        data = [line[5:].strip() for line in body.splitlines() if line.startswith("data:")]
+        body = data[-1] if data else ""
+    reply = json.loads(body)
+    if "result" not in reply:
+        raise SystemExit("no result: %s" % body[:200])
+    Path(out).write_text(json.dumps(reply["result"]["structuredContent"], indent=2))
 
 
 def cases(registry_json, extra_tsv, out_tsv):
@@ -414,8 +451,10 @@ def main(argv):
         print(wave_call(load_manifest(argv[1]), argv[2], json.loads(argv[3])))
     elif len(argv) == 3 and argv[0] == "from-wave":
         print(json.dumps(from_wave(load_manifest(argv[1]), sys.stdin.read(), argv[2]), indent=2))
-    elif len(argv) == 7 and argv[0] == "wash-project":
+    elif len(argv) in (7, 8) and argv[0] == "wash-project":
         wash_project(*argv[1:])
+    elif len(argv) == 6 and argv[0] == "mcp-call":
+        mcp_call(*argv[1:])
     elif len(argv) == 3 and argv[0] == "report":
         return report(argv[1], argv[2])
     else:

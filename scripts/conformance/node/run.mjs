@@ -1,6 +1,11 @@
 // The plugin under Node.js through jco, for scripts/conformance.sh.
 //
-//   node run.mjs transpile PLUGIN.wasm OUT_DIR    jco-transpile the component into OUT_DIR
+//   node run.mjs transpile COMPONENT.wasm OUT_DIR [NAME]
+//                                                 jco-transpile the component into
+//                                                 OUT_DIR (as NAME.js; `plugin` unless given)
+//   node run.mjs serve OUT_DIR PORT               serve the transpiled HTTP face (`face`)
+//                                                 on 127.0.0.1:PORT with the shim's HTTP
+//                                                 server, until killed
 //   node run.mjs call OUT_DIR CASES.tsv RESULTS MANIFEST.json
 //                                                 run every case (id<TAB>action<TAB>json),
 //                                                 writing RESULTS/<id>.json (card JSON);
@@ -48,12 +53,17 @@ function toCard(v) {
 }
 
 if (mode === "transpile") {
-  const [wasm, outDir] = args;
+  const [wasm, outDir, name = "plugin"] = args;
   const { transpile, writeFiles } = await import("@bytecodealliance/jco-transpile");
-  const { files } = await transpile(resolve(wasm), { name: "plugin", outDir: resolve(outDir) });
+  const { files } = await transpile(resolve(wasm), { name, outDir: resolve(outDir) });
   await writeFiles(files);
   // The generated ES module needs "type": "module" to load in Node.
   writeFileSync(join(outDir, "package.json"), '{"type": "module"}\n');
+} else if (mode === "serve") {
+  const [outDir, port] = args;
+  const face = await import(pathToFileURL(join(resolve(outDir), "face.js")).href);
+  const { HTTPServer } = await import("@bytecodealliance/preview2-shim/http");
+  new HTTPServer(face.incomingHandler).listen(Number(port), "127.0.0.1");
 } else if (mode === "call") {
   const [outDir, casesFile, results, manifestFile] = args;
   const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
