@@ -95,4 +95,9 @@ impl Reply {
             body,
         }
     }
+    /// Whether the card says `success: true` ([`Reply::card`] writes
+    /// `success` first, so its text starts with it).
+    pub fn succeeded(&self) -> bool {
+        self.body.starts_with(r#"{"success":true"#)
+    }
 }

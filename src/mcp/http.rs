@@ -116,17 +116,24 @@ impl ToolCall {
     /// The `notifications/progress` message with `params`
     /// ([`super::progress::Reported::next`]), as an event.
     pub fn progress_event(params: Value) -> String {
-        event(&json!({"jsonrpc": "2.0", "method": "notifications/progress", "params": params}))
+        event(
+            &json!({"jsonrpc": "2.0", "method": "notifications/progress", "params": params})
+                .to_string(),
+        )
     }
 
-    /// The JSON-RPC response carrying the card `reply`: the card as
+    /// The JSON-RPC response carrying the card `reply`, as text: the card as
     /// `structuredContent` and as text, an error when it says
-    /// `success: false`, as `heygen-host mcp` answers.
-    pub fn result(&self, reply: &Reply) -> Value {
-        let card: Value = serde_json::from_str(&reply.body).unwrap_or_else(
-            |_| json!({"success": false, "error": "host_error: unreadable output"}),
-        );
-        success(&self.id, tool_result(card))
+    /// `success: false`, as `heygen-host mcp` answers. The card's text is
+    /// spliced in as it is (a card of 2,000 voices is not parsed again).
+    pub fn result(&self, reply: &Reply) -> String {
+        let text = serde_json::to_string(&reply.body).unwrap_or_default();
+        format!(
+            r#"{{"jsonrpc":"2.0","id":{},"result":{{"content":[{{"type":"text","text":{text}}}],"isError":{},"structuredContent":{}}}}}"#,
+            self.id,
+            !reply.succeeded(),
+            reply.body
+        )
     }
 }
 
@@ -139,8 +146,8 @@ fn tool_result(card: Value) -> Value {
     })
 }
 
-/// One server-sent event carrying `message`.
-pub fn event(message: &Value) -> String {
+/// One server-sent event carrying `message` (compact JSON text: one line).
+pub fn event(message: &str) -> String {
     format!("event: message\ndata: {message}\n\n")
 }
 
@@ -450,8 +457,7 @@ fn refusal(status: u16, code: i64, message: String) -> Answer {
 /// only event streams.
 pub fn deliver(mut answer: Answer, accepts: Accepts) -> Answer {
     if !accepts.json && answer.status == 200 {
-        let message: Value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
-        answer.body = event(&message);
+        answer.body = event(&answer.body);
         answer
             .headers
             .push(("content-type", "text/event-stream".into()));

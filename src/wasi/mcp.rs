@@ -62,7 +62,7 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam, method: 
                 crate::http_face::Answer {
                     status: 200,
                     headers: Vec::new(),
-                    body: call.result(&reply).to_string(),
+                    body: call.result(&reply),
                 },
             );
         }

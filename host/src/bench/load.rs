@@ -37,15 +37,29 @@ async fn under_load(table: &mut Table, sim: &Simulator, quick: bool) -> Result<(
     ];
     let served = crate::serve::serve(&wasmtime, &component, &env).await?;
     let seconds = if quick { 2 } else { 5 };
-    for (method, path) in [
-        ("POST", "/actions/list_voice_id_options"),
-        ("GET", "/actions"),
-    ] {
+    // The same action through REST and through MCP (`tools/call` at `/mcp`),
+    // then the manifest; the MCP rows say what the JSON-RPC layer costs.
+    let mcp_call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_voice_id_options","arguments":{}}}"#;
+    let mcp_headers: &[(&str, &str)] = &[
+        ("content-type", "application/json"),
+        ("accept", "application/json, text/event-stream"),
+    ];
+    let routes: [(&str, &str, &str, &[(&str, &str)]); 3] = [
+        ("POST", "/actions/list_voice_id_options", "", &[]),
+        ("POST", "/mcp", mcp_call, mcp_headers),
+        ("GET", "/actions", "", &[]),
+    ];
+    let mut per_call = std::collections::HashMap::new();
+    for (method, path, body, headers) in routes {
         for concurrency in [1, 16] {
             let (count, latencies) = load(
                 served.addr,
-                method,
-                path,
+                Request {
+                    method,
+                    path,
+                    body,
+                    headers,
+                },
                 concurrency,
                 Duration::from_secs(seconds),
             )
@@ -54,11 +68,19 @@ async fn under_load(table: &mut Table, sim: &Simulator, quick: bool) -> Result<(
             sorted.sort();
             let pct =
                 |q: f64| fmt_duration(sorted[((sorted.len() - 1) as f64 * q).round() as usize]);
-            table.row(
-                &format!("`{method} {path}`, {concurrency} client(s)"),
+            let rate = count as f64 / seconds as f64;
+            per_call.insert((path, concurrency), rate);
+            let what = if path == "/mcp" {
                 format!(
-                    "{:.0} req/s; latency p50 {}, p90 {}, p99 {}",
-                    count as f64 / seconds as f64,
+                    "`POST /mcp` (`tools/call` of `list_voice_id_options`), {concurrency} client(s)"
+                )
+            } else {
+                format!("`{method} {path}`, {concurrency} client(s)")
+            };
+            table.row(
+                &what,
+                format!(
+                    "{rate:.0} req/s; latency p50 {}, p90 {}, p99 {}",
                     pct(0.5),
                     pct(0.9),
                     pct(0.99)
@@ -66,20 +88,43 @@ async fn under_load(table: &mut Table, sim: &Simulator, quick: bool) -> Result<(
             );
         }
     }
+    for concurrency in [1, 16] {
+        let rest = per_call[&("/actions/list_voice_id_options", concurrency)];
+        let mcp = per_call[&("/mcp", concurrency)];
+        table.row(
+            &format!("MCP ÷ REST per call (time per request), {concurrency} client(s)"),
+            format!("{:.2}", rest / mcp),
+        );
+    }
     drop(served);
     let _ = std::fs::remove_file(component);
     Ok(())
 }
 
-/// Sends `method path` from `concurrency` keep-alive clients for `duration`;
-/// returns the number of answers and their latencies.
-async fn load(
-    addr: std::net::SocketAddr,
+/// One request of a load run.
+#[derive(Clone, Copy)]
+struct Request {
     method: &'static str,
     path: &'static str,
+    body: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+}
+
+/// Sends `request` from `concurrency` keep-alive clients for `duration`;
+/// returns the number of answers and their latencies. An answer other than
+/// 200 ends the run with an error.
+async fn load(
+    addr: std::net::SocketAddr,
+    request: Request,
     concurrency: usize,
     duration: Duration,
 ) -> Result<(usize, Vec<Duration>)> {
+    let Request {
+        method,
+        path,
+        body,
+        headers,
+    } = request;
     let deadline = Instant::now() + duration;
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
@@ -90,11 +135,14 @@ async fn load(
             tokio::spawn(connection);
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
-                let request = http::Request::builder()
+                let mut request = http::Request::builder()
                     .method(method)
                     .uri(path)
-                    .header("host", addr.to_string())
-                    .body(Full::new(Bytes::new()))?;
+                    .header("host", addr.to_string());
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
+                }
+                let request = request.body(Full::new(Bytes::from_static(body.as_bytes())))?;
                 let started = Instant::now();
                 let response = sender.send_request(request).await?;
                 let status = response.status();

@@ -410,8 +410,9 @@ fn results_carry_the_card_as_structured_content_and_text() {
         retry_after: None,
         body: r#"{"success":true,"error":null,"remaining_credits":12}"#.into(),
     };
-    let result = call.result(&good);
+    let result: Value = serde_json::from_str(&call.result(&good)).unwrap();
     assert_eq!(result["id"], 3);
+    assert_eq!(result["result"]["content"][0]["text"], good.body.as_str());
     assert_eq!(result["result"]["isError"], false);
     assert_eq!(
         result["result"]["structuredContent"]["remaining_credits"],
@@ -422,7 +423,18 @@ fn results_carry_the_card_as_structured_content_and_text() {
         retry_after: None,
         body: r#"{"success":false,"error":"upstream_error: x","remaining_credits":null}"#.into(),
     };
-    assert_eq!(call.result(&failed)["result"]["isError"], true);
+    let result: Value = serde_json::from_str(&call.result(&failed)).unwrap();
+    assert_eq!(result["result"]["isError"], true);
+    assert_eq!(
+        result["result"]["structuredContent"]["error"],
+        "upstream_error: x"
+    );
+    let text_id = ToolCall {
+        id: json!("req-\"7\""),
+        ..call
+    };
+    let result: Value = serde_json::from_str(&text_id.result(&good)).unwrap();
+    assert_eq!(result["id"], "req-\"7\"");
     let note = ToolCall::progress_event(json!({"progressToken": "p", "progress": 1.0}));
     assert!(note.starts_with("event: message\ndata: {"));
     assert!(note.contains("\"method\":\"notifications/progress\"") && note.ends_with("\n\n"));
