@@ -6,8 +6,8 @@
 use serde_json::Value;
 use wasip2::http::types::{IncomingRequest, OutgoingBody, ResponseOutparam};
 
+use super::exchange::{read_body, send, start, write_all};
 use super::port::WasiPort;
-use super::server::{read_body, send, start, write_all};
 use super::with_env;
 use crate::mcp::http::{self as mcp, Step, ToolCall};
 use crate::mcp::progress::{Reported, Seen, Watching};

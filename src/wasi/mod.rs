@@ -3,6 +3,7 @@
 //! handler's byte moving, and the deadline-bounded wait both use. Built only
 //! for `wasm32`; it holds no logic of its own.
 
+mod exchange;
 mod mcp;
 pub mod port;
 pub mod server;

@@ -40,26 +40,37 @@ async fn under_load(table: &mut Table, sim: &Simulator, quick: bool) -> Result<(
     // The same action through REST and through MCP (`tools/call` at `/mcp`),
     // then the manifest; the MCP rows say what the JSON-RPC layer costs.
     let mcp_call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_voice_id_options","arguments":{}}}"#;
-    let mcp_headers: &[(&str, &str)] = &[
+    let mcp_headers: &'static [(&str, &str)] = &[
         ("content-type", "application/json"),
         ("accept", "application/json, text/event-stream"),
     ];
-    let routes: [(&str, &str, &str, &[(&str, &str)]); 3] = [
-        ("POST", "/actions/list_voice_id_options", "", &[]),
-        ("POST", "/mcp", mcp_call, mcp_headers),
-        ("GET", "/actions", "", &[]),
+    let routes = [
+        Request {
+            method: "POST",
+            path: "/actions/list_voice_id_options",
+            body: "",
+            headers: &[],
+        },
+        Request {
+            method: "POST",
+            path: "/mcp",
+            body: mcp_call,
+            headers: mcp_headers,
+        },
+        Request {
+            method: "GET",
+            path: "/actions",
+            body: "",
+            headers: &[],
+        },
     ];
     let mut per_call = std::collections::HashMap::new();
-    for (method, path, body, headers) in routes {
+    for request in routes {
+        let Request { method, path, .. } = request;
         for concurrency in [1, 16] {
             let (count, latencies) = load(
                 served.addr,
-                Request {
-                    method,
-                    path,
-                    body,
-                    headers,
-                },
+                request,
                 concurrency,
                 Duration::from_secs(seconds),
             )

@@ -351,3 +351,37 @@ async fn a_thousand_calls_two_hundred_at_a_time_all_succeed() {
     assert_eq!(failures.load(std::sync::atomic::Ordering::Relaxed), 0);
     assert_eq!(sim.requests().len(), 1000);
 }
+
+#[tokio::test]
+async fn a_stalled_body_is_answered_after_the_body_timeout_and_sends_nothing() {
+    let (sim, served) = face().await;
+    sim.clear_requests();
+    let mut socket = tokio::net::TcpStream::connect(served.addr).await.unwrap();
+    let head = "POST /mcp HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\naccept: application/json\r\ncontent-length: 200\r\n\r\n{\"jsonrpc\":\"2.0\",";
+    tokio::io::AsyncWriteExt::write_all(&mut socket, head.as_bytes())
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    // The face answers and closes the connection.
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        tokio::io::AsyncReadExt::read_to_end(&mut socket, &mut answer),
+    )
+    .await
+    .expect("an answer within the body timeout")
+    .unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 400"), "{text}");
+    assert!(text.contains("-32700"), "{text}");
+    assert!(started.elapsed() >= Duration::from_secs(9));
+    assert!(sim.requests().is_empty());
+    // The server goes on serving.
+    let ping = post(
+        served.addr,
+        &CLIENT,
+        r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
+    )
+    .await;
+    assert_eq!(ping.status, 200);
+}
