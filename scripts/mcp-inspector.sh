@@ -14,16 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 . "$repo/scripts/lib/scratch.sh"
+. "$repo/scripts/lib/face.sh"
 
 inspector_version=2.12.0
-host_bin="${HEYGEN_HOST:-$repo/target/debug/heygen-host}"
-face="${HEYGEN_ARTIFACTS:-$repo/target/wasm}/heygen_plugin_http.wasm"
-wasmtime="${WASMTIME:-$(scripts/install-wasmtime.sh)}"
 dir="${XDG_CACHE_HOME:-$HOME/.cache}/heygen-plugin/inspector-$inspector_version"
-for f in "$host_bin" "$face"; do
-    [ -e "$f" ] || { echo "missing $f: run 'cargo test --workspace' first" >&2; exit 2; }
-done
-for var in $(compgen -e | grep '^HEYGEN_' || true); do unset "$var"; done
 if [ ! -x "$dir/node_modules/.bin/mcp-inspector" ]; then
     mkdir -p "$dir"
     npm install --prefix "$dir" --no-audit --no-fund --loglevel=error \
@@ -35,13 +29,8 @@ scratch_dir INSPECTOR_KEEP
 key=sim_test_key_0123456789abcdef
 token="inspector-token-$RANDOM$RANDOM"
 start_simulator "$host_bin" "$key"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-timeout 600 "$wasmtime" serve -S cli --addr "127.0.0.1:$port" \
-    --env "HEYGEN_BASE_URL=$base" --env "HEYGEN_API_KEY=$key" --env "HEYGEN_FACE_TOKEN=$token" \
-    "$face" >"$work/serve.log" 2>&1 </dev/null &
-pids+=($!)
-for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/actions" && break; sleep 0.1; done
-url="http://127.0.0.1:$port/mcp"
+start_face "HEYGEN_BASE_URL=$base" "HEYGEN_API_KEY=$key" "HEYGEN_FACE_TOKEN=$token"
+url="$face_url"
 auth=(--header "Authorization: Bearer $token")
 
 # check WHAT PYTHON-EXPRESSION FILE: the expression holds for the JSON in FILE (as `r`).

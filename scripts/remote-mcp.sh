@@ -16,17 +16,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 . "$repo/scripts/lib/scratch.sh"
+. "$repo/scripts/lib/face.sh"
 
 sdk="mcp==2.3.0"
-host_bin="${HEYGEN_HOST:-$repo/target/debug/heygen-host}"
-face="${HEYGEN_ARTIFACTS:-$repo/target/wasm}/heygen_plugin_http.wasm"
-wasmtime="${WASMTIME:-$(scripts/install-wasmtime.sh)}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/heygen-plugin"
 venv="$cache/python-${sdk/==/-}"
-for f in "$host_bin" "$face"; do
-    [ -e "$f" ] || { echo "missing $f: run 'cargo test --workspace' first" >&2; exit 2; }
-done
-for var in $(compgen -e | grep '^HEYGEN_' || true); do unset "$var"; done
 
 if ! "$venv/bin/python" -c 'import mcp' 2>/dev/null; then
     rm -rf "$venv"
@@ -39,15 +33,6 @@ scratch_dir REMOTE_MCP_KEEP
 key=sim_test_key_0123456789abcdef
 token="remote-mcp-token-$RANDOM$RANDOM"
 start_simulator "$host_bin" "$key"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-timeout 900 "$wasmtime" serve -S cli --addr "127.0.0.1:$port" \
-    --env "HEYGEN_BASE_URL=$base" --env "HEYGEN_API_KEY=$key" \
-    --env "HEYGEN_FACE_TOKEN=$token" --env HEYGEN_FACE_TOOLSETS=all \
-    "$face" >"$work/serve.log" 2>&1 </dev/null &
-pids+=($!)
-for _ in $(seq 300); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/actions" && break
-    sleep 0.1
-done
+start_face "HEYGEN_BASE_URL=$base" "HEYGEN_API_KEY=$key" "HEYGEN_FACE_TOKEN=$token" HEYGEN_FACE_TOOLSETS=all
 "$host_bin" docs cases >"$work/cases.json"
-"$venv/bin/python" scripts/remote-mcp/client.py "http://127.0.0.1:$port/mcp" "$token" "$work/cases.json"
+"$venv/bin/python" scripts/remote-mcp/client.py "$face_url" "$token" "$work/cases.json"

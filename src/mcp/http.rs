@@ -127,23 +127,19 @@ impl ToolCall {
     /// `success: false`, as `heygen-host mcp` answers. The card's text is
     /// spliced in as it is (a card of 2,000 voices is not parsed again).
     pub fn result(&self, reply: &Reply) -> String {
-        let text = serde_json::to_string(&reply.body).unwrap_or_default();
-        format!(
-            r#"{{"jsonrpc":"2.0","id":{},"result":{{"content":[{{"type":"text","text":{text}}}],"isError":{},"structuredContent":{}}}}}"#,
-            self.id,
-            !reply.succeeded(),
-            reply.body
-        )
+        tool_result(&self.id, reply)
     }
 }
 
-/// The `CallToolResult` for `card`.
-fn tool_result(card: Value) -> Value {
-    json!({
-        "content": [{"type": "text", "text": card.to_string()}],
-        "isError": card["success"] != Value::Bool(true),
-        "structuredContent": card,
-    })
+/// The JSON-RPC response to request `id` carrying the card `reply` (see
+/// [`ToolCall::result`]).
+fn tool_result(id: &Value, reply: &Reply) -> String {
+    let text = serde_json::to_string(&reply.body).unwrap_or_default();
+    format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"result":{{"content":[{{"type":"text","text":{text}}}],"isError":{},"structuredContent":{}}}}}"#,
+        !reply.succeeded(),
+        reply.body
+    )
 }
 
 /// One server-sent event carrying `message` (compact JSON text: one line).
@@ -371,8 +367,12 @@ fn call(
     let args = tools::arguments(arguments);
     if let Err(refused) = entry.check(&args) {
         let card = entry.failure(&Failure::from(refused));
-        let card: Value = serde_json::from_str(&card.body).unwrap_or(Value::Null);
-        return reply(success(id, tool_result(card)));
+        let answer = Answer {
+            status: 200,
+            headers: Vec::new(),
+            body: tool_result(id, &card),
+        };
+        return Step::Answer(deliver(answer, accepts));
     }
     let progress = params
         .get("_meta")
