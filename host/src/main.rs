@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use heygen_host::runtime::{Allow, CallError, HostFeatures, HttpFace, Plugin, Runtime, Settings};
-use heygen_host::sim::{DEFAULT_KEY, Simulator};
+use heygen_host::sim::{DEFAULT_KEY, Fault, FaultKind, Simulator};
 use heygen_plugin::actions;
 use heygen_plugin::error::{Error as PluginError, Failure};
 use serde_json::Value;
@@ -111,6 +111,12 @@ enum Command {
         /// The API key the simulator accepts.
         #[arg(long, default_value = DEFAULT_KEY)]
         key: String,
+        /// Handle the first request whose path starts with PATH_PREFIX
+        /// normally (a create does create), then send half of its answer and
+        /// go silent: an answer lost with the host that asked, as
+        /// scripts/wasmcloud-cluster.sh rehearses (e.g. `/v3/videos`).
+        #[arg(long, value_name = "PATH_PREFIX")]
+        stall_answer: Option<String>,
     },
     /// Write the docs derived from the registry and the WIT: the README's WIT
     /// excerpt and mapping table, or the conformance cases.
@@ -248,8 +254,19 @@ async fn run(command: Command) -> Result<ExitCode> {
             .await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Simulator { port, key } => {
+        Command::Simulator {
+            port,
+            key,
+            stall_answer,
+        } => {
             let sim = Simulator::start(port, &[&key])?;
+            if let Some(prefix) = stall_answer {
+                sim.push_fault(Fault {
+                    path_prefix: Some(prefix),
+                    times: 1,
+                    kind: FaultKind::ProcessThenStall,
+                });
+            }
             println!("HeyGen simulator listening on {}", sim.url());
             println!(
                 "  export HEYGEN_BASE_URL={} HEYGEN_API_KEY={key}",

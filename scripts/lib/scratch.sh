@@ -20,12 +20,13 @@ _scratch_cleanup() {
     if [ -n "${!_scratch_keep:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 
-# start_simulator HOST_BIN KEY [NAME]: starts `HOST_BIN simulator` on a free
-# loopback port with the API key KEY (its log in $work/simulator-NAME.out), and
-# sets $base to its URL; exits 1 if it has not said its URL within 5 s.
+# start_simulator HOST_BIN KEY [NAME [OPTION...]]: starts `HOST_BIN simulator`
+# on a free loopback port with the API key KEY and any further options (its
+# log in $work/simulator-NAME.out), and sets $base to its URL; exits 1 if it
+# has not said its URL within 5 s.
 start_simulator() {
     local log="$work/simulator-${3:-main}.out"
-    timeout 900 "$1" simulator --port 0 --key "$2" >"$log" 2>&1 </dev/null &
+    timeout 900 "$1" simulator --port 0 --key "$2" "${@:4}" >"$log" 2>&1 </dev/null &
     pids+=($!)
     base=""
     for _ in $(seq 50); do
