@@ -13,6 +13,8 @@
 //! and the core type it stands for that disagree do not compile; the glue
 //! copies no field by hand, and no JSON is written or read on the way.
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use heygen_plugin::actions;
 use heygen_plugin::args::OneOf;
 
@@ -115,7 +117,7 @@ impl<W: IntoArg<T>, T> IntoArg<Option<T>> for Option<W> {
 /// it.
 impl<W: WitEnum, T: OneOf> IntoArg<T> for W {
     fn into_arg(self) -> T {
-        T::from_name(self.name()).unwrap_or_else(|| std::process::abort())
+        T::from_name(self.name()).unwrap_or_else(|| core::arch::wasm32::unreachable())
     }
 }
 

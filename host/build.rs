@@ -57,6 +57,7 @@ fn main() {
         "build.rs",
         "Cargo.toml",
         "Cargo.lock",
+        ".cargo/config.toml",
         "host/binaryen",
     ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());

@@ -13,6 +13,7 @@
 //! type, so seventeen actions cost little code (serde's derived readers cost
 //! 11 KB more: `docs/performance.md`).
 
+use crate::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
@@ -171,7 +172,7 @@ pub fn read_args<T: Arguments>(args: &Value) -> Result<T, Error> {
 
 /// Parses a request body as JSON arguments: UTF-8 JSON, an empty body is `{}`.
 pub fn parse_arguments(body: &[u8]) -> Result<Value, Error> {
-    let text = std::str::from_utf8(body)
+    let text = core::str::from_utf8(body)
         .map_err(|_| Error::InvalidInput("the arguments are not UTF-8 text".into()))?;
     if text.trim().is_empty() {
         return Ok(Value::Null);

@@ -10,6 +10,7 @@ use crate::key::ApiKey;
 use crate::limits::MAX_BODY_BYTES;
 use crate::outbound::{HttpRequest, HttpResponse};
 use crate::port::{Port, TransportError};
+use crate::prelude::*;
 use crate::retry::{self, Effect, Outcome};
 
 const NS_PER_MS: u64 = 1_000_000;

@@ -1,6 +1,7 @@
 //! The checks every argument passes before anything is sent, shared by the
 //! actions: ids, scripts, `scale`, template variables.
 
+use crate::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::error::Error;

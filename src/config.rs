@@ -6,6 +6,7 @@
 //! the rules are unit-tested natively.
 
 use crate::error::Error;
+use crate::prelude::*;
 
 /// Variable holding the HeyGen API key.
 pub const API_KEY_VAR: &str = "HEYGEN_API_KEY";

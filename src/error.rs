@@ -2,7 +2,8 @@
 //! or JSON) is an [`Error`] flattened into the card's `success: false` and an
 //! `error` line, which starts with a stable prefix programs can branch on.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// Longest piece of HeyGen's own text (error codes and messages) quoted in an error.
 const MAX_QUOTED_CHARS: usize = 300;
@@ -246,7 +247,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// A failed call, flattened for the boundary: the `error` line (with the key
 /// scrubbed out, should HeyGen ever echo it) and the HTTP face's status.

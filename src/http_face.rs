@@ -13,6 +13,7 @@
 //! unless the operator opted out with `HEYGEN_FACE_OPEN=1` for local
 //! development. [`authorize`] decides; refusals are 401 and send nothing.
 
+use crate::prelude::*;
 use serde_json::json;
 use subtle::ConstantTimeEq;
 

@@ -1,6 +1,7 @@
 //! The HeyGen API key: checked before anything is sent, never shown.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use crate::config::API_KEY_VAR;
 use crate::error::{Error, Failure};

@@ -19,6 +19,23 @@
 //!   [`error`], [`limits`].
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+// The components carry no standard library: `core` and `alloc`, with the
+// allocator, `cabi_realloc` and the panic handler of `wasi::runtime`
+// (docs/performance.md, "Size with forty actions"). Native builds keep std.
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
+
+/// What std's prelude gives and `no_std` does not: every module that needs
+/// it starts with `use crate::prelude::*;`.
+mod prelude {
+    pub(crate) use alloc::borrow::ToOwned;
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
 
 /// The argument reader of every face that takes JSON (`arguments!`, `one_of!`).
 #[macro_use]

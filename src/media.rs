@@ -2,6 +2,7 @@
 //! that run before anything is sent (valid base64, within the size limit, the
 //! first bytes of the type named) and the multipart body of an upload. Pure.
 
+use crate::prelude::*;
 use base64ct::{Base64, Encoding};
 use serde_json::{Value, json};
 

@@ -3,6 +3,7 @@
 
 use crate::config::BaseUrl;
 use crate::key::ApiKey;
+use crate::prelude::*;
 
 /// The version sent in `User-Agent`.
 const USER_AGENT: &str = concat!("heygen-plugin/", env!("CARGO_PKG_VERSION"));
@@ -175,7 +176,7 @@ impl HttpResponse {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .and_then(|(_, v)| std::str::from_utf8(v).ok())
+            .and_then(|(_, v)| core::str::from_utf8(v).ok())
             .map(str::trim)
     }
 

@@ -6,6 +6,7 @@
 use crate::config::BaseUrl;
 use crate::key::ApiKey;
 use crate::outbound::{HttpRequest, HttpResponse};
+use crate::prelude::*;
 
 /// How sending one request failed, by how far it got.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 
 use crate::outbound::HttpResponse;
 use crate::port::TransportError;
+use crate::prelude::*;
 
 /// Retries after the first attempt, at most.
 pub const MAX_RETRIES: u32 = 2;

@@ -1,6 +1,7 @@
 //! An action's answer: the card typed ([`Card`], for the WIT faces) and
 //! written as JSON ([`Reply`], for every other face).
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use crate::error::Failure;

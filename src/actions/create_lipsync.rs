@@ -1,6 +1,7 @@
 //! Starts a lipsync: an existing video's lips moved to a new audio track.
 //! v3 only: `POST /v3/lipsyncs`.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 

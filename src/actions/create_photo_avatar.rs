@@ -3,6 +3,7 @@
 //! and webhook endpoints, so the key is sent but the create is never repeated
 //! after an answer was lost ([`Effect::Create`]).
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 

@@ -2,6 +2,7 @@
 //! a voice. v3: `POST /v3/videos` (`type: avatar`); legacy:
 //! `POST /v2/video/generate` with one talking-photo scene.
 
+use crate::prelude::*;
 use serde_json::json;
 
 use super::{Action, Kind, Toolset};

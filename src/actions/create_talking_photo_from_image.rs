@@ -2,6 +2,7 @@
 //! image (a public https URL or an uploaded asset) speaks a script. v3 only:
 //! `POST /v3/videos` with `type: image`, under an `Idempotency-Key`.
 
+use crate::prelude::*;
 use serde_json::json;
 
 use super::create_talking_photo::{TalkingStyle, add_v3_options};

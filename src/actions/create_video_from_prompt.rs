@@ -1,6 +1,7 @@
 //! Starts a Video Agent session that makes a finished video from a prompt.
 //! v3 only: `POST /v3/video-agents`.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 

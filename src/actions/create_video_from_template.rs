@@ -2,6 +2,7 @@
 //! replaced. v3: `POST /v3/templates/{id}`; legacy:
 //! `POST /v2/template/{id}/generate`.
 
+use crate::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::{Action, Kind, Toolset};

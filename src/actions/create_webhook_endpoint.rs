@@ -3,6 +3,7 @@
 //! first registration instead of making a second one. The answer carries the
 //! endpoint's signing secret, which HeyGen shows only here.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -43,8 +44,8 @@ pub struct Output {
     pub secret: Option<String>,
 }
 
-impl std::fmt::Debug for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Output {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Output")
             .field("endpoint_id", &self.endpoint_id)
             .field("url", &self.url)

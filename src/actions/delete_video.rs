@@ -7,6 +7,7 @@
 //! off, timed out, or was a 5xx), reads as `deleted: true`: that attempt is
 //! what deleted it.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

@@ -5,6 +5,7 @@
 //! after an attempt that may have reached HeyGen reads as `deleted: true`
 //! (see [`crate::api::v3`]'s `delete`).
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

@@ -2,6 +2,7 @@
 //! `POST /v3/voices/speech`, sent once ([`Effect::Once`]): HeyGen documents no
 //! `Idempotency-Key` for it.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 

@@ -1,6 +1,7 @@
 //! Looks up one avatar look. v3 only: `GET /v3/avatars/looks/{look_id}`. A
 //! failed avatar carries HeyGen's reason in `error` as `avatar_failed: …`.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

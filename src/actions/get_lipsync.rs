@@ -1,6 +1,7 @@
 //! Reads a lipsync. v3 only: `GET /v3/lipsyncs/{lipsync_id}`. A failed
 //! lipsync carries HeyGen's reason in `error` as `lipsync_failed: …`.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

@@ -3,6 +3,7 @@
 //! `wallet.currency`; subscription: the premium credits remaining and their
 //! reset time; usage-based: `usage_based.remaining_credits`).
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

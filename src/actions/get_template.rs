@@ -2,6 +2,7 @@
 //! `create_video_from_template` takes as `variables`. v3 only:
 //! `GET /v3/templates/{id}`.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 

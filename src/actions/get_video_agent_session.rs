@@ -2,6 +2,7 @@
 //! A failed session has no failure field: its reason is the text of its
 //! `type: error` messages, carried in `error` as `agent_failed: …`.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

@@ -1,6 +1,7 @@
 //! Reads the status of up to 100 videos at once. v3 only: one
 //! `GET /v3/videos/statuses?video_ids=a,b,…` (the endpoint has no paging).
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 

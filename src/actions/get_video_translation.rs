@@ -2,6 +2,7 @@
 //! `GET /v3/video-translations/{video_translation_id}`. A failed translation
 //! carries HeyGen's reason in `error` as `translation_failed: …`.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

@@ -1,5 +1,6 @@
 //! Looks up one voice. v3 only: `GET /v3/voices/{voice_id}`.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

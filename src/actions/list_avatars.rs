@@ -2,6 +2,7 @@
 //! `talking_photo_id`. v3 only: `GET /v3/avatars/looks`, 50 per page, paged
 //! to the end.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 

@@ -1,6 +1,7 @@
 //! Lists the webhook event types HeyGen can send. v3:
 //! `GET /v3/webhooks/event-types`; legacy: `GET /v1/webhook/webhook.list`.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 

@@ -1,6 +1,7 @@
 //! Lists the templates usable through the API. v3 only: `GET /v3/templates`,
 //! 100 per page, paged to the end.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

@@ -1,6 +1,7 @@
 //! Lists the languages video translation takes. v3 only:
 //! `GET /v3/video-translations/languages`.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

@@ -1,6 +1,7 @@
 //! Lists the visual styles Video Agent can use. v3 only:
 //! `GET /v3/video-agents/styles`, 100 per page, paged to the end.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

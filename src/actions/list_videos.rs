@@ -2,6 +2,7 @@
 //! (100 per page), following pages until `limit` videos are read or the list
 //! ends.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

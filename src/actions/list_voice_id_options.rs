@@ -3,6 +3,7 @@
 //! to the end, without repeating a `voice_id`; legacy: `GET /v2/voices`, one
 //! answer.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 

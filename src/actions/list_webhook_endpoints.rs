@@ -2,6 +2,7 @@
 //! `GET /v3/webhooks/endpoints`, 100 per page, paged to the end. Secrets are
 //! never listed (HeyGen answers `secret: null` here).
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 

@@ -2,6 +2,7 @@
 //! first. v3 only: `GET /v3/webhooks/events`, pages of up to 100 until
 //! `limit` events or the end.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

@@ -10,6 +10,8 @@
 //!
 //! Adding an action: see "Adding an action" in `CONTRIBUTING.md`.
 
+use crate::prelude::*;
+
 mod card;
 mod entry;
 

@@ -2,6 +2,7 @@
 //! `GET /v3/videos/{id}`; legacy: `GET /v1/video_status.get?video_id=…`.
 
 
+use crate::prelude::*;
 use super::{Action, Kind, Toolset};
 use crate::api::{VideoState, legacy, v3};
 use crate::call::Call;

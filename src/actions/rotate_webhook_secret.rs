@@ -2,6 +2,7 @@
 //! `POST /v3/webhooks/endpoints/{id}/rotate-secret`. Each rotation makes a new
 //! secret shown only in its answer, so it is sent once ([`Effect::Once`]).
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};
@@ -29,8 +30,8 @@ pub struct Output {
     pub secret: Option<String>,
 }
 
-impl std::fmt::Debug for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Output {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Output")
             .field("endpoint_id", &self.endpoint_id)
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))

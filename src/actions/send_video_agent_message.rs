@@ -1,6 +1,7 @@
 //! Sends a message to a Video Agent session (a `chat` session: HeyGen takes
 //! messages for no other). v3 only: `POST /v3/video-agents/{session_id}`.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 

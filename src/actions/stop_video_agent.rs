@@ -2,6 +2,7 @@
 //! `POST /v3/video-agents/{session_id}/stop` (`{}`); safe to repeat, so
 //! retried like a read.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 

@@ -1,6 +1,7 @@
 //! Starts translating a video into other languages (one translation per
 //! language). v3 only: `POST /v3/video-translations`.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 

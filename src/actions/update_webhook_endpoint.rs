@@ -2,6 +2,7 @@
 //! `PATCH /v3/webhooks/endpoints/{id}` with only what is given. Setting the
 //! same values again leaves the same endpoint, so it is retried like a read.
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 

@@ -2,6 +2,7 @@
 //! multipart/form-data with one `file` part. HeyGen documents no
 //! `Idempotency-Key` for it, so it is sent once ([`Effect::Once`]).
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::{Action, Kind, Toolset};

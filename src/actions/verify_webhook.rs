@@ -17,7 +17,8 @@
 //! `error`. Nothing derived from the secret (the key, the expected MAC) is
 //! ever put in an output or an error.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use base64ct::{Base64, Encoding};
 use hmac::{Hmac, Mac};

@@ -1,6 +1,7 @@
 //! Waits, inside one call, until a new avatar is ready or has failed: the
 //! read of `get_avatar_look`, polled as [`crate::wait`] polls every job.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::get_avatar_look;

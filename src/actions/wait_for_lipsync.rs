@@ -1,6 +1,7 @@
 //! Waits, inside one call, until a lipsync has finished or failed: the read
 //! of `get_lipsync`, polled as [`crate::wait`] polls every job.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::get_lipsync;

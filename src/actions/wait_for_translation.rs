@@ -2,6 +2,7 @@
 //! failed: the read of `get_video_translation`, polled as [`crate::wait`]
 //! polls every job.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::get_video_translation;

@@ -6,6 +6,7 @@
 //! How it polls, and which failures it waits out, is [`crate::wait`]'s, the
 //! same for every job.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::retrieve_video_link::{self, RetrieveVideoLink};

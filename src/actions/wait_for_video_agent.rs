@@ -2,6 +2,7 @@
 //! `failed` or `waiting_for_input`. The read of `get_video_agent_session`,
 //! polled as [`crate::wait`] polls every job.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use super::get_video_agent_session::{self, AgentMessage};

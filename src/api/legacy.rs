@@ -2,6 +2,7 @@
 //! against. A 2xx can still carry an error: success needs `error == null` (v2)
 //! or `code == 100` (v1) as well.
 
+use crate::prelude::*;
 use serde_json::{Value, json};
 
 use super::CreatedVideo;

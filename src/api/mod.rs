@@ -5,6 +5,8 @@
 //! [`HttpResponse`] into a value. Non-2xx answers never reach a parser: they go
 //! through [`error_from_status`]. Nothing here does I/O.
 
+use crate::prelude::*;
+
 pub mod legacy;
 pub(crate) mod render;
 pub mod v3;
@@ -189,7 +191,7 @@ pub(crate) fn describe_body(resp: &HttpResponse) -> String {
         .header("content-type")
         .unwrap_or("")
         .to_ascii_lowercase();
-    let Ok(text) = std::str::from_utf8(&resp.body) else {
+    let Ok(text) = core::str::from_utf8(&resp.body) else {
         return format!("{} bytes that are not UTF-8 text", resp.body.len());
     };
     let start = text

@@ -2,6 +2,8 @@
 //! `type: avatar` and `type: image`): resolution, aspect ratio, file format,
 //! background and voice settings, each checked and sent only when given.
 
+use crate::prelude::*;
+
 #[cfg(test)]
 use serde_json::json;
 use serde_json::{Map, Value};

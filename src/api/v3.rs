@@ -1,6 +1,7 @@
 //! HeyGen v3 (the default): `{"data": …}` envelopes, success decided by the
 //! HTTP status, lists paged with `has_more` / `next_token`.
 
+use crate::prelude::*;
 use serde_json::Value;
 
 use super::CreatedVideo;

@@ -1,6 +1,7 @@
 //! Template variables. The card gives them in HeyGen's legacy shape
 //! (`{name, type, properties}`); v3 wants a flat, `type`-discriminated shape.
 
+use crate::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::error::Error;
@@ -8,7 +9,7 @@ use crate::error::Error;
 /// Variable types both generations know.
 const TYPES: [&str; 6] = ["text", "image", "video", "audio", "character", "voice"];
 
-fn bad(name: &str, why: impl std::fmt::Display) -> Error {
+fn bad(name: &str, why: impl core::fmt::Display) -> Error {
     Error::InvalidInput(format!("variables: `{name}` {why}"))
 }
 

@@ -23,6 +23,7 @@
 //!   request from any other origin gets 403; one without `Origin` (every
 //!   non-browser client) passes.
 
+use crate::prelude::*;
 use serde_json::{Value, json};
 
 use super::tools::{self, Selection};

@@ -4,6 +4,7 @@
 //! servers use it: `heygen-host mcp` watches the answers from the host side,
 //! the HTTP face through [`Watching`].
 
+use crate::prelude::*;
 use serde_json::{Value, json};
 
 use crate::config::BaseUrl;

@@ -3,6 +3,7 @@
 //! per registry action, described by the manifest that `build.rs` generates
 //! from the WIT, and the operator's choice of tools ([`Selection`]).
 
+use crate::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::actions::{self, Entry, Kind, Toolset};
@@ -155,7 +156,7 @@ fn nullable_options(schema: &Value) -> Value {
             }
             match property.get_mut("type") {
                 Some(Value::String(ty)) => {
-                    let ty = std::mem::take(ty);
+                    let ty = core::mem::take(ty);
                     property["type"] = json!([ty, "null"]);
                 }
                 Some(Value::Array(types)) if !types.iter().any(|t| t == "null") => {

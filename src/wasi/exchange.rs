@@ -3,6 +3,7 @@
 //! within a limit and a deadline, and writing an answer's head and body.
 //! A client that hangs up or stalls ends the exchange quietly.
 
+use crate::prelude::*;
 use wasip2::clocks::monotonic_clock;
 use wasip2::http::types::{
     Fields, IncomingBody, IncomingRequest, OutgoingBody, OutgoingResponse, ResponseOutparam,

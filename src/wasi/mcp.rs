@@ -3,6 +3,7 @@
 //! as JSON or as an event stream with a wait's progress. It only moves
 //! bytes.
 
+use crate::prelude::*;
 use serde_json::Value;
 use wasip2::http::types::{IncomingRequest, OutgoingBody, ResponseOutparam};
 
@@ -41,7 +42,8 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam, method: 
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.clone())
     };
-    let env = |name: &str| std::env::var(name).ok();
+    let environment = super::Environment::read();
+    let env = |name: &str| environment.var(name);
     let accepts = match mcp::admit(method, &header, &env) {
         Ok(accepts) => accepts,
         Err(refused) => return send(response_out, refused),

@@ -6,7 +6,10 @@
 mod exchange;
 mod mcp;
 pub mod port;
+mod runtime;
 pub mod server;
+
+use crate::prelude::*;
 
 use wasip2::clocks::monotonic_clock;
 use wasip2::io::poll::{Pollable, poll};
@@ -23,7 +26,8 @@ fn wait(pollable: &Pollable, deadline_ns: u64) -> bool {
 /// Runs `f` with the component's environment as the settings source and
 /// `key` (from a request header) overriding `HEYGEN_API_KEY`.
 fn with_env<R>(key: Option<&str>, f: impl FnOnce(&Env<'_>) -> R) -> R {
-    let lookup = |name: &str| std::env::var(name).ok();
+    let environment = Environment::read();
+    let lookup = |name: &str| environment.var(name);
     f(&Env {
         lookup: &lookup,
         key,
@@ -37,4 +41,23 @@ pub fn run_card<A: Action>(args: &A::Args) -> Card<A::Output> {
     with_env(None, |env| {
         crate::actions::run_card::<A>(&mut port::WasiPort, env, args)
     })
+}
+
+/// The component's environment variables (`wasi:cli/environment`), read
+/// once per request.
+struct Environment(Vec<(String, String)>);
+
+impl Environment {
+    /// Reads them from the host.
+    fn read() -> Environment {
+        Environment(wasip2::cli::environment::get_environment())
+    }
+
+    /// The value of `name`, if set (the first, if set twice).
+    fn var(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
 }

@@ -5,6 +5,7 @@
 //! so a call ends on time even on hosts that ignore `request-options`.
 //! Bodies are read in pieces and refused past [`MAX_BODY_BYTES`](crate::limits::MAX_BODY_BYTES).
 
+use crate::prelude::*;
 use wasip2::clocks::{monotonic_clock, wall_clock};
 use wasip2::http::outgoing_handler;
 use wasip2::http::types::{

@@ -3,6 +3,7 @@
 //! [`crate::http_face`]; this module only moves bytes, and never panics on
 //! a client that hangs up.
 
+use crate::prelude::*;
 use wasip2::http::types::{IncomingRequest, Method, ResponseOutparam};
 
 use super::exchange::{read_body, send};
@@ -22,7 +23,10 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
     let path = request.path_with_query().unwrap_or_default();
     let reply = match http::route(&method, &path) {
         Route::Mcp => return super::mcp::handle(request, response_out, &method),
-        Route::Manifest => http::manifest(&|name: &str| std::env::var(name).ok()),
+        Route::Manifest => {
+            let environment = super::Environment::read();
+            http::manifest(&|name: &str| environment.var(name))
+        }
         Route::Run(action) => {
             let headers = request.headers();
             let header = |name: &str| {
@@ -38,7 +42,8 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
                 api_key: key.as_deref(),
                 authorization: authorization.as_deref(),
             };
-            let lookup = |name: &str| std::env::var(name).ok();
+            let environment = super::Environment::read();
+            let lookup = |name: &str| environment.var(name);
             // Refused before the body is read, and nothing is sent.
             match http::authorize(&lookup, credentials) {
                 Err(refused) => action.failure(&refused).into(),

@@ -3,6 +3,12 @@
 //! other `wasi:http` server. `GET /actions` is the manifest, `POST
 //! /actions/{action}` runs an action; routing and answers are the core's.
 
+// No standard library in the component (the core's `wasi::runtime`).
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+#[cfg(target_arch = "wasm32")]
+extern crate alloc;
+
 #[cfg(target_arch = "wasm32")]
 mod glue {
     use wasip2::http::types::{IncomingRequest, ResponseOutparam};

@@ -9,6 +9,12 @@
 //! generated from the registry (`for_each_action!`) by the glue this face
 //! shares with `faces/plugin` (`faces/glue.rs`).
 
+// No standard library in the component (the core's `wasi::runtime`).
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+#[cfg(target_arch = "wasm32")]
+extern crate alloc;
+
 #[cfg(target_arch = "wasm32")]
 #[macro_use]
 #[path = "../../glue.rs"]
