@@ -40,9 +40,15 @@ missing=()
 command -v nats-server >/dev/null || missing+=(nats-server)
 command -v docker-registry >/dev/null || missing+=(docker-registry)
 if [ "${#missing[@]}" -gt 0 ]; then
-    [ "$(id -u)" = 0 ] || { echo "needs Debian's ${missing[*]} (apt-get install ${missing[*]})" >&2; exit 2; }
+    as_root=()
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null || { echo "needs Debian's ${missing[*]} (apt-get install ${missing[*]})" >&2; exit 2; }
+        as_root=(sudo)
+    fi
     echo "installing Debian's ${missing[*]} ..." >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    "${as_root[@]}" apt-get install -y -q "${missing[@]}" >/dev/null ||
+        { "${as_root[@]}" apt-get update -q >/dev/null && "${as_root[@]}" apt-get install -y -q "${missing[@]}" >/dev/null; }
 fi
 wash="$("$repo/scripts/install-wash.sh")"
 

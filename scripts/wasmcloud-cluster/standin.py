@@ -145,9 +145,14 @@ class Cluster:
             # Slow, not gone: a busy host is not declared dead.
             self.note("probe timed out", host=self.hosts[host_id]["name"])
 
-    async def run_placement(self):
+    async def listen(self):
+        """Joins NATS and hears heartbeats: before the router opens its port,
+        which is what the script waits for before it starts the hosts."""
         self.nc = await nats.connect(self.args.nats)
         await self.nc.subscribe("runtime.operator.heartbeat.*", cb=self.on_heartbeat)
+        await self.nc.flush()
+
+    async def run_placement(self):
         while len(self.hosts) < len(self.addr_of):
             await asyncio.sleep(0.05)
         for i in range(1, self.args.replicas + 1):
@@ -290,6 +295,7 @@ async def main(args):
     listen_host, listen_port = args.listen.rsplit(":", 1)
     server = uvicorn.Server(uvicorn.Config(app, host=listen_host, port=int(listen_port), log_level="warning",
                                            access_log=False, backlog=2048))
+    await cluster.listen()
     await asyncio.gather(cluster.run_placement(), server.serve())
 
 
