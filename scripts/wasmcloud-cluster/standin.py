@@ -8,9 +8,10 @@ project is built on. This fixture does their two jobs in front of real
 * placement: it learns the hosts from their heartbeats
   (`runtime.operator.heartbeat.<host-id>`), starts REPLICAS copies of the
   HTTP face spread evenly over them (`runtime.host.<id>.workload.start`),
-  probes every host every 100 ms (`runtime.host.<id>.heartbeat`; NATS
-  answers "no responders" at once for a dead host) and starts a dead
-  host's replicas again on the survivors, fewest replicas first;
+  probes every host every 100 ms, each on its own (`runtime.host.<id>.
+  heartbeat`; NATS answers "no responders" at once for a dead host), and
+  at once when a connection to it is refused, and starts a dead host's
+  replicas again on the survivors, fewest replicas first;
 * routing: it forwards each HTTP request to the next replica, round robin,
   by the replica's own virtual host (`<replica>.heygen.local`, the
   `wasi:http` host interface's `config.host`). When a host fails before
@@ -72,6 +73,7 @@ class Cluster:
         self._turn = itertools.count()
         self._ids = itertools.count()
         self.nc = None
+        self.placing = asyncio.Lock()
 
     def note(self, what, **fields):
         self.events.append({"at": time.time(), "what": what, **fields})
@@ -132,18 +134,36 @@ class Cluster:
                 self.note("start failed", replica=name, error=str(e)[:200])
 
     async def probe(self, host_id):
+        """One heartbeat request; "no responders" means the host is gone."""
+        host = self.hosts[host_id]
         try:
             await self.nc.request(f"runtime.host.{host_id}.heartbeat", b"{}", timeout=1)
         except NoRespondersError:
-            host = self.hosts[host_id]
-            host.update(alive=False, died_at=time.time())
-            self.note("host gone (no responders)", host=host["name"])
-            for r in self.replicas.values():
-                if r["host"] == host_id:
-                    r["host"] = None
+            if host["alive"]:
+                host.update(alive=False, died_at=time.time())
+                self.note("host gone (no responders)", host=host["name"])
+                for r in self.replicas.values():
+                    if r["host"] == host_id:
+                        r["host"] = None
+                await self.replace()
         except NatsTimeout:
             # Slow, not gone: a busy host is not declared dead.
-            self.note("probe timed out", host=self.hosts[host_id]["name"])
+            self.note("probe timed out", host=host["name"])
+
+    async def watch(self, host_id):
+        """Probes one host every PROBE_EVERY until it is gone, apart from the
+        other hosts, so that a slow answer elsewhere never delays noticing."""
+        while self.hosts[host_id]["alive"]:
+            await self.probe(host_id)
+            await asyncio.sleep(PROBE_EVERY)
+
+    async def replace(self):
+        """Starts every replica without a live host (one placement at a time)."""
+        async with self.placing:
+            if any(r["host"] is None for r in self.replicas.values()):
+                await self.place()
+                if all(r["host"] for r in self.replicas.values()):
+                    self.note("placed", spread=self.spread())
 
     async def listen(self):
         """Joins NATS and hears heartbeats: before the router opens its port,
@@ -160,13 +180,11 @@ class Cluster:
         await self.place()
         await self.learn_read_tools()
         self.note("placed", spread=self.spread())
-        while True:
+        for host_id in list(self.hosts):
+            asyncio.get_running_loop().create_task(self.watch(host_id))
+        while True:  # a start that failed (its host dying meanwhile) is tried again
             await asyncio.sleep(PROBE_EVERY)
-            await asyncio.gather(*(self.probe(h) for h, v in self.hosts.items() if v["alive"]))
-            if any(r["host"] is None for r in self.replicas.values()):
-                await self.place()
-                if all(r["host"] for r in self.replicas.values()):
-                    self.note("placed", spread=self.spread())
+            await self.replace()
 
     async def learn_read_tools(self):
         """The tools that change nothing, from the face's own `tools/list`."""
@@ -232,9 +250,11 @@ class Cluster:
                 try:
                     answer = await self.http.send(outgoing, stream=True)
                 except httpx2.ConnectError as e:
-                    # Refused before anything was sent: the next replica is not a repeat.
+                    # Refused before anything was sent: the next replica is not
+                    # a repeat. The host is probably gone: look at once.
                     last_error = f"{type(e).__name__}: {e}"
                     self.counts["rerouted_unsent"] += 1
+                    asyncio.get_running_loop().create_task(self.probe(host_id))
                     continue
                 except httpx2.TransportError as e:
                     last_error, sent = f"{type(e).__name__}: {e}", True
