@@ -54,9 +54,11 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam, method: 
     };
     match mcp::step(&body, accepts, &header, &env) {
         Step::Answer(answer) => send(response_out, answer),
-        Step::Call(call) if call.streams() => stream(response_out, &call, header("x-api-key")),
+        Step::Call(call) if call.streams() => {
+            stream(response_out, &call, &environment, header("x-api-key"))
+        }
         Step::Call(call) => {
-            let reply = with_env(header("x-api-key").as_deref(), |env| {
+            let reply = with_env(&environment, header("x-api-key").as_deref(), |env| {
                 call.entry.run(&mut WasiPort, env, &call.args)
             });
             send(
@@ -74,7 +76,12 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam, method: 
 /// Runs `call` answering with an event stream: a `notifications/progress`
 /// for each status change seen in the wait's polls (when the client sent a
 /// `progressToken`), then the result.
-fn stream(response_out: ResponseOutparam, call: &ToolCall, key: Option<String>) {
+fn stream(
+    response_out: ResponseOutparam,
+    call: &ToolCall,
+    environment: &super::Environment,
+    key: Option<String>,
+) {
     let headers = [
         ("content-type", "text/event-stream".to_owned()),
         ("cache-control", "no-cache".to_owned()),
@@ -96,7 +103,7 @@ fn stream(response_out: ResponseOutparam, call: &ToolCall, key: Option<String>) 
             let _ = write_all(&out, ToolCall::progress_event(params).as_bytes());
         }
     };
-    let reply = with_env(key.as_deref(), |env| {
+    let reply = with_env(environment, key.as_deref(), |env| {
         let mut port = Watching {
             port: &mut WasiPort,
             watch: &mut watch,

@@ -23,10 +23,9 @@ fn wait(pollable: &Pollable, deadline_ns: u64) -> bool {
     poll(&[pollable, &timer]).contains(&0)
 }
 
-/// Runs `f` with the component's environment as the settings source and
-/// `key` (from a request header) overriding `HEYGEN_API_KEY`.
-fn with_env<R>(key: Option<&str>, f: impl FnOnce(&Env<'_>) -> R) -> R {
-    let environment = Environment::read();
+/// Runs `f` with `environment` as the settings source and `key` (from a
+/// request header) overriding `HEYGEN_API_KEY`.
+fn with_env<R>(environment: &Environment, key: Option<&str>, f: impl FnOnce(&Env<'_>) -> R) -> R {
     let lookup = |name: &str| environment.var(name);
     f(&Env {
         lookup: &lookup,
@@ -38,7 +37,7 @@ fn with_env<R>(key: Option<&str>, f: impl FnOnce(&Env<'_>) -> R) -> R {
 /// `wasi:http`, configured from the component's environment: what an export
 /// of the plugin does.
 pub fn run_card<A: Action>(args: &A::Args) -> Card<A::Output> {
-    with_env(None, |env| {
+    with_env(&Environment::read(), None, |env| {
         crate::actions::run_card::<A>(&mut port::WasiPort, env, args)
     })
 }

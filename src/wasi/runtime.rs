@@ -3,7 +3,7 @@
 //! std exports on wasm32-wasip2) and the panic handler. Everything else the
 //! components use is `core`, `alloc` and WASI imports, so they carry no std
 //! and no wasi-libc start-up (its environment, stdio and preopens): the
-//! plugin is about 17 KB smaller (docs/performance.md, "Size with forty
+//! plugin is about 21 KB smaller (docs/performance.md, "Size with forty
 //! actions").
 
 use core::alloc::{GlobalAlloc, Layout};
@@ -13,6 +13,7 @@ use core::fmt::Write as _;
 #[link(name = "c")]
 unsafe extern "C" {
     fn malloc(size: usize) -> *mut u8;
+    fn calloc(count: usize, size: usize) -> *mut u8;
     fn aligned_alloc(align: usize, size: usize) -> *mut u8;
     fn realloc(ptr: *mut u8, size: usize) -> *mut u8;
     fn free(ptr: *mut u8);
@@ -35,6 +36,22 @@ unsafe impl GlobalAlloc for Libc {
                 malloc(layout.size())
             } else {
                 aligned_alloc(layout.align(), layout.size())
+            }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: see the impl; `calloc` skips zeroing memory that is
+        // already zero (fresh from `memory.grow`), as std's `System` uses it.
+        unsafe {
+            if layout.align() <= MALLOC_ALIGN {
+                calloc(1, layout.size())
+            } else {
+                let ptr = self.alloc(layout);
+                if !ptr.is_null() {
+                    core::ptr::write_bytes(ptr, 0, layout.size());
+                }
+                ptr
             }
         }
     }

@@ -48,7 +48,7 @@ pub fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
             match http::authorize(&lookup, credentials) {
                 Err(refused) => action.failure(&refused).into(),
                 Ok(()) => match read_body(request, declared, http::body_limit(action)) {
-                    Some(body) => with_env(key.as_deref(), |env| {
+                    Some(body) => with_env(&environment, key.as_deref(), |env| {
                         http::run(&mut WasiPort, action, &body, env)
                     }),
                     None => http::too_large(action),
