@@ -47,7 +47,6 @@ out="$work/out"
 mkdir -p "$out"
 
 log() { printf '[%3ds] %s\n' $((SECONDS - started)) "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # wait_ok URL SECONDS PID: until GET URL answers 200 (the served component is
 # up); fails at once if process PID has ended, or after SECONDS.
 wait_ok() {

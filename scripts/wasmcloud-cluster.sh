@@ -61,7 +61,6 @@ if ! "$venv/bin/python" -c 'import mcp, nats' 2>/dev/null; then
 fi
 py="$venv/bin/python"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() {
     for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
     echo "nothing listens on 127.0.0.1:$1 ($2); logs in $work" >&2

@@ -16,7 +16,7 @@ for var in $(compgen -e | grep '^HEYGEN_' || true); do unset "$var"; done
 # $face_url to its /mcp and returns once GET /actions answers (30 s at most).
 start_face() {
     local port env=()
-    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    port="$(free_port)"
     for pair in "$@"; do env+=(--env "$pair"); done
     timeout 900 "$wasmtime" serve -S cli --addr "127.0.0.1:$port" "${env[@]}" "$face" \
         >"$work/serve.log" 2>&1 </dev/null &

@@ -1,5 +1,6 @@
 # Sourced by the scripts that run the built artifacts against the HeyGen
-# simulator (conformance.sh, wassette.sh): a scratch dir whose background
+# simulator (conformance.sh, wassette.sh, remote-mcp.sh, mcp-inspector.sh,
+# wasmcloud-cluster.sh): a scratch dir whose background
 # processes are stopped on exit, and the simulator started in it.
 
 # scratch_dir KEEP_VAR: sets $work, a new scratch dir removed on exit (kept,
@@ -18,6 +19,11 @@ _scratch_cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     if [ -n "${!_scratch_keep:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+
+# free_port: a loopback TCP port free at the time of asking, on stdout.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 # start_simulator HOST_BIN KEY [NAME [OPTION...]]: starts `HOST_BIN simulator`

@@ -74,6 +74,8 @@ class Cluster:
         self._ids = itertools.count()
         self.nc = None
         self.placing = asyncio.Lock()
+        self.http = httpx2.AsyncClient(timeout=httpx2.Timeout(120, connect=2),
+                                       limits=httpx2.Limits(max_connections=512, max_keepalive_connections=256))
 
     def note(self, what, **fields):
         self.events.append({"at": time.time(), "what": what, **fields})
@@ -306,8 +308,6 @@ class Cluster:
 
 async def main(args):
     cluster = Cluster(args)
-    cluster.http = httpx2.AsyncClient(timeout=httpx2.Timeout(120, connect=2),
-                                      limits=httpx2.Limits(max_connections=512, max_keepalive_connections=256))
     app = Starlette(routes=[
         Route("/_standin/state", cluster.state, methods=["GET"]),
         Route("/{path:path}", cluster.forward, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),

@@ -161,7 +161,7 @@ fn execute<A: Action>(
         Ok(())
     })?;
     // `with_call` answers Ok only after `body` did, which set the output.
-    output.ok_or_else(|| unreachable!("with_call answered Ok without running the action"))
+    output.ok_or_else(no_output)
 }
 
 /// Runs `body` with a [`Call`] made from `env`'s settings on the configured
@@ -178,6 +178,16 @@ fn with_call(
     let (config, key) = settings(env, needs_key)?;
     let mut call = Call::new(port, &config, key.as_ref());
     body(&mut call, config.generation).map_err(|e| failure(e, key.as_ref()))
+}
+
+/// The failure for a run that ended without an output, which `execute`
+/// cannot reach: a card rather than a trap, since the guest must never trap.
+/// One function, so that no action's export carries it.
+#[inline(never)]
+fn no_output() -> Failure {
+    Failure::from(Error::InvalidConfig(
+        "internal: the action ended without an output; please report it".into(),
+    ))
 }
 
 /// `error` flattened for the boundary, with `key` redacted from its text:
