@@ -178,7 +178,7 @@ pub fn parse_arguments(body: &[u8]) -> Result<Value, Error> {
         return Ok(Value::Null);
     }
     // From bytes, as every JSON the plugin reads: one parser in the component.
-    serde_json::from_slice(text.as_bytes())
+    crate::json::read(text.as_bytes())
         .map_err(|e| Error::InvalidInput(format!("the arguments are not valid JSON: {e}")))
 }
 

@@ -167,7 +167,7 @@ pub fn variables_object(raw: &Value) -> Result<Map<String, Value>, Error> {
             if text.trim().is_empty() {
                 return Ok(Map::new());
             }
-            match serde_json::from_slice::<Value>(text.as_bytes()) {
+            match crate::json::read(text.as_bytes()) {
                 Ok(value) => value,
                 Err(e) => return bad(format!("is not valid JSON: {e}")),
             }

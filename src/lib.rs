@@ -47,6 +47,7 @@ mod checks;
 pub mod config;
 pub mod error;
 pub mod http_face;
+mod json;
 pub mod key;
 /// Every limit the plugin enforces, in one place (also stated in the tool manifest).
 pub mod limits;

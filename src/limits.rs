@@ -20,6 +20,12 @@ pub const MAX_VARIABLES_BYTES: usize = 256 * 1024;
 /// call. Real answers are far smaller (the legacy voice list, the largest, is
 /// about 1 MiB).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Deepest nesting of arrays and objects read from any JSON (HeyGen's
+/// answers, arguments, MCP messages, webhook payloads): deeper text is
+/// refused before it is parsed, so the parser's recursion stays within the
+/// component's 32 KiB shadow stack (each level takes about 250 bytes of
+/// it). HeyGen's answers nest about 6 deep.
+pub const MAX_JSON_DEPTH: usize = 32;
 /// Voices asked for per page on v3 (its largest page).
 pub const VOICES_PAGE_SIZE: u32 = 100;
 /// Most pages of voices read on v3 (so at most 5,000 voices). A longer list

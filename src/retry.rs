@@ -63,7 +63,7 @@ pub fn retryable(effect: Effect, outcome: &Outcome) -> bool {
 /// idempotent create is still running, so wait and ask again with the same key.
 pub fn in_progress(outcome: &Outcome) -> bool {
     matches!(outcome, Ok(resp) if resp.status == 409
-        && serde_json::from_slice::<serde_json::Value>(&resp.body)
+        && crate::json::read(&resp.body)
             .is_ok_and(|b| b["error"]["code"] == "request_in_progress"))
 }
 

@@ -226,7 +226,7 @@ fn rejected(reason: String) -> Output {
 /// The output of a valid delivery: what its body says, when it is HeyGen's
 /// JSON (`{"event_type", "event_data": {"video_id", "callback_id", …}}`).
 fn described(payload: &str) -> Output {
-    let body: Value = serde_json::from_slice(payload.as_bytes()).unwrap_or(Value::Null);
+    let body = crate::json::read(payload.as_bytes()).unwrap_or(Value::Null);
     let text = |value: &Value| value.as_str().map(str::to_owned);
     Output {
         valid: true,

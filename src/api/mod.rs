@@ -173,7 +173,10 @@ pub(crate) fn files(
 
 /// HeyGen's 2xx answer body as JSON, or why it cannot be read.
 pub(crate) fn answer_json(resp: &HttpResponse) -> Result<Value, Error> {
-    serde_json::from_slice(&resp.body).map_err(|_| bad_response(resp, describe_body(resp)))
+    crate::json::read(&resp.body).map_err(|e| match e {
+        crate::json::JsonError::TooDeep => bad_response(resp, e.to_string()),
+        crate::json::JsonError::Syntax(_) => bad_response(resp, describe_body(resp)),
+    })
 }
 
 /// A [`Error::BadResponse`] for `resp`.
@@ -216,7 +219,7 @@ pub(crate) fn describe_body(resp: &HttpResponse) -> String {
 /// v2 `{error:{code,message}}`, v1 `{code,message}`) and `Retry-After` as
 /// given in seconds (dates are resolved by the caller, who knows the time).
 pub fn error_from_status(resp: &HttpResponse, retry_after: Option<u64>) -> Error {
-    let (code, message) = match serde_json::from_slice::<Value>(&resp.body) {
+    let (code, message) = match crate::json::read(&resp.body) {
         Ok(body) => envelope_error(&body),
         Err(_) if resp.body.is_empty() => (None, None),
         Err(_) => (None, Some(format!("with {}", describe_body(resp)))),

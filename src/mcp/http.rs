@@ -227,7 +227,7 @@ pub fn too_large() -> Answer {
 /// Reads one message (`body`) and decides what to do with it. `headers`
 /// reads the request's headers, `env` the face's environment.
 pub fn step(body: &[u8], accepts: Accepts, headers: Lookup<'_>, env: Lookup<'_>) -> Step {
-    let message: Value = match serde_json::from_slice(body) {
+    let message = match crate::json::read(body) {
         Ok(message) => message,
         Err(e) => {
             return Step::Answer(refusal(

@@ -25,7 +25,7 @@ pub struct Seen {
 impl Seen {
     /// What the answer `body` says, if it is a job's status.
     pub fn in_answer(body: &[u8]) -> Option<Seen> {
-        let answer: Value = serde_json::from_slice(body).ok()?;
+        let answer = crate::json::read(body).ok()?;
         let data = &answer["data"];
         Some(Seen {
             status: data["status"].as_str()?.to_owned(),

@@ -515,6 +515,10 @@ pub fn catalogue() -> Vec<BadInput> {
     }
     for (label, body) in [
         ("malformed JSON", "{\"video_id\":".to_owned()),
+        (
+            "JSON nested 100,000 deep",
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
         ("an array", "[\"abc\"]".into()),
         ("a number id", "{\"video_id\": 5}".into()),
         (

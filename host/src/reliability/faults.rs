@@ -199,6 +199,24 @@ pub fn catalogue() -> Vec<FaultSpec> {
         ok(b"[1,2,3]", "application/json"),
         Expect::Fails("bad_response"),
     );
+    // The components' shadow stack is 32 KiB (`.cargo/config.toml`): the
+    // deepest JSON the plugin reads (`MAX_JSON_DEPTH`, 32 levels) is parsed
+    // and dropped, and deeper JSON refused unparsed, without overflowing it
+    // (an overflow traps).
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    add(
+        "200 with JSON nested 32 deep".into(),
+        ok(
+            format!(r#"{{"data":{}}}"#, nested(31)).as_bytes(),
+            "application/json",
+        ),
+        Expect::Fails("bad_response"),
+    );
+    add(
+        "200 with JSON nested 100,000 deep".into(),
+        ok(nested(100_000).as_bytes(), "application/json"),
+        Expect::Fails("bad_response"),
+    );
     add(
         "200 with an empty body".into(),
         ok(b"", "application/json"),

@@ -65,12 +65,13 @@ pub fn pooling_config(instances: u32) -> Config {
         .total_tables(instances)
         .max_memory_size(64 << 20)
         // A freed instance's first 256 KiB of linear memory (the guest's
-        // 128 KiB shadow stack, its data and the start of its heap: what
-        // every call touches) and its tables are zeroed in place instead of
-        // given back to the kernel, so the next instance does not fault
-        // those pages in again. Fresh instance per call: 199 → 185 µs for
-        // the memory (1 MiB cost more to zero than it saved), 183 → 164 µs
-        // for the tables (docs/performance.md, "Fresh instances").
+        // 32 KiB shadow stack, its data and its heap: everything a call
+        // touches) and its tables are zeroed in place instead of given back
+        // to the kernel, so the next instance does not fault those pages in
+        // again. Fresh instance per call: 199 → 185 µs for the memory (1 MiB
+        // cost more to zero than it saved), 183 → 164 µs for the tables
+        // (docs/performance.md, "Fresh instances"). Linux's `PAGEMAP_SCAN`
+        // (zeroing only the pages written) measured slower than zeroing all.
         .linear_memory_keep_resident(256 << 10)
         .table_keep_resident(64 << 10);
     let mut config = Config::new();

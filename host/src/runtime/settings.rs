@@ -1,6 +1,7 @@
 //! What one session of the plugin gets from its host ([`Settings`]), and the
 //! host's time limit for a call ([`call_budget`]).
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use heygen_plugin::actions::Entry;
@@ -43,6 +44,10 @@ pub enum Allow {
     Only(String),
 }
 
+/// A base URL's text and the `host[:port]` read from it (`None`: not a
+/// valid base URL).
+type BaseAuthority = (String, Option<String>);
+
 /// What one session of the plugin gets from its host. Its `Debug` hides
 /// `HEYGEN_API_KEY`.
 #[derive(Clone)]
@@ -53,6 +58,11 @@ pub struct Settings {
     pub allow: Allow,
     /// Shown the answers to the plugin's GET requests, if set.
     pub watch: Option<Watch>,
+    /// The last base URL read for [`Allow::BaseUrlHost`] and its
+    /// `host[:port]`, so that a fresh instance does not parse the same URL
+    /// again (about 1 µs of its instantiation). Keyed by the URL's text, so
+    /// a changed `env` is read afresh.
+    base_authority: Arc<Mutex<Option<BaseAuthority>>>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -86,6 +96,7 @@ impl Settings {
             env,
             allow: Allow::BaseUrlHost,
             watch: None,
+            base_authority: Arc::default(),
         }
     }
 
@@ -116,10 +127,66 @@ impl Settings {
                     .map(|(_, v)| v.as_str())
                     .filter(|v| !v.trim().is_empty())
                     .unwrap_or(heygen_plugin::config::DEFAULT_BASE_URL);
-                heygen_plugin::config::BaseUrl::parse(base)
-                    .ok()
-                    .map(|b| b.authority)
+                let mut memo = self
+                    .base_authority
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                match &*memo {
+                    Some((url, authority)) if url == base => authority.clone(),
+                    _ => {
+                        let authority = heygen_plugin::config::BaseUrl::parse(base)
+                            .ok()
+                            .map(|b| b.authority);
+                        *memo = Some((base.to_owned(), authority.clone()));
+                        authority
+                    }
+                }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_base(url: &str) -> Settings {
+        Settings::new(vec![(
+            heygen_plugin::config::BASE_URL_VAR.to_owned(),
+            url.to_owned(),
+        )])
+    }
+
+    #[test]
+    fn the_allowed_authority_follows_the_base_url_after_it_was_read_once() {
+        let mut settings = with_base("http://127.0.0.1:4010");
+        assert_eq!(
+            settings.allowed_authority().as_deref(),
+            Some("127.0.0.1:4010")
+        );
+        assert_eq!(
+            settings.allowed_authority().as_deref(),
+            Some("127.0.0.1:4010")
+        );
+        // A clone shares the memo; a changed environment is read afresh.
+        let mut clone = settings.clone();
+        clone.env[0].1 = "https://api.example.com".to_owned();
+        assert_eq!(
+            clone.allowed_authority().as_deref(),
+            Some("api.example.com")
+        );
+        assert_eq!(
+            settings.allowed_authority().as_deref(),
+            Some("127.0.0.1:4010")
+        );
+        settings.env[0].1 = "ftp://nowhere".to_owned();
+        assert_eq!(settings.allowed_authority(), None);
+        settings.env.clear();
+        assert_eq!(
+            settings.allowed_authority().as_deref(),
+            Some("api.heygen.com")
+        );
+        settings.allow = Allow::Only("elsewhere:1".to_owned());
+        assert_eq!(settings.allowed_authority().as_deref(), Some("elsewhere:1"));
     }
 }
