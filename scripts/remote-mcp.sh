@@ -4,7 +4,8 @@
 # of the Python package registry, pinned below) against the HeyGen simulator:
 # scripts/remote-mcp/client.py initializes, lists the tools, calls every tool,
 # gets a wait's progress over SSE, is refused bad input and a call without a
-# token, and goes on working. (The Rust SDK's client does the same in
+# token, and goes on working, in the handshake revision (2025-11-25) and in
+# the stateless one (2026-07-28, the SDK's `Client` in its default mode). (The Rust SDK's client does the same in
 # `cargo test`: host/tests/all/remote_mcp.rs.)
 #
 #   cargo test --workspace     # builds what this script runs

@@ -17,7 +17,7 @@ project is built on. This fixture does their two jobs in front of real
   `wasi:http` host interface's `config.host`). When a host fails before
   answering, it tries the next replica, but only for a request that
   changes nothing: `GET`, the MCP methods `initialize`, `ping`,
-  `tools/list` and notifications, and `tools/call` or
+  `server/discover`, `tools/list` and notifications, and `tools/call` or
   `POST /actions/{action}` of a tool whose `readOnlyHint` is true. Any
   other request gets 502 and is not repeated: it may have reached HeyGen.
   The one exception is a refused connection (a host that is already gone):
@@ -53,7 +53,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 PROBE_EVERY = 0.1
-READ_METHODS = {"initialize", "ping", "tools/list"}
+READ_METHODS = {"initialize", "ping", "server/discover", "tools/list"}
 # Hop-by-hop headers, and the ones the forwarder sets itself.
 NOT_FORWARDED = {"host", "content-length", "connection", "keep-alive", "transfer-encoding"}
 

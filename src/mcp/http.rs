@@ -1,6 +1,7 @@
 //! The HTTP face's MCP endpoint, `POST /mcp`: MCP's Streamable HTTP transport
-//! (revisions 2025-03-26, 2025-06-18 and 2025-11-25), stateless, so that any
-//! replica can answer any request and no session needs affinity.
+//! (revisions 2025-03-26, 2025-06-18 and 2025-11-25, and the stateless
+//! revision 2026-07-28 of [`super::stateless`]), stateless in every revision,
+//! so that any replica can answer any request and no session needs affinity.
 //!
 //! - One JSON-RPC message per POST. A request is answered as
 //!   `application/json`, or as `text/event-stream` when the client takes it
@@ -15,10 +16,10 @@
 //!   operator picks them with `HEYGEN_FACE_TOOLSETS` and
 //!   `HEYGEN_FACE_READ_ONLY`.
 //! - Who may spend the credits follows the REST face
-//!   ([`http_face::authorize`]): `initialize`, `ping` and `tools/list` are
-//!   open; `tools/call` needs the caller's own `X-Api-Key` or a
-//!   `HEYGEN_FACE_TOKEN` bearer token, else 401 with `WWW-Authenticate:
-//!   Bearer` and nothing is sent.
+//!   ([`http_face::authorize`]): `initialize`, `ping`, `server/discover` and
+//!   `tools/list` are open; `tools/call` needs the caller's own `X-Api-Key`
+//!   or a `HEYGEN_FACE_TOKEN` bearer token, else 401 with
+//!   `WWW-Authenticate: Bearer` and nothing is sent.
 //! - `Origin` is checked against `HEYGEN_FACE_ORIGINS` (DNS rebinding): a
 //!   request from any other origin gets 403; one without `Origin` (every
 //!   non-browser client) passes.
@@ -26,6 +27,7 @@
 use crate::prelude::*;
 use serde_json::{Value, json};
 
+use super::stateless::{self, Refused};
 use super::tools::{self, Selection};
 use crate::actions::{Entry, Reply};
 use crate::config::{Config, FACE_ORIGINS_VAR, FACE_READ_ONLY_VAR, FACE_TOOLSETS_VAR, Generation};
@@ -33,7 +35,8 @@ use crate::error::Failure;
 use crate::http_face::{self, Answer, Credentials};
 use crate::limits::MAX_FILE_REQUEST_BYTES;
 
-/// The MCP revisions this endpoint speaks, newest first.
+/// The handshake revisions this endpoint speaks (with `initialize`), newest
+/// first; [`stateless::VERSIONS`] are the others.
 pub const PROTOCOL_VERSIONS: [&str; 3] = ["2025-11-25", "2025-06-18", "2025-03-26"];
 
 /// The largest message `POST /mcp` reads: room for a 4 MiB file as base64
@@ -105,6 +108,8 @@ pub struct ToolCall {
     pub progress: Option<Value>,
     /// How the client takes answers.
     pub accepts: Accepts,
+    /// Whether the request is of the stateless revision.
+    pub stateless: bool,
 }
 
 impl ToolCall {
@@ -128,16 +133,21 @@ impl ToolCall {
     /// `success: false`, as `heygen-host mcp` answers. The card's text is
     /// spliced in as it is (a card of 2,000 voices is not parsed again).
     pub fn result(&self, reply: &Reply) -> String {
-        tool_result(&self.id, reply)
+        tool_result(&self.id, reply, self.stateless)
     }
 }
 
 /// The JSON-RPC response to request `id` carrying the card `reply` (see
-/// [`ToolCall::result`]).
-fn tool_result(id: &Value, reply: &Reply) -> String {
+/// [`ToolCall::result`]), in the stateless revision's form if `stateless`.
+fn tool_result(id: &Value, reply: &Reply, stateless: bool) -> String {
     let text = serde_json::to_string(&reply.body).unwrap_or_default();
+    let fields = if stateless {
+        stateless::result_fields()
+    } else {
+        String::new()
+    };
     format!(
-        r#"{{"jsonrpc":"2.0","id":{id},"result":{{"content":[{{"type":"text","text":{text}}}],"isError":{},"structuredContent":{}}}}}"#,
+        r#"{{"jsonrpc":"2.0","id":{id},"result":{{{fields}"content":[{{"type":"text","text":{text}}}],"isError":{},"structuredContent":{}}}}}"#,
         !reply.succeeded(),
         reply.body
     )
@@ -198,15 +208,11 @@ pub fn admit(method: &str, headers: Lookup<'_>, env: Lookup<'_>) -> Result<Accep
     }
     if let Some(version) = headers("mcp-protocol-version")
         && !PROTOCOL_VERSIONS.contains(&version.trim())
+        && !stateless::VERSIONS.contains(&version.trim())
     {
-        return Err(refusal(
-            400,
-            code::INVALID_REQUEST,
-            format!(
-                "unsupported MCP-Protocol-Version `{}`; this server speaks {}",
-                version.chars().take(40).collect::<String>(),
-                PROTOCOL_VERSIONS.join(", ")
-            ),
+        return Err(refused(
+            &Value::Null,
+            stateless::unsupported(version.trim(), &PROTOCOL_VERSIONS),
         ));
     }
     Ok(accepts)
@@ -284,27 +290,52 @@ pub fn step(body: &[u8], accepts: Accepts, headers: Lookup<'_>, env: Lookup<'_>)
         }
     };
     let params = message.get("params").cloned().unwrap_or(Value::Null);
+    let stateless =
+        stateless::is_stateless(method, &params, headers("mcp-protocol-version").as_deref());
+    if stateless && let Err(why) = stateless::check(method, &params, headers) {
+        return Step::Answer(refused(&id, why));
+    }
     let generation = Config::from_env(env).map_or(Generation::default(), |c| c.generation);
-    let answer = |result: Value| Step::Answer(deliver(ok(success(&id, result)), accepts));
+    let answer = |result: Value, cacheable: bool| {
+        let result = if stateless {
+            stateless::finish(result, cacheable)
+        } else {
+            result
+        };
+        Step::Answer(deliver(ok(success(&id, result)), accepts))
+    };
     match method {
-        "initialize" => answer(initialized(&params, generation)),
-        "ping" => answer(json!({})),
-        "tools/list" => match selection(env) {
-            Ok(selection) => answer(json!({"tools": tools::list(generation, &selection)})),
-            Err(why) => Step::Answer(deliver(ok(error(&id, code::INTERNAL_ERROR, why)), accepts)),
-        },
-        "tools/call" => call(&id, &params, accepts, headers, env),
-        other => Step::Answer(deliver(
-            ok(error(
+        "initialize" => answer(initialized(&params, generation), false),
+        "ping" if !stateless => answer(json!({}), false),
+        "server/discover" if stateless => Step::Answer(deliver(
+            ok(success(
                 &id,
-                code::METHOD_NOT_FOUND,
-                format!(
-                    "method not found: `{}`; this server has tools only (initialize, ping, tools/list, tools/call)",
-                    other.chars().take(64).collect::<String>()
-                ),
+                stateless::discover(&tools::instructions(generation)),
             )),
             accepts,
         )),
+        "tools/list" => match selection(env) {
+            Ok(selection) => answer(json!({"tools": tools::list(generation, &selection)}), true),
+            Err(why) => Step::Answer(deliver(ok(error(&id, code::INTERNAL_ERROR, why)), accepts)),
+        },
+        "tools/call" => call(&id, &params, accepts, headers, env, stateless),
+        other => {
+            let message = format!(
+                "method not found: `{}`; this server has tools only ({})",
+                other.chars().take(64).collect::<String>(),
+                if stateless {
+                    "server/discover, tools/list, tools/call"
+                } else {
+                    "initialize, ping, tools/list, tools/call"
+                }
+            );
+            let mut answer = ok(error(&id, code::METHOD_NOT_FOUND, message));
+            // The stateless revision answers an unknown method with 404.
+            if stateless {
+                answer.status = 404;
+            }
+            Step::Answer(deliver(answer, accepts))
+        }
     }
 }
 
@@ -316,6 +347,7 @@ fn call(
     accepts: Accepts,
     headers: Lookup<'_>,
     env: Lookup<'_>,
+    stateless: bool,
 ) -> Step {
     let reply = |message: Value| Step::Answer(deliver(ok(message), accepts));
     let selection = match selection(env) {
@@ -371,7 +403,7 @@ fn call(
         let answer = Answer {
             status: 200,
             headers: Vec::new(),
-            body: tool_result(id, &card),
+            body: tool_result(id, &card, stateless),
         };
         return Step::Answer(deliver(answer, accepts));
     }
@@ -386,6 +418,7 @@ fn call(
         id: id.clone(),
         progress,
         accepts,
+        stateless,
     })
 }
 
@@ -410,11 +443,7 @@ fn initialized(params: &Value, generation: Generation) -> Value {
     json!({
         "protocolVersion": version,
         "capabilities": {"tools": {"listChanged": false}},
-        "serverInfo": {
-            "name": "heygen-plugin-http",
-            "title": "HeyGen (sandboxed WebAssembly component)",
-            "version": env!("CARGO_PKG_VERSION"),
-        },
+        "serverInfo": stateless::server_info(),
         "instructions": tools::instructions(generation),
     })
 }
@@ -445,6 +474,19 @@ fn accepted() -> Answer {
     }
 }
 
+/// The answer to a request refused before it ran, with its error `data`.
+fn refused(id: &Value, why: Refused) -> Answer {
+    let mut body = error(id, why.code, why.message);
+    if let Some(data) = why.data {
+        body["error"]["data"] = data;
+    }
+    Answer {
+        status: why.status,
+        headers: vec![("content-type", "application/json".into())],
+        body: body.to_string(),
+    }
+}
+
 /// An HTTP error whose body is a JSON-RPC error without an id.
 fn refusal(status: u16, code: i64, message: String) -> Answer {
     Answer {
@@ -467,4 +509,4 @@ pub fn deliver(mut answer: Answer, accepts: Accepts) -> Answer {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

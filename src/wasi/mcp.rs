@@ -14,11 +14,13 @@ use crate::mcp::http::{self as mcp, Step, ToolCall};
 use crate::mcp::progress::{Reported, Seen, Watching};
 
 /// The request headers the endpoint reads.
-const READ: [&str; 7] = [
+const READ: [&str; 9] = [
     "accept",
     "authorization",
     "content-length",
     "content-type",
+    "mcp-method",
+    "mcp-name",
     "mcp-protocol-version",
     "origin",
     "x-api-key",

@@ -9,6 +9,7 @@ use heygen_host::sim::{DEFAULT_KEY, Simulator};
 use heygen_plugin::actions::{self, Kind};
 use rmcp::ServiceExt;
 use rmcp::model::{ClientConfig, ProtocolVersion, Tool};
+use rmcp::service::{ClientLifecycleMode, ClientServiceExt};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::{Value, json};
@@ -102,6 +103,73 @@ async fn the_rust_sdk_lists_the_stdio_servers_tools_and_calls_every_one() {
         jsonschema::validate(&output, &card)
             .unwrap_or_else(|e| panic!("{}: {e}: {card}", entry.name));
     }
+    session.cancel().await.unwrap();
+}
+
+/// The Rust SDK in the stateless revision (2026-07-28): `server/discover`,
+/// no `initialize`, every request self-contained with its headers.
+#[tokio::test]
+async fn the_rust_sdk_speaks_the_stateless_revision_without_initialize() {
+    let (sim, served) = face().await;
+    let config =
+        StreamableHttpClientTransportConfig::with_uri(format!("http://{}/mcp", served.addr))
+            .auth_header(TOKEN);
+    let (progress, mut received) = mpsc::unbounded_channel();
+    let client = Client {
+        config: ClientConfig::default(),
+        progress,
+    };
+    let lifecycle = ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+    };
+    let session = client
+        .serve_with_lifecycle(
+            StreamableHttpClientTransport::from_config(config),
+            lifecycle,
+        )
+        .await
+        .expect("server/discover");
+    let info = session.peer_info().expect("server info");
+    assert_eq!(info.protocol_version, ProtocolVersion::V_2026_07_28);
+
+    // The same tools as in the handshake revision.
+    let tools = session.list_all_tools().await.expect("tools/list");
+    let (legacy, _) = remote(served.addr, Some(TOKEN)).await;
+    let legacy_tools = legacy.list_all_tools().await.expect("tools/list");
+    legacy.cancel().await.unwrap();
+    assert_eq!(
+        serde_json::to_value(&tools).unwrap(),
+        serde_json::to_value(&legacy_tools).unwrap()
+    );
+
+    // Every tool but the deletes once, each card in its output schema.
+    for entry in actions::ALL.iter().filter(|e| e.kind != Kind::Delete) {
+        let tool: &Tool = tools.iter().find(|t| t.name == entry.name).unwrap();
+        let output = schema(tool.output_schema.as_deref().expect("an output schema"));
+        let example: Value = serde_json::from_str(entry.example).unwrap();
+        let card = structured(&call(&session, entry.name, example).await);
+        assert_eq!(card["success"], true, "{}: {card}", entry.name);
+        jsonschema::validate(&output, &card)
+            .unwrap_or_else(|e| panic!("{}: {e}: {card}", entry.name));
+    }
+
+    // A wait's progress, then bad input refused with nothing sent.
+    let id = create_video(&session).await;
+    let waited = structured(&call(&session, "wait_for_video", json!({"video_id": id})).await);
+    assert_eq!(waited["status"], "completed");
+    let mut messages = Vec::new();
+    while let Ok(note) = received.try_recv() {
+        messages.push(note.message.unwrap_or_default());
+    }
+    assert_eq!(
+        messages.last().map(String::as_str),
+        Some("HeyGen status: completed")
+    );
+    sim.clear_requests();
+    let refused = structured(&call(&session, "retrieve_video_link", json!({"video_id": 5})).await);
+    let error = refused["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("invalid_input:"), "{refused}");
+    assert!(sim.requests().is_empty());
     session.cancel().await.unwrap();
 }
 
@@ -257,11 +325,25 @@ async fn abuse_gets_clear_answers_sends_nothing_and_the_server_keeps_serving() {
             406,
             -32600,
         ),
+        // An unknown version: `UnsupportedProtocolVersion`, naming those served.
         (
             with(&[("mcp-protocol-version", "1999-01-01")]),
             credits.into(),
             400,
-            -32600,
+            -32022,
+        ),
+        // The stateless revision: a tool call whose `Mcp-Name` header names
+        // another tool than its body is refused unrun (`HeaderMismatch`).
+        (
+            with(&[
+                ("authorization", &bearer),
+                ("mcp-protocol-version", "2026-07-28"),
+                ("mcp-method", "tools/call"),
+                ("mcp-name", "list_avatars"),
+            ]),
+            r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_remaining_credits","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}"#.into(),
+            400,
+            -32020,
         ),
         (
             with(&[("authorization", &bearer)]),

@@ -1,8 +1,8 @@
 use super::*;
 use crate::actions;
 
-/// A lookup over `pairs`.
-fn from(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+/// A lookup over `pairs` (headers or an environment).
+pub(crate) fn from(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let pairs: Vec<(String, String)> = pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -404,6 +404,7 @@ fn results_carry_the_card_as_structured_content_and_text() {
         id: json!(3),
         progress: None,
         accepts: Accepts::default(),
+        stateless: false,
     };
     let good = Reply {
         status: 200,
@@ -435,7 +436,148 @@ fn results_carry_the_card_as_structured_content_and_text() {
     };
     let result: Value = serde_json::from_str(&text_id.result(&good)).unwrap();
     assert_eq!(result["id"], "req-\"7\"");
+    assert!(result["result"].get("resultType").is_none());
+    let modern = ToolCall {
+        stateless: true,
+        ..text_id
+    };
+    let result: Value = serde_json::from_str(&modern.result(&good)).unwrap();
+    assert_eq!(result["result"]["resultType"], "complete");
+    assert_eq!(
+        result["result"]["structuredContent"]["remaining_credits"],
+        12
+    );
+    assert_eq!(
+        result["result"]["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        "heygen-plugin-http"
+    );
     let note = ToolCall::progress_event(json!({"progressToken": "p", "progress": 1.0}));
     assert!(note.starts_with("event: message\ndata: {"));
     assert!(note.contains("\"method\":\"notifications/progress\"") && note.ends_with("\n\n"));
+}
+
+/// The headers of a stateless (2026-07-28) request of `method`.
+fn stateless_headers<'a>(method: &'a str, name: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    let mut headers = CLIENT.to_vec();
+    headers.push(("mcp-protocol-version", "2026-07-28"));
+    headers.push(("mcp-method", method));
+    if let Some(name) = name {
+        headers.push(("mcp-name", name));
+    }
+    headers
+}
+
+/// A stateless request of `method` with `params` (its `_meta` added).
+fn stateless_request(method: &str, mut params: Value) -> Value {
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"},
+    });
+    json!({"jsonrpc": "2.0", "id": 9, "method": method, "params": params})
+}
+
+#[test]
+fn the_stateless_revision_discovers_lists_and_calls_without_initialize() {
+    let env: &[(&str, &str)] = &[("HEYGEN_FACE_TOKEN", "t0ken-for-tests")];
+    assert!(
+        admit(
+            "POST",
+            &from(&stateless_headers("tools/list", None)),
+            &from(env)
+        )
+        .is_ok()
+    );
+
+    let found = answer_of(step_with(
+        stateless_request("server/discover", json!({})),
+        &stateless_headers("server/discover", None),
+        env,
+    ));
+    assert_eq!(found.status, 200);
+    let found = body(&found);
+    assert_eq!(found["id"], 9);
+    assert_eq!(found["result"]["supportedVersions"], json!(["2026-07-28"]));
+    assert_eq!(found["result"]["resultType"], "complete");
+    assert!(found["result"]["instructions"].as_str().unwrap().len() > 20);
+
+    let listed = body(&answer_of(step_with(
+        stateless_request("tools/list", json!({})),
+        &stateless_headers("tools/list", None),
+        env,
+    )));
+    let legacy = body(&answer_of(step_with(
+        json!({"jsonrpc": "2.0", "id": 9, "method": "tools/list"}),
+        CLIENT,
+        env,
+    )));
+    assert_eq!(listed["result"]["tools"], legacy["result"]["tools"]);
+    assert_eq!(listed["result"]["ttlMs"], 300_000);
+    assert_eq!(listed["result"]["cacheScope"], "public");
+    assert!(legacy["result"].get("resultType").is_none());
+
+    let mut headers = stateless_headers("tools/call", Some("get_remaining_credits"));
+    headers.push(("authorization", "Bearer t0ken-for-tests"));
+    let request = stateless_request("tools/call", json!({"name": "get_remaining_credits"}));
+    match step_with(request.clone(), &headers, env) {
+        Step::Call(call) => {
+            assert!(call.stateless);
+            assert_eq!(call.entry.name, "get_remaining_credits");
+        }
+        Step::Answer(answer) => panic!("answered {} {}", answer.status, answer.body),
+    }
+    // Refused arguments are a tool result in the same form.
+    let bad = stateless_request(
+        "tools/call",
+        json!({"name": "retrieve_video_link", "arguments": {"video_id": 5}}),
+    );
+    let mut bad_headers = stateless_headers("tools/call", Some("retrieve_video_link"));
+    bad_headers.push(("authorization", "Bearer t0ken-for-tests"));
+    let refused = body(&answer_of(step_with(bad, &bad_headers, env)));
+    assert_eq!(refused["result"]["isError"], true);
+    assert_eq!(refused["result"]["resultType"], "complete");
+    // Without the token: 401, as in the handshake revisions.
+    headers.pop();
+    assert_eq!(answer_of(step_with(request, &headers, env)).status, 401);
+}
+
+#[test]
+fn the_stateless_revision_refuses_mismatches_old_methods_and_unknown_versions() {
+    let request = stateless_request("tools/call", json!({"name": "get_remaining_credits"}));
+    let wrong_name = stateless_headers("tools/call", Some("list_avatars"));
+    let refused = answer_of(step_with(request, &wrong_name, &[]));
+    assert_eq!(refused.status, 400);
+    let refused = body(&refused);
+    assert_eq!(refused["error"]["code"], -32020);
+    assert_eq!(refused["id"], 9);
+
+    for gone in ["ping", "resources/list"] {
+        let answer = answer_of(step_with(
+            stateless_request(gone, json!({})),
+            &stateless_headers(gone, None),
+            &[],
+        ));
+        assert_eq!(answer.status, 404, "{gone}");
+        assert_eq!(body(&answer)["error"]["code"], -32601);
+    }
+
+    let mut future = CLIENT.to_vec();
+    future.push(("mcp-protocol-version", "2099-01-01"));
+    let refused = admit("POST", &from(&future), &from(&[])).unwrap_err();
+    assert_eq!(refused.status, 400);
+    let refused = body(&refused);
+    assert_eq!(refused["error"]["code"], -32022);
+    assert_eq!(refused["error"]["data"]["requested"], "2099-01-01");
+    let supported = refused["error"]["data"]["supported"].as_array().unwrap();
+    assert!(supported.contains(&json!("2026-07-28")) && supported.contains(&json!("2025-11-25")));
+
+    // `initialize` stays the handshake, whatever the header says.
+    let mut headers = stateless_headers("initialize", None);
+    headers.retain(|(k, _)| *k != "mcp-method");
+    let init = body(&answer_of(step_with(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25"}}),
+        &headers,
+        &[],
+    )));
+    assert_eq!(init["result"]["protocolVersion"], "2025-11-25");
 }
