@@ -159,7 +159,8 @@ pub fn event(message: &str) -> String {
 }
 
 /// The checks made before the body is read: the method, `Origin`, the body's
-/// media type, what the client accepts and its protocol version. `headers`
+/// media type and what the client accepts. (The protocol version is judged
+/// with the message, whose id its refusal carries.) `headers`
 /// reads the request's, `env` the face's environment.
 pub fn admit(method: &str, headers: Lookup<'_>, env: Lookup<'_>) -> Result<Accepts, Answer> {
     if method != "POST" {
@@ -204,15 +205,6 @@ pub fn admit(method: &str, headers: Lookup<'_>, env: Lookup<'_>) -> Result<Accep
             406,
             code::INVALID_REQUEST,
             "not_acceptable: send `Accept: application/json, text/event-stream`, as MCP's Streamable HTTP transport asks of clients".into(),
-        ));
-    }
-    if let Some(version) = headers("mcp-protocol-version")
-        && !PROTOCOL_VERSIONS.contains(&version.trim())
-        && !stateless::VERSIONS.contains(&version.trim())
-    {
-        return Err(refused(
-            &Value::Null,
-            stateless::unsupported(version.trim(), &PROTOCOL_VERSIONS),
         ));
     }
     Ok(accepts)
@@ -264,6 +256,16 @@ pub fn step(body: &[u8], accepts: Accepts, headers: Lookup<'_>, env: Lookup<'_>)
     }
     let method = message.get("method").and_then(Value::as_str);
     let id = message.get("id").filter(|id| !id.is_null());
+    if let Some(version) = headers("mcp-protocol-version")
+        && !PROTOCOL_VERSIONS.contains(&version.trim())
+        && !stateless::VERSIONS.contains(&version.trim())
+    {
+        let id = id.filter(|id| id.is_string() || id.is_number());
+        return Step::Answer(refused(
+            id.unwrap_or(&Value::Null),
+            stateless::unsupported(version.trim(), &PROTOCOL_VERSIONS),
+        ));
+    }
     let (method, id) = match (method, id) {
         (Some(method), Some(id)) if id.is_string() || id.is_number() => (method, id.clone()),
         (Some(_), Some(_)) => {

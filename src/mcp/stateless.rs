@@ -79,32 +79,29 @@ pub fn check(
         .and_then(|meta| meta.get(VERSION_KEY))
         .and_then(Value::as_str)
     else {
-        return Err(mismatch(format!(
-            "`params._meta` must carry `{VERSION_KEY}`, the version the MCP-Protocol-Version header names"
+        return Err(invalid_params(format!(
+            "`params._meta` must carry `{VERSION_KEY}` (a string), the version the MCP-Protocol-Version header names"
         )));
     };
-    if !VERSIONS.contains(&version) {
-        return Err(unsupported(version, &[]));
-    }
+    // The header and the body must agree before the version is judged.
     let header = headers("mcp-protocol-version");
     if header.as_deref().map(str::trim) != Some(version) {
         return Err(mismatch(format!(
-            "the MCP-Protocol-Version header ({}) must equal `_meta`'s protocol version ({version})",
-            shown(header.as_deref())
+            "the MCP-Protocol-Version header ({}) must equal `_meta`'s protocol version ({})",
+            shown(header.as_deref()),
+            shown(Some(version))
         )));
+    }
+    if !VERSIONS.contains(&version) {
+        return Err(unsupported(version, &[]));
     }
     if !meta
         .and_then(|meta| meta.get(CAPABILITIES_KEY))
         .is_some_and(Value::is_object)
     {
-        return Err(Refused {
-            status: 400,
-            code: -32602,
-            message: format!(
-                "invalid params: `params._meta` must carry `{CAPABILITIES_KEY}` (an object; `{{}}` for none)"
-            ),
-            data: None,
-        });
+        return Err(invalid_params(format!(
+            "`params._meta` must carry `{CAPABILITIES_KEY}` (an object; `{{}}` for none)"
+        )));
     }
     let method_header = headers("mcp-method");
     if method_header.as_deref().map(str::trim) != Some(method) {
@@ -187,6 +184,16 @@ pub fn unsupported(requested: &str, also: &[&str]) -> Refused {
             supported.join(", ")
         ),
         data: Some(json!({"supported": supported, "requested": requested})),
+    }
+}
+
+/// A malformed request: a required `_meta` field is missing (400, `-32602`).
+fn invalid_params(message: String) -> Refused {
+    Refused {
+        status: 400,
+        code: -32602,
+        message: format!("invalid params: {message}"),
+        data: None,
     }
 }
 

@@ -87,22 +87,26 @@ fn stream(
     let headers = [
         ("content-type", "text/event-stream".to_owned()),
         ("cache-control", "no-cache".to_owned()),
+        // Proxies such as nginx would otherwise hold the progress back.
+        ("x-accel-buffering", "no".to_owned()),
     ];
     let Some((body, out)) = start(response_out, 200, &headers, None) else {
         return;
     };
     let mut reported = Reported::default();
     let token = call.progress.clone().unwrap_or(Value::Null);
+    // Whether the client closed the stream: nothing more is written to it.
+    // (The call itself goes on to its end; a wait only reads.)
+    let mut gone = false;
     let mut watch = |answer: &[u8]| {
-        if call.progress.is_none() {
+        if call.progress.is_none() || gone {
             return;
         }
         let Some(seen) = Seen::in_answer(answer) else {
             return;
         };
         if let Some(params) = reported.next(&token, seen) {
-            // A client that went away loses its notes; the call goes on.
-            let _ = write_all(&out, ToolCall::progress_event(params).as_bytes());
+            gone = write_all(&out, ToolCall::progress_event(params).as_bytes()).is_err();
         }
     };
     let reply = with_env(environment, key.as_deref(), |env| {
@@ -112,7 +116,9 @@ fn stream(
         };
         call.entry.run(&mut port, env, &call.args)
     });
-    let _ = write_all(&out, mcp::event(&call.result(&reply)).as_bytes());
+    if !gone {
+        let _ = write_all(&out, mcp::event(&call.result(&reply)).as_bytes());
+    }
     drop(out);
     let _ = OutgoingBody::finish(body, None);
 }

@@ -83,10 +83,19 @@ fn the_transport_checks_come_before_the_body() {
     assert_eq!(admit("POST", &no_accept, &env).unwrap_err().status, 406);
     let mut old = CLIENT.to_vec();
     old.push(("mcp-protocol-version", "2024-11-05"));
-    let refused = admit("POST", &from(&old), &env).unwrap_err();
+    let refused = answer_of(step_with(
+        json!({"jsonrpc": "2.0", "id": 4, "method": "tools/list"}),
+        &old,
+        &[],
+    ));
     assert_eq!(refused.status, 400);
+    let refused = body(&refused);
+    assert_eq!(
+        (&refused["id"], &refused["error"]["code"]),
+        (&json!(4), &json!(-32022))
+    );
     assert!(
-        body(&refused)["error"]["message"]
+        refused["error"]["message"]
             .as_str()
             .unwrap()
             .contains("2025-06-18")
@@ -563,7 +572,11 @@ fn the_stateless_revision_refuses_mismatches_old_methods_and_unknown_versions() 
 
     let mut future = CLIENT.to_vec();
     future.push(("mcp-protocol-version", "2099-01-01"));
-    let refused = admit("POST", &from(&future), &from(&[])).unwrap_err();
+    let refused = answer_of(step_with(
+        json!({"jsonrpc": "2.0", "id": 5, "method": "server/discover"}),
+        &future,
+        &[],
+    ));
     assert_eq!(refused.status, 400);
     let refused = body(&refused);
     assert_eq!(refused["error"]["code"], -32022);

@@ -69,9 +69,20 @@ fn headers_that_disagree_with_the_body_get_header_mismatch() {
         assert_eq!(code, code::HEADER_MISMATCH, "{name}: {value}: {message}");
         assert!(message.starts_with("header mismatch: "), "{message}");
     }
-    // No protocol version in `_meta`.
+    // A `_meta` version other than the header's, served or not.
+    for version in ["2025-11-25", "2027-01-01"] {
+        let mut other = params.clone();
+        other["_meta"]["io.modelcontextprotocol/protocolVersion"] = json!(version);
+        assert_eq!(
+            refused(HEADERS, &other).0,
+            code::HEADER_MISMATCH,
+            "{version}"
+        );
+    }
+    // No protocol version in `_meta`: malformed (-32602).
     let bare = json!({"name": "get_remaining_credits", "_meta": {}});
-    assert_eq!(refused(HEADERS, &bare).0, code::HEADER_MISMATCH);
+    let why = check("tools/call", &bare, &from(HEADERS)).unwrap_err();
+    assert_eq!((why.status, why.code), (400, -32602));
 }
 
 #[test]
@@ -80,7 +91,11 @@ fn an_unserved_version_is_refused_with_the_versions_served() {
         "io.modelcontextprotocol/protocolVersion": "2027-01-01",
         "io.modelcontextprotocol/clientCapabilities": {},
     }});
-    let why = check("tools/list", &params, &from(HEADERS)).unwrap_err();
+    let future = [
+        ("mcp-protocol-version", "2027-01-01"),
+        ("mcp-method", "tools/list"),
+    ];
+    let why = check("tools/list", &params, &from(&future)).unwrap_err();
     assert_eq!((why.status, why.code), (400, -32022));
     assert_eq!(
         why.data,
